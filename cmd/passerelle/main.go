@@ -1,0 +1,69 @@
+// Command passerelle is the Passerelle SMS/USSD gateway.
+//
+//	passerelle [serve] [flags]   serve HTTP (the default)
+//	passerelle lint [flags]      check flows and locales; non-zero exit on any problem
+//
+// Every flag mirrors a PASSERELLE_… environment variable; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is main with its dependencies passed in; it returns the exit status.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, _, err := loadConfig("serve", args, getenv)
+		if err != nil {
+			return configError(stderr, err)
+		}
+		log := newLogger(stderr, cfg)
+		if err := serve(ctx, cfg, log); err != nil {
+			log.Error("passerelle stopped", "err", err)
+			return 1
+		}
+		return 0
+	case "lint":
+		return lint(args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, "usage: passerelle [serve|lint] [flags]; passerelle serve -h lists the settings")
+		return 0
+	}
+	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve or lint)\n", cmd)
+	return 2
+}
+
+func configError(w io.Writer, err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(w, "passerelle: bad configuration:\n%v\n", err)
+	return 2
+}
+
+func newLogger(w io.Writer, cfg Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

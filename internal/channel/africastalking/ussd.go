@@ -1,0 +1,86 @@
+// Package africastalking speaks Africa's Talking's wire formats: the USSD
+// callback (form POST, cumulative text, CON/END plain-text answers).
+package africastalking
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/passerelle/passerelle/internal/channel"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Provider is the name of this provider in messages and dedupe keys.
+const Provider = "africastalking"
+
+// Limits on the fields of a USSD callback.
+const (
+	MaxSessionID = 128
+	MaxText      = 1024
+)
+
+// ParseUSSD decodes an Africa's Talking USSD callback body
+// (application/x-www-form-urlencoded: sessionId, serviceCode, phoneNumber,
+// networkCode, text). Every field must be present; text may be empty (the
+// first hop). It returns a *channel.Error for a missing or malformed field.
+// The returned strings do not alias body.
+func ParseUSSD(body []byte, now time.Time) (msg.Inbound, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return msg.Inbound{}, channel.BadRequest("malformed form body")
+	}
+	get := func(k string) (string, bool) {
+		v, ok := form[k]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return v[0], true
+	}
+	var missing []string
+	for _, k := range []string{"sessionId", "serviceCode", "phoneNumber", "networkCode", "text"} {
+		if _, ok := get(k); !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return msg.Inbound{}, channel.BadRequest("missing field: %s", strings.Join(missing, ", "))
+	}
+	sid, _ := get("sessionId")
+	code, _ := get("serviceCode")
+	phone, _ := get("phoneNumber")
+	text, _ := get("text")
+	switch {
+	case sid == "" || len(sid) > MaxSessionID:
+		return msg.Inbound{}, channel.BadRequest("bad sessionId")
+	case code == "":
+		return msg.Inbound{}, channel.BadRequest("empty serviceCode")
+	case len(text) > MaxText:
+		return msg.Inbound{}, &channel.Error{Status: 413, Reason: "text too long"}
+	case !utf8.ValidString(text):
+		return msg.Inbound{}, channel.BadRequest("text is not UTF-8")
+	}
+	from, err := msg.ParseAddress(phone)
+	if err != nil {
+		if errors.Is(err, msg.ErrInvalidAddress) {
+			return msg.Inbound{}, channel.BadRequest("phoneNumber is not an E.164 number")
+		}
+		return msg.Inbound{}, channel.BadRequest("bad phoneNumber")
+	}
+	return msg.Inbound{
+		Channel: msg.USSD, Provider: Provider, From: from, To: code,
+		Session: sid, Text: text, Cumulative: true, Received: now,
+	}, nil
+}
+
+// FormatUSSD writes a reply as Africa's Talking expects: "CON " when the
+// session goes on, "END " when it is over, then the screen.
+func FormatUSSD(r msg.Reply) string {
+	text := strings.Join(r.Messages, "\n")
+	if r.End {
+		return "END " + text
+	}
+	return "CON " + text
+}

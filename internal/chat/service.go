@@ -1,0 +1,222 @@
+// Package chat is Passerelle's use case: one inbound message in, one reply
+// out. It finds the person's conversation, drops provider retries, runs the
+// flow engine, pages the screen and writes everything back in one change.
+package chat
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/flow"
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/render"
+)
+
+// Defaults for Config.
+const (
+	DefaultStateTTL      = 24 * time.Hour
+	DefaultUSSDDedupeTTL = 10 * time.Minute
+	DefaultSMSDedupeTTL  = 48 * time.Hour
+	maxAttempts          = 4
+)
+
+// Config tunes a Service. Zero values take the defaults.
+type Config struct {
+	// StateTTL is how long an unfinished conversation (and its draft
+	// answers) is kept: a person may resume within it.
+	StateTTL time.Duration
+	// USSDDedupeTTL and SMSDedupeTTL are how long a hop's reply is kept to
+	// answer provider retries.
+	USSDDedupeTTL, SMSDedupeTTL time.Duration
+	// Now and Ref are injected for stable tests; they default to the clock
+	// and random reference codes.
+	Now func() time.Time
+	Ref func() string
+}
+
+// Service answers inbound messages. It is safe for concurrent use.
+type Service struct {
+	engine *flow.Engine
+	render *render.Renderer
+	store  Store
+	hasher *msg.Hasher
+	log    *slog.Logger
+	cfg    Config
+	after  []Effect
+}
+
+// Effect is run after a hop's change is stored, for each event the engine
+// raised (sending an SMS, …). It must not block the hop for long.
+type Effect func(ctx context.Context, h Hop, ev flow.Event)
+
+// Hop describes the hop an effect runs for.
+type Hop struct {
+	Person msg.PersonID
+	From   msg.Address
+	Lang   msg.Lang
+	In     msg.Inbound
+}
+
+// New returns a Service.
+func New(e *flow.Engine, r *render.Renderer, s Store, h *msg.Hasher, log *slog.Logger, cfg Config) *Service {
+	if cfg.StateTTL <= 0 {
+		cfg.StateTTL = DefaultStateTTL
+	}
+	if cfg.USSDDedupeTTL <= 0 {
+		cfg.USSDDedupeTTL = DefaultUSSDDedupeTTL
+	}
+	if cfg.SMSDedupeTTL <= 0 {
+		cfg.SMSDedupeTTL = DefaultSMSDedupeTTL
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Ref == nil {
+		cfg.Ref = NewRef
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{engine: e, render: r, store: s, hasher: h, log: log, cfg: cfg}
+}
+
+// OnEvent registers an effect run after every stored hop, for every event.
+func (s *Service) OnEvent(e Effect) { s.after = append(s.after, e) }
+
+// ErrUnavailable wraps store failures: the person got an apology.
+var ErrUnavailable = errors.New("conversation store unavailable")
+
+// Handle answers one inbound message. On a store failure it returns the
+// apology to show (an ending reply in the person's language) together with an
+// error wrapping ErrUnavailable; nothing half-written remains.
+func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error) {
+	p := s.hasher.Person(in.From)
+	dd := dedupeKey(in)
+	lang := msg.Lang("")
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		conv, err := s.store.Load(ctx, p, dd)
+		if err != nil {
+			return s.apology(lang), fmt.Errorf("error loading conversation: %w: %w", ErrUnavailable, err)
+		}
+		if conv.Reply != nil {
+			var r msg.Reply
+			if err := json.Unmarshal(conv.Reply, &r); err == nil {
+				return r, nil
+			}
+		}
+		st, err := decodeState(conv)
+		if err != nil {
+			s.log.Warn("dropping unreadable conversation state", "person", string(p), "err", err)
+			st = flow.State{}
+		}
+		if st.Lang == "" {
+			st.Lang = conv.Lang
+		}
+		lang = st.Lang
+		now := s.cfg.Now()
+		next, reply, events := s.step(st, in, now)
+		ch, err := s.change(conv, next, reply, events, in, p, dd, now)
+		if err != nil {
+			return s.apology(next.Lang), err
+		}
+		err = s.store.Commit(ctx, p, ch)
+		if errors.Is(err, msg.ErrConflict) || errors.Is(err, msg.ErrRefTaken) {
+			continue
+		}
+		if err != nil {
+			return s.apology(next.Lang), fmt.Errorf("error storing conversation: %w: %w", ErrUnavailable, err)
+		}
+		s.log.LogAttrs(ctx, slog.LevelDebug, "hop", slog.String("person", string(p)), slog.String("channel", string(in.Channel)), slog.String("node", next.Node), slog.Bool("end", reply.End))
+		s.runEffects(ctx, Hop{Person: p, From: in.From, Lang: next.Lang, In: in}, events)
+		return reply, nil
+	}
+	return s.apology(lang), fmt.Errorf("error storing conversation: %w: too many concurrent changes", ErrUnavailable)
+}
+
+func (s *Service) runEffects(ctx context.Context, h Hop, events []flow.Event) {
+	for _, ev := range events {
+		for _, e := range s.after {
+			e(ctx, h, ev)
+		}
+	}
+}
+
+// change builds the store change of a hop.
+func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, events []flow.Event, in msg.Inbound, p msg.PersonID, dd string, now time.Time) (msg.Change, error) {
+	ch := msg.Change{Version: conv.Version, StateTTL: s.cfg.StateTTL, Dedupe: dd, DedupeTTL: s.cfg.USSDDedupeTTL}
+	if in.Channel == msg.SMS {
+		ch.DedupeTTL = s.cfg.SMSDedupeTTL
+	}
+	if st.Lang != "" && st.Lang != conv.Lang {
+		ch.Lang = st.Lang
+	}
+	var err error
+	if !reply.End {
+		st.Updated = now.Unix()
+		if ch.State, err = json.Marshal(st); err != nil {
+			return ch, fmt.Errorf("error encoding state: %w", err)
+		}
+	}
+	if ch.Reply, err = json.Marshal(reply); err != nil {
+		return ch, fmt.Errorf("error encoding reply: %w", err)
+	}
+	for _, ev := range events {
+		if ev.Action == flow.ActSaveRegistration {
+			ch.Registration = &msg.Registration{
+				Ref: ev.Ref, Person: p, Phone: in.From, Lang: ev.Lang, Channel: in.Channel,
+				Created: now.UTC(), Answers: registrationAnswers(ev.Answers),
+			}
+		}
+	}
+	return ch, nil
+}
+
+// registrationAnswers drops the engine's own keys from the answers kept.
+func registrationAnswers(a map[string]string) map[string]string {
+	out := make(map[string]string, len(a))
+	for k, v := range a {
+		if k == "ref" || k == "lang" {
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func decodeState(conv msg.Conversation) (flow.State, error) {
+	var st flow.State
+	if conv.State == nil {
+		return st, nil
+	}
+	if err := json.Unmarshal(conv.State, &st); err != nil {
+		return flow.State{}, fmt.Errorf("error decoding state: %w", err)
+	}
+	return st, nil
+}
+
+// dedupeKey names a hop for retries: a USSD hop by its session and text, an
+// SMS by the provider's message id.
+func dedupeKey(in msg.Inbound) string {
+	if in.ExternalID != "" {
+		return in.Provider + "|m|" + in.ExternalID
+	}
+	return in.Provider + "|s|" + in.Session + "|" + in.Text
+}
+
+// refAlphabet avoids letters and digits read alike (0/O, 1/I/L, 5/S, 2/Z, 8/B).
+const refAlphabet = "34679ACDEFGHJKMNPQRTUVWXY"
+
+// NewRef returns a random 6-character reference code.
+func NewRef() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = refAlphabet[int(b[i])%len(refAlphabet)]
+	}
+	return string(b[:])
+}

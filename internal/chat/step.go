@@ -1,0 +1,120 @@
+package chat
+
+import (
+	"strings"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/flow"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// step runs one hop on a state: it recognises a new session, extracts the new
+// input, handles paging and otherwise lets the engine decide.
+func (s *Service) step(st flow.State, in msg.Inbound, now time.Time) (flow.State, msg.Reply, []flow.Event) {
+	env := flow.Env{Ref: s.cfg.Ref}
+	var events []flow.Event
+	if st.Updated != 0 && now.Sub(time.Unix(st.Updated, 0)) > s.cfg.StateTTL {
+		st = flow.State{Lang: st.Lang}
+	}
+	session := in.Session
+	if in.Channel == msg.SMS {
+		session = "sms"
+	}
+	switch {
+	case st.Node == "":
+		// A new conversation; its first message only opens it.
+		st, events = s.engine.Begin(flow.State{Lang: st.Lang}, env)
+	case st.Channel != in.Channel || st.Session != session:
+		// A new session on a conversation in progress: offer to resume.
+		if st.Started() {
+			st = s.engine.OfferResume(st)
+		} else {
+			st, events = s.engine.Begin(st, env)
+		}
+	default:
+		input, fresh := newInput(st, in)
+		if !fresh {
+			break // the same text again: show the same screen
+		}
+		if next, ok := s.page(st, in.Channel, input); ok {
+			st = next
+			break
+		}
+		st, events = s.engine.Step(st, input, env)
+	}
+	st.Channel, st.Session = in.Channel, session
+	if in.Cumulative {
+		st.Consumed = len(in.Text)
+	}
+	return st, s.reply(st, in.Channel), events
+}
+
+// newInput returns the part of the message the conversation has not seen.
+// For a cumulative USSD text that is what follows the consumed prefix and its
+// '*', so an answer may itself contain '*'.
+func newInput(st flow.State, in msg.Inbound) (string, bool) {
+	if !in.Cumulative {
+		return in.Text, true
+	}
+	t, c := in.Text, st.Consumed
+	switch {
+	case len(t) == c:
+		return "", false
+	case c == 0:
+		return t, true
+	case len(t) > c && t[c] == '*':
+		return t[c+1:], true
+	}
+	// Not an extension of what we saw: take the last input.
+	return t[strings.LastIndexByte(t, '*')+1:], true
+}
+
+// page handles "98" (next page) and "0" (previous page) on a paged screen.
+func (s *Service) page(st flow.State, ch msg.Channel, input string) (flow.State, bool) {
+	if ch != msg.USSD {
+		return st, false
+	}
+	in := strings.TrimSpace(input)
+	if in != "98" && in != "0" {
+		return st, false
+	}
+	pages := s.render.Pages(ch, s.engine.Screen(st), st.Lang, st.Answers)
+	switch {
+	case in == "98" && st.Page+1 < len(pages):
+		st.Page++
+		st.Hint = ""
+		return st, true
+	case in == "0" && st.Page > 0:
+		st.Page--
+		st.Hint = ""
+		return st, true
+	}
+	return st, false
+}
+
+// reply renders the state's screen for the channel.
+func (s *Service) reply(st flow.State, ch msg.Channel) msg.Reply {
+	sc := s.engine.Screen(st)
+	pages := s.render.Pages(ch, sc, st.Lang, st.Answers)
+	p := st.Page
+	if p >= len(pages) {
+		p = len(pages) - 1
+	}
+	return msg.Reply{Messages: []string{pages[p]}, End: sc.End && p == len(pages)-1}
+}
+
+// apology is the reply when the store fails, in the person's language when
+// known, in both otherwise.
+func (s *Service) apology(lang msg.Lang) msg.Reply {
+	var t string
+	switch lang {
+	case msg.French, msg.English:
+		t = s.render.Text(lang, MsgUnavailable)
+	default:
+		t = s.render.Text(msg.French, MsgUnavailable) + " / " + s.render.Text(msg.English, MsgUnavailable)
+	}
+	return msg.Reply{Messages: []string{t}, End: true}
+}
+
+// MsgUnavailable is the apology shown when the store fails.
+const MsgUnavailable = flow.MsgUnavailable

@@ -1,0 +1,31 @@
+package flow
+
+// Actions a node may run on entry ("do:"). The engine itself handles
+// set_language, clear_answers and the reference codes of save_registration
+// and request_callback; the host carries out every action from the events.
+const (
+	// ActSetLanguage sets the conversation language from its argument or, with
+	// none, from the "lang" answer.
+	ActSetLanguage = "set_language"
+	// ActSaveRegistration stores the answers as a registration under a new
+	// reference code, available to texts as {{.ref}}.
+	ActSaveRegistration = "save_registration"
+	// ActClearAnswers forgets the answers given so far.
+	ActClearAnswers = "clear_answers"
+	// ActSendSMS sends the page named by its argument (a message ID) by SMS.
+	ActSendSMS = "send_sms"
+	// ActRequestCallback records a call-back request under a new reference code.
+	ActRequestCallback = "request_callback"
+	// ActDeleteData erases everything stored about the person.
+	ActDeleteData = "delete_data"
+	// ActOptOut and ActOptIn stop and restart campaign messages.
+	ActOptOut = "opt_out"
+	ActOptIn  = "opt_in"
+)
+
+// KnownActions lists every action a flow may name.
+var KnownActions = map[string]bool{
+	ActSetLanguage: true, ActSaveRegistration: true, ActClearAnswers: true,
+	ActSendSMS: true, ActRequestCallback: true, ActDeleteData: true,
+	ActOptOut: true, ActOptIn: true,
+}

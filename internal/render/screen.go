@@ -1,0 +1,105 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/passerelle/passerelle/internal/flow"
+	"github.com/passerelle/passerelle/internal/l10n"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Renderer renders flow screens in a person's language. Screens whose texts
+// have no template are rendered once and kept. It is safe for concurrent use.
+type Renderer struct {
+	cat    *l10n.Catalog
+	set    *flow.Set
+	budget int
+	cache  sync.Map // cacheKey → []string
+}
+
+type cacheKey struct {
+	lang     msg.Lang
+	channel  msg.Channel
+	key, say string
+	hint     string
+}
+
+// New returns a renderer for USSD screens of at most budget characters.
+func New(cat *l10n.Catalog, set *flow.Set, budget int) *Renderer {
+	return &Renderer{cat: cat, set: set, budget: budget}
+}
+
+// Budget returns the USSD screen budget in characters.
+func (r *Renderer) Budget() int { return r.budget }
+
+// Pages returns the pages of a screen on a channel: USSD screens are paged
+// within the budget; an SMS is one page holding the whole text.
+func (r *Renderer) Pages(ch msg.Channel, sc flow.Screen, lang msg.Lang, answers map[string]string) []string {
+	if lang == "" {
+		lang = msg.DefaultLang
+	}
+	plain := r.cat.Plain(lang, sc.Say) && (sc.Hint == "" || r.cat.Plain(lang, sc.Hint))
+	var ck cacheKey
+	if plain {
+		ck = cacheKey{lang: lang, channel: ch, key: sc.Key, say: sc.Say, hint: sc.Hint}
+		if p, ok := r.cache.Load(ck); ok {
+			return p.([]string)
+		}
+	}
+	lines := r.Lines(sc, lang, answers)
+	var pages []string
+	if ch == msg.USSD {
+		pages = Paginate(lines, r.budget, r.Nav(lang))
+	} else {
+		pages = []string{strings.Join(lines, "\n")}
+	}
+	if plain {
+		r.cache.Store(ck, pages)
+	}
+	return pages
+}
+
+// Nav returns the paging labels of a language.
+func (r *Renderer) Nav(lang msg.Lang) Nav {
+	return Nav{
+		More: "98. " + r.cat.Text(lang, flow.MsgMore, nil),
+		Back: "0. " + r.cat.Text(lang, flow.MsgBack, nil) + " 00. " + r.cat.Text(lang, flow.MsgHome, nil),
+	}
+}
+
+// Lines returns a screen's lines: the hint, the text, then one line per option.
+func (r *Renderer) Lines(sc flow.Screen, lang msg.Lang, answers map[string]string) []string {
+	var data map[string]string
+	if !r.cat.Plain(lang, sc.Say) {
+		data = r.Data(lang, answers)
+	}
+	var lines []string
+	if sc.Hint != "" {
+		lines = append(lines, r.cat.Text(lang, sc.Hint, data))
+	}
+	if sc.Say != "" {
+		lines = append(lines, strings.Split(r.cat.Text(lang, sc.Say, data), "\n")...)
+	}
+	for i, o := range sc.Options {
+		lines = append(lines, strconv.Itoa(i+1)+". "+r.cat.Text(lang, o, nil))
+	}
+	return lines
+}
+
+// Data returns the template data for texts: every answer, with the values of
+// menus replaced by their labels in lang.
+func (r *Renderer) Data(lang msg.Lang, answers map[string]string) map[string]string {
+	data := make(map[string]string, len(answers))
+	for k, v := range answers {
+		if id, ok := r.set.Label(k, v); ok {
+			v = r.cat.Text(lang, id, nil)
+		}
+		data[k] = v
+	}
+	return data
+}
+
+// Text returns one message in lang.
+func (r *Renderer) Text(lang msg.Lang, id string) string { return r.cat.Text(lang, id, nil) }

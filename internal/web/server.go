@@ -1,0 +1,105 @@
+// Package web is Passerelle's HTTP side and the only package that imports
+// Fiber: provider webhooks, health checks and the staff admin API. Handlers
+// parse, call a service, and write; everything else lives once, here.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Conversations answers inbound messages (chat.Service).
+type Conversations interface {
+	Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
+}
+
+// Registry is the staff's read access to registrations.
+type Registry interface {
+	Registrations(ctx context.Context, f msg.Filter) ([]msg.Registration, int, error)
+	Registration(ctx context.Context, ref string) (msg.Registration, error)
+	EachRegistration(ctx context.Context, fn func(msg.Registration) error) error
+}
+
+// Pinger tells whether the store answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Config wires a Server. Zero durations take the defaults.
+type Config struct {
+	Conversations Conversations
+	Registry      Registry
+	Store         Pinger
+	Log           *slog.Logger
+	// AdminToken guards /admin; with none, the admin routes are off.
+	AdminToken string
+	// HopTimeout bounds one USSD/SMS hop (default 3 s: USSD gateways wait
+	// only a few seconds).
+	HopTimeout time.Duration
+	// BodyLimit is the largest request body accepted (default 16 KiB).
+	BodyLimit int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Server is the HTTP front of Passerelle.
+type Server struct {
+	cfg Config
+	app *fiber.App
+	log *slog.Logger
+}
+
+// New returns a Server with every route mounted.
+func New(cfg Config) *Server {
+	if cfg.HopTimeout <= 0 {
+		cfg.HopTimeout = 3 * time.Second
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 16 << 10
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	s := &Server{cfg: cfg, log: cfg.Log}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "passerelle",
+		DisableStartupMessage: true,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           10 * time.Second,
+		WriteTimeout:          10 * time.Second,
+		IdleTimeout:           60 * time.Second,
+		ErrorHandler:          s.errorHandler,
+	})
+	s.routes()
+	return s
+}
+
+// App returns the Fiber app (for tests: app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until Shutdown.
+func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+
+// Shutdown stops accepting requests and waits for those under way.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+func (s *Server) routes() {
+	s.app.Use(s.requestID, s.recover, s.accessLog)
+	s.app.Get("/healthz", s.healthz)
+	s.app.Get("/readyz", s.readyz)
+	s.app.Post("/ussd/africastalking", s.ussdAfricasTalking)
+	if s.cfg.AdminToken != "" && s.cfg.Registry != nil {
+		admin := s.app.Group("/admin", s.adminAuth)
+		admin.Get("/registrations", s.listRegistrations)
+		admin.Get("/registrations.csv", s.exportRegistrations)
+		admin.Get("/registrations/:ref", s.getRegistration)
+	}
+}
