@@ -52,6 +52,18 @@ func (e *Engine) Begin(st State, env Env) (State, []Event) {
 	return e.enter(st, e.set.Entry, env, nil)
 }
 
+// Restart starts the flow the person is in again from its first node,
+// forgetting the answers and keeping the language.
+func (e *Engine) Restart(st State, env Env) (State, []Event) {
+	flowName, _ := split(st.Node)
+	f, ok := e.set.Flows[flowName]
+	if !ok {
+		return e.Begin(st, env)
+	}
+	st = State{Lang: st.Lang, Channel: st.Channel, Session: st.Session, Consumed: st.Consumed}
+	return e.enter(st, flowName+":"+f.Start, env, nil)
+}
+
 // OfferResume marks a started conversation as waiting for "continue or start
 // again"; Screen then shows that question.
 func (e *Engine) OfferResume(st State) State {
@@ -85,7 +97,7 @@ func (e *Engine) Step(st State, input string, env Env) (State, []Event) {
 			st.Resuming = false
 			return st, nil
 		case "2":
-			return e.Begin(st, env)
+			return e.Restart(st, env)
 		}
 		st.Hint = MsgInvalidChoice
 		return st, nil

@@ -1,0 +1,174 @@
+package chat_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/chat"
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/testutil/redistest"
+)
+
+func play(t *testing.T, h *harness, p msg.Address, inputs ...string) msg.Reply {
+	t.Helper()
+	ph := h.phone(p)
+	ctx := context.Background()
+	r, err := ph.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range inputs {
+		if r, err = ph.Answer(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r
+}
+
+func TestRegistrationIsStored(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r := play(t, h, defaultPhone, "1", "1", "1", "Awa*Moussa", "1", "3", "1", "1", "2", "Garoua", "2", "2", "2", "1")
+	if !r.End || !strings.Contains(r.Messages[0], "Ref: T00001") {
+		t.Fatalf("last reply = %+v", r)
+	}
+	reg, err := h.store.Registration(context.Background(), "T00001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"name": "Awa*Moussa", "sex": "female", "age": "25-34", "situation": "migrant", "origin": "NG",
+		"region": "centre", "town": "Garoua", "stage": "informal", "sector": "trade", "need": "financing"}
+	for k, v := range want {
+		if reg.Answers[k] != v {
+			t.Errorf("answer %s = %q, want %q", k, reg.Answers[k], v)
+		}
+	}
+	if reg.Lang != msg.French || reg.Phone != defaultPhone || reg.Channel != msg.USSD || !reg.Created.Equal(testStart) {
+		t.Errorf("registration = %+v", reg)
+	}
+	// The conversation is over: nothing but the person's language and the
+	// cached replies remains of it.
+	for _, k := range redistest.Keys(t, h.rdb, h.prefix) {
+		if strings.Contains(k, "conv:") {
+			t.Errorf("conversation left behind: %s", k)
+		}
+		if strings.Contains(k, "670000001") {
+			t.Errorf("phone number in key %s", k)
+		}
+	}
+}
+
+func TestRefusedConsentStoresNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	r := play(t, h, defaultPhone, "1", "1", "2")
+	if !r.End {
+		t.Fatalf("refusal did not end: %+v", r)
+	}
+	for _, k := range redistest.Keys(t, h.rdb, h.prefix) {
+		rest := strings.TrimPrefix(k, h.prefix)
+		if !strings.HasPrefix(rest, "person:") && !strings.HasPrefix(rest, "dd:") {
+			t.Errorf("key %s stored after a refusal", k)
+		}
+	}
+	if _, total, err := h.store.Registrations(context.Background(), msg.Filter{}); err != nil || total != 0 {
+		t.Fatalf("registrations after refusal: %d, %v", total, err)
+	}
+}
+
+func TestConcurrentRetriesApplyOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	play(t, h, defaultPhone, "1") // main menu
+	in := msg.Inbound{Channel: msg.USSD, Provider: "sim", From: defaultPhone, Session: "SIM-237670000001-1", Text: "1*1", Cumulative: true}
+	var wg sync.WaitGroup
+	replies := make([]msg.Reply, 8)
+	for i := range replies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := h.svc.Handle(context.Background(), in)
+			if err != nil {
+				t.Error(err)
+			}
+			replies[i] = r
+		}()
+	}
+	wg.Wait()
+	for _, r := range replies {
+		if r.Messages[0] != replies[0].Messages[0] || !strings.HasPrefix(r.Messages[0], "Inscription") {
+			t.Fatalf("replies differ: %q vs %q", r.Messages[0], replies[0].Messages[0])
+		}
+	}
+	conv, err := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// dial (1), language (2), register (3): one change per distinct hop.
+	if conv.Version != 3 {
+		t.Fatalf("version = %d, want 3 (each distinct hop applied once)", conv.Version)
+	}
+}
+
+// TestConcurrentDistinctHops sends two different answers of one person at
+// once: each is applied on the state the other left, never both on the same.
+func TestConcurrentDistinctHops(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	play(t, h, defaultPhone, "1", "1", "1") // name question
+	var wg sync.WaitGroup
+	for _, text := range []string{"1*1*1*Awa", "1*1*1*Awa*1"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := msg.Inbound{Channel: msg.USSD, Provider: "sim", From: defaultPhone, Session: "SIM-237670000001-1", Text: text, Cumulative: true}
+			if _, err := h.svc.Handle(context.Background(), in); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	conv, err := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.Version != 6 {
+		t.Fatalf("version = %d, want 6: both hops applied, one after the other", conv.Version)
+	}
+}
+
+// failingStore fails every commit, as Redis dying mid-hop would.
+type failingStore struct{ chat.Store }
+
+func (failingStore) Commit(context.Context, msg.PersonID, msg.Change) error {
+	return errors.New("connection reset")
+}
+
+func TestStoreFailureApologises(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	play(t, h, defaultPhone, "2") // English
+	before, _ := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
+	c := newContent(t)
+	svc := chat.New(c.Engine, newRenderer(c), failingStore{h.store}, h.hasher, nil, chat.Config{Now: h.clock.Now})
+	in := msg.Inbound{Channel: msg.USSD, Provider: "sim", From: defaultPhone, Session: "SIM-237670000001-1", Text: "2*1", Cumulative: true}
+	r, err := svc.Handle(context.Background(), in)
+	if !errors.Is(err, chat.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	if !r.End || !strings.HasPrefix(r.Messages[0], "Service unavailable") {
+		t.Fatalf("reply = %+v, want an English apology that ends the session", r)
+	}
+	after, _ := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
+	if after.Version != before.Version || string(after.State) != string(before.State) {
+		t.Fatal("state changed by a failed hop")
+	}
+	// For a person whose language is not known, the apology is in both.
+	r, err = svc.Handle(context.Background(), msg.Inbound{Channel: msg.USSD, From: "+237699999999", Session: "X", Cumulative: true})
+	if err == nil || !r.End || !strings.Contains(r.Messages[0], "indisponible") || !strings.Contains(r.Messages[0], "unavailable") {
+		t.Fatalf("reply = %+v, err = %v", r, err)
+	}
+}

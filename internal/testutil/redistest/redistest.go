@@ -1,0 +1,82 @@
+// Package redistest gives tests the real Redis server under a key prefix
+// of their own, cleaned when the test ends. It never flushes a database:
+// test packages run in parallel against the same server.
+package redistest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// URL is the test Redis: $PASSERELLE_TEST_REDIS_URL or redis://127.0.0.1:6379/0.
+func URL() string {
+	if u := os.Getenv("PASSERELLE_TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return "redis://127.0.0.1:6379/0"
+}
+
+// Client connects to the test Redis. It skips the test when Redis is
+// unreachable, except in CI (CI=true), where it fails.
+func Client(tb testing.TB) *redis.Client {
+	tb.Helper()
+	o, err := redis.ParseURL(URL())
+	if err != nil {
+		tb.Fatalf("PASSERELLE_TEST_REDIS_URL: %v", err)
+	}
+	o.ContextTimeoutEnabled = true
+	c := redis.NewClient(o)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx).Err(); err != nil {
+		_ = c.Close()
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("test redis unreachable: %v", err)
+		}
+		tb.Skipf("test redis unreachable (%v); set PASSERELLE_TEST_REDIS_URL", err)
+	}
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// Prefix returns a key prefix owned by the test; every key under it is
+// deleted when the test ends.
+func Prefix(tb testing.TB, c redis.UniversalClient) string {
+	tb.Helper()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' {
+			return r
+		}
+		return '_'
+	}, tb.Name())
+	p := "t:" + name + ":" + hex.EncodeToString(b[:]) + ":"
+	tb.Cleanup(func() {
+		for _, k := range Keys(tb, c, p) {
+			c.Del(context.Background(), k)
+		}
+	})
+	return p
+}
+
+// Keys lists every key starting with prefix.
+func Keys(tb testing.TB, c redis.UniversalClient, prefix string) []string {
+	tb.Helper()
+	var keys []string
+	it := c.Scan(context.Background(), 0, prefix+"*", 1000).Iterator()
+	for it.Next(context.Background()) {
+		keys = append(keys, it.Val())
+	}
+	if err := it.Err(); err != nil {
+		tb.Fatalf("scanning test keys: %v", err)
+	}
+	return keys
+}
