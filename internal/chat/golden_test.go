@@ -59,7 +59,7 @@ func playScript(t *testing.T, path string) []byte {
 	defer f.Close()
 	h := newHarness(t)
 	var out bytes.Buffer
-	if err := sim.Run(context.Background(), f, h.phone, defaultPhone, &out); err != nil {
+	if err := sim.Run(context.Background(), f, h.Phone, defaultPhone, &out); err != nil {
 		t.Fatal(err)
 	}
 	return out.Bytes()

@@ -9,12 +9,12 @@ import (
 
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/msg"
-	"github.com/passerelle/passerelle/internal/testutil/redistest"
+	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
-func play(t *testing.T, h *harness, p msg.Address, inputs ...string) msg.Reply {
+func play(t *testing.T, h *apptest.App, p msg.Address, inputs ...string) msg.Reply {
 	t.Helper()
-	ph := h.phone(p)
+	ph := h.Phone(p)
 	ctx := context.Background()
 	r, err := ph.Dial(ctx)
 	if err != nil {
@@ -35,7 +35,7 @@ func TestRegistrationIsStored(t *testing.T) {
 	if !r.End || !strings.Contains(r.Messages[0], "Ref: T00001") {
 		t.Fatalf("last reply = %+v", r)
 	}
-	reg, err := h.store.Registration(context.Background(), "T00001")
+	reg, err := h.Store.Registration(context.Background(), "T00001")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestRegistrationIsStored(t *testing.T) {
 	}
 	// The conversation is over: nothing but the person's language and the
 	// cached replies remains of it.
-	for _, k := range redistest.Keys(t, h.rdb, h.prefix) {
+	for _, k := range h.Keys(t) {
 		if strings.Contains(k, "conv:") {
 			t.Errorf("conversation left behind: %s", k)
 		}
@@ -68,13 +68,13 @@ func TestRefusedConsentStoresNothing(t *testing.T) {
 	if !r.End {
 		t.Fatalf("refusal did not end: %+v", r)
 	}
-	for _, k := range redistest.Keys(t, h.rdb, h.prefix) {
-		rest := strings.TrimPrefix(k, h.prefix)
+	for _, k := range h.Keys(t) {
+		rest := strings.TrimPrefix(k, h.Prefix)
 		if !strings.HasPrefix(rest, "person:") && !strings.HasPrefix(rest, "dd:") {
 			t.Errorf("key %s stored after a refusal", k)
 		}
 	}
-	if _, total, err := h.store.Registrations(context.Background(), msg.Filter{}); err != nil || total != 0 {
+	if _, total, err := h.Store.Registrations(context.Background(), msg.Filter{}); err != nil || total != 0 {
 		t.Fatalf("registrations after refusal: %d, %v", total, err)
 	}
 }
@@ -90,7 +90,7 @@ func TestConcurrentRetriesApplyOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := h.svc.Handle(context.Background(), in)
+			r, err := h.Service.Handle(context.Background(), in)
 			if err != nil {
 				t.Error(err)
 			}
@@ -103,7 +103,7 @@ func TestConcurrentRetriesApplyOnce(t *testing.T) {
 			t.Fatalf("replies differ: %q vs %q", r.Messages[0], replies[0].Messages[0])
 		}
 	}
-	conv, err := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
+	conv, err := h.Store.Load(context.Background(), h.Hasher.Person(defaultPhone), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,13 +125,13 @@ func TestConcurrentDistinctHops(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			in := msg.Inbound{Channel: msg.USSD, Provider: "sim", From: defaultPhone, Session: "SIM-237670000001-1", Text: text, Cumulative: true}
-			if _, err := h.svc.Handle(context.Background(), in); err != nil {
+			if _, err := h.Service.Handle(context.Background(), in); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
-	conv, err := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
+	conv, err := h.Store.Load(context.Background(), h.Hasher.Person(defaultPhone), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,9 +151,8 @@ func TestStoreFailureApologises(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	play(t, h, defaultPhone, "2") // English
-	before, _ := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
-	c := newContent(t)
-	svc := chat.New(c.Engine, newRenderer(c), failingStore{h.store}, h.hasher, nil, chat.Config{Now: h.clock.Now})
+	before, _ := h.Store.Load(context.Background(), h.Hasher.Person(defaultPhone), "")
+	svc := chat.New(h.Content.Engine, h.Renderer, failingStore{h.Store}, h.Hasher, nil, chat.Config{Now: h.Clock.Now})
 	in := msg.Inbound{Channel: msg.USSD, Provider: "sim", From: defaultPhone, Session: "SIM-237670000001-1", Text: "2*1", Cumulative: true}
 	r, err := svc.Handle(context.Background(), in)
 	if !errors.Is(err, chat.ErrUnavailable) {
@@ -162,7 +161,7 @@ func TestStoreFailureApologises(t *testing.T) {
 	if !r.End || !strings.HasPrefix(r.Messages[0], "Service unavailable") {
 		t.Fatalf("reply = %+v, want an English apology that ends the session", r)
 	}
-	after, _ := h.store.Load(context.Background(), h.hasher.Person(defaultPhone), "")
+	after, _ := h.Store.Load(context.Background(), h.Hasher.Person(defaultPhone), "")
 	if after.Version != before.Version || string(after.State) != string(before.State) {
 		t.Fatal("state changed by a failed hop")
 	}

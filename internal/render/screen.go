@@ -48,12 +48,12 @@ func (r *Renderer) Pages(ch msg.Channel, sc flow.Screen, lang msg.Lang, answers 
 			return p.([]string)
 		}
 	}
-	lines := r.Lines(sc, lang, answers)
+	text, options := r.Lines(sc, lang, answers)
 	var pages []string
 	if ch == msg.USSD {
-		pages = Paginate(lines, r.budget, r.Nav(lang))
+		pages = Paginate(text, options, r.budget, r.Nav(lang))
 	} else {
-		pages = []string{strings.Join(lines, "\n")}
+		pages = []string{strings.Join(append(text, options...), "\n")}
 	}
 	if plain {
 		r.cache.Store(ck, pages)
@@ -69,23 +69,23 @@ func (r *Renderer) Nav(lang msg.Lang) Nav {
 	}
 }
 
-// Lines returns a screen's lines: the hint, the text, then one line per option.
-func (r *Renderer) Lines(sc flow.Screen, lang msg.Lang, answers map[string]string) []string {
+// Lines returns a screen's text lines (the hint, then the text) and its
+// option lines.
+func (r *Renderer) Lines(sc flow.Screen, lang msg.Lang, answers map[string]string) (text, options []string) {
 	var data map[string]string
 	if !r.cat.Plain(lang, sc.Say) {
 		data = r.Data(lang, answers)
 	}
-	var lines []string
 	if sc.Hint != "" {
-		lines = append(lines, r.cat.Text(lang, sc.Hint, data))
+		text = append(text, r.cat.Text(lang, sc.Hint, data))
 	}
 	if sc.Say != "" {
-		lines = append(lines, strings.Split(r.cat.Text(lang, sc.Say, data), "\n")...)
+		text = append(text, strings.Split(r.cat.Text(lang, sc.Say, data), "\n")...)
 	}
 	for i, o := range sc.Options {
-		lines = append(lines, strconv.Itoa(i+1)+". "+r.cat.Text(lang, o, nil))
+		options = append(options, strconv.Itoa(i+1)+". "+r.cat.Text(lang, o, nil))
 	}
-	return lines
+	return text, options
 }
 
 // Data returns the template data for texts: every answer, with the values of

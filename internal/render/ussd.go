@@ -13,17 +13,19 @@ type Nav struct {
 	Back string // "0. Retour"
 }
 
-// Paginate lays lines out into pages of at most budget characters
-// (runes), each page's lines joined by newlines. Options are whole lines and
-// are never split; a text line longer than a page is wrapped at spaces. A
-// page that is followed by another ends with nav.More, a page after the first
-// ends with nav.Back. It returns at least one page.
-func Paginate(lines []string, budget int, nav Nav) []string {
+// Paginate lays a screen out into pages of at most budget characters
+// (runes), each page's lines joined by newlines: first the text lines, then
+// the option lines. An option is never split (one longer than a page
+// overflows it, which the content check reports); a text line longer than a
+// page is wrapped at spaces. A page followed by another ends with nav.More, a
+// page after the first with nav.Back. It returns at least one page.
+func Paginate(text, options []string, budget int, nav Nav) []string {
+	lines := append(append(make([]string, 0, len(text)+len(options)), text...), options...)
 	if fits(lines, "", budget) {
 		return []string{strings.Join(lines, "\n")}
 	}
 	full := nav.More + "\n" + nav.Back
-	atoms := wrap(lines, budget-count(full)-1)
+	atoms := append(wrap(text, budget-count(full)-1), options...)
 	var pages []string
 	for i := 0; i < len(atoms); {
 		first := len(pages) == 0

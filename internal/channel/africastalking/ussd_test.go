@@ -1,0 +1,42 @@
+package africastalking
+
+import (
+	"testing"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+func TestFormatUSSD(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		r    msg.Reply
+		want string
+	}{
+		{msg.Reply{Messages: []string{"Menu\n1. A"}}, "CON Menu\n1. A"},
+		{msg.Reply{Messages: []string{"Merci"}, End: true}, "END Merci"},
+		{msg.Reply{End: true}, "END "},
+	}
+	for _, c := range cases {
+		t.Run(c.want, func(t *testing.T) {
+			if got := FormatUSSD(c.r); got != c.want {
+				t.Fatalf("FormatUSSD = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestParseUSSDCopiesAndNormalises(t *testing.T) {
+	t.Parallel()
+	body := []byte("sessionId=ATUid_9&serviceCode=%2A384%2A123%23&phoneNumber=%2B237+670+000+001&networkCode=62401&text=1%2AJean%2ADupont")
+	in, err := ParseUSSD(body, time.Unix(5, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range body {
+		body[i] = 'x' // the caller's buffer is reused, as fasthttp does
+	}
+	if in.From != "+237670000001" || in.Text != "1*Jean*Dupont" || in.Session != "ATUid_9" || in.To != "*384*123#" || in.Channel != msg.USSD {
+		t.Fatalf("inbound %+v", in)
+	}
+}

@@ -1,0 +1,96 @@
+package flow
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// fakeMessages knows every ID except those starting with "missing" and has
+// no English for those starting with "fronly".
+type fakeMessages struct{}
+
+func (fakeMessages) Has(l msg.Lang, id string) bool {
+	if strings.HasPrefix(id, "missing") {
+		return false
+	}
+	return !(l == msg.English && strings.HasPrefix(id, "fronly"))
+}
+
+func TestValidateShippedShapeHasNoProblem(t *testing.T) {
+	t.Parallel()
+	if p := Validate(testSet(t), fakeMessages{}, []msg.Lang{msg.French, msg.English}); len(p) != 0 {
+		t.Fatalf("problems: %v", p)
+	}
+}
+
+func TestValidateFindsProblems(t *testing.T) {
+	t.Parallel()
+	head := "spec: 1\nflow: main\nstart: a\nnodes:\n"
+	cases := []struct {
+		label, nodes, want string
+	}{
+		{"dangling go", "  a: {type: info, say: x, go: nowhere}\n", `go "nowhere": no such node`},
+		{"dangling option", "  a: {type: menu, say: x, options: [{label: y, go: b}]}\n", `option 1 go "b": no such node`},
+		{"dangling flow", "  a: {type: info, say: x, go: \"@other\"}\n", `no such node`},
+		{"unknown message", "  a: {type: end, say: missing.x}\n", `say "missing.x" has no text in fr, en`},
+		{"untranslated", "  a: {type: end, say: fronly.x}\n", `say "fronly.x" has no text in en`},
+		{"unreachable", "  a: {type: end, say: x}\n  b: {type: end, say: x}\n", `main:b: unreachable`},
+		{"unknown type", "  a: {type: quiz, say: x}\n", `unknown node type "quiz"`},
+		{"unknown action", "  a: {type: end, say: x, do: [explode]}\n", `unknown action "explode"`},
+		{"menu without options", "  a: {type: menu, say: x}\n", `menu has no options`},
+		{"option without value", "  a: {type: menu, say: x, save: k, options: [{label: y, go: a}]}\n", `option 1 has no value`},
+		{"duplicate value", "  a: {type: menu, say: x, save: k, options: [{value: v, label: y, go: a}, {value: v, label: y, go: a}]}\n", `option value "v" used twice`},
+		{"input without save", "  a: {type: input, say: x, go: a}\n", `input saves nothing`},
+		{"bad check", "  a: {type: input, say: x, save: k, go: a, check: {kind: date}}\n", `unknown check kind "date"`},
+		{"min above max", "  a: {type: input, say: x, save: k, go: a, check: {kind: number, min: 5, max: 1}}\n", `min 5 above max 1`},
+		{"branch without default", "  a: {type: branch, on: k, cases: {x: b}}\n  b: {type: end, say: x}\n", `branch has no default`},
+		{"missing start", "  b: {type: end, say: x}\n", `start node "a" does not exist`},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			s, err := Load(fstest.MapFS{"main.yaml": {Data: []byte(head + c.nodes)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			probs := Validate(s, fakeMessages{}, []msg.Lang{msg.French, msg.English})
+			var all []string
+			for _, p := range probs {
+				all = append(all, p.String())
+			}
+			if !strings.Contains(strings.Join(all, "\n"), c.want) {
+				t.Fatalf("problems %q do not mention %q", all, c.want)
+			}
+		})
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		label string
+		files fstest.MapFS
+		want  string
+	}{
+		{"no files", fstest.MapFS{}, "no *.yaml"},
+		{"duplicate node id", fstest.MapFS{"a.yaml": {Data: []byte("spec: 1\nflow: main\nstart: a\nnodes:\n  a: {type: end, say: x}\n  a: {type: end, say: y}\n")}}, "already defined"},
+		{"unknown field", fstest.MapFS{"a.yaml": {Data: []byte("spec: 1\nflow: main\nstart: a\nnodes:\n  a: {type: end, sayy: x}\n")}}, "sayy"},
+		{"wrong spec", fstest.MapFS{"a.yaml": {Data: []byte("spec: 2\nflow: main\nstart: a\nnodes:\n  a: {type: end, say: x}\n")}}, "spec 2"},
+		{"duplicate flow", fstest.MapFS{
+			"a.yaml": {Data: []byte("spec: 1\nflow: main\nstart: a\nnodes:\n  a: {type: end, say: x}\n")},
+			"b.yaml": {Data: []byte("spec: 1\nflow: main\nstart: a\nnodes:\n  a: {type: end, say: x}\n")}}, `flow "main" already defined`},
+		{"no entry", fstest.MapFS{
+			"a.yaml": {Data: []byte("spec: 1\nflow: one\nstart: a\nnodes:\n  a: {type: end, say: x}\n")},
+			"b.yaml": {Data: []byte("spec: 1\nflow: two\nstart: a\nnodes:\n  a: {type: end, say: x}\n")}}, `none named "main"`},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			_, err := Load(c.files)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, c.want)
+			}
+		})
+	}
+}

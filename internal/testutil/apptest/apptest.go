@@ -1,0 +1,92 @@
+// Package apptest builds the whole conversation side of Passerelle for tests:
+// the shipped flows and texts, the chat service, and a store on the real
+// Redis under the test's own key prefix, with a fixed clock and predictable
+// reference codes (T00001, T00002, …).
+package apptest
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/passerelle/passerelle/flows"
+	"github.com/passerelle/passerelle/internal/chat"
+	"github.com/passerelle/passerelle/internal/content"
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/render"
+	"github.com/passerelle/passerelle/internal/sim"
+	"github.com/passerelle/passerelle/internal/store/redisstore"
+	"github.com/passerelle/passerelle/internal/testutil/redistest"
+	"github.com/passerelle/passerelle/locales"
+)
+
+// Start is the clock's time when a test begins.
+var Start = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// Secret keys the test hasher.
+const Secret = "test-secret-0123456789"
+
+// App is the conversation side of Passerelle, ready to be driven.
+type App struct {
+	Content  *content.Content
+	Renderer *render.Renderer
+	Service  *chat.Service
+	Store    *redisstore.Store
+	Redis    *redis.Client
+	Prefix   string
+	Clock    *sim.Clock
+	Hasher   *msg.Hasher
+	phones   map[msg.Address]*sim.Phone
+}
+
+// Discard is a logger that drops everything.
+func Discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// Content loads the shipped flows and texts.
+func Content(tb testing.TB) *content.Content {
+	tb.Helper()
+	c, err := content.Load(flows.FS, locales.FS, Discard())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// New returns an App on the real Redis; log may be nil.
+func New(tb testing.TB, log *slog.Logger) *App {
+	tb.Helper()
+	if log == nil {
+		log = Discard()
+	}
+	c := Content(tb)
+	rdb := redistest.Client(tb)
+	prefix := redistest.Prefix(tb, rdb)
+	a := &App{
+		Content: c, Renderer: render.New(c.Catalog, c.Set, 182),
+		Store: redisstore.New(rdb, prefix), Redis: rdb, Prefix: prefix,
+		Clock: sim.NewClock(Start), Hasher: msg.NewHasher([]byte(Secret)),
+		phones: map[msg.Address]*sim.Phone{},
+	}
+	var n atomic.Int64
+	a.Service = chat.New(c.Engine, a.Renderer, a.Store, a.Hasher, log,
+		chat.Config{Now: a.Clock.Now, Ref: func() string { return fmt.Sprintf("T%05d", n.Add(1)) }})
+	return a
+}
+
+// Phone returns the simulated phone of a number (the same one each time).
+func (a *App) Phone(p msg.Address) *sim.Phone {
+	if ph, ok := a.phones[p]; ok {
+		return ph
+	}
+	ph := &sim.Phone{H: a.Service, From: p, Service: "*384*123#", Clock: a.Clock}
+	a.phones[p] = ph
+	return ph
+}
+
+// Keys lists the test's Redis keys.
+func (a *App) Keys(tb testing.TB) []string { return redistest.Keys(tb, a.Redis, a.Prefix) }
