@@ -89,9 +89,13 @@ nodes:
     say: f.done
 `
 
+func testFS() fstest.MapFS {
+	return fstest.MapFS{"main.yaml": {Data: []byte(testMain)}, "form.yaml": {Data: []byte(testForm)}}
+}
+
 func testSet(t *testing.T) *Set {
 	t.Helper()
-	s, err := Load(fstest.MapFS{"main.yaml": {Data: []byte(testMain)}, "form.yaml": {Data: []byte(testForm)}})
+	s, err := Load(testFS())
 	if err != nil {
 		t.Fatal(err)
 	}

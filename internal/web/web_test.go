@@ -44,10 +44,16 @@ type testServer struct {
 func newServer(tb testing.TB) *testServer {
 	tb.Helper()
 	logs := &syncBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := newServerLog(tb, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	s.logs = logs
+	return s
+}
+
+func newServerLog(tb testing.TB, log *slog.Logger) *testServer {
+	tb.Helper()
 	a := apptest.New(tb, log)
 	srv := web.New(web.Config{Conversations: a.Service, Registry: a.Store, Store: a.Store, Log: log, AdminToken: adminToken, Now: a.Clock.Now})
-	return &testServer{App: a, srv: srv, logs: logs}
+	return &testServer{App: a, srv: srv}
 }
 
 // do sends a request through the Fiber app and returns status and body.
