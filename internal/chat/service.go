@@ -6,7 +6,6 @@ package chat
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -104,8 +103,7 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 			return s.apology(lang), fmt.Errorf("error loading conversation: %w: %w", ErrUnavailable, err)
 		}
 		if conv.Reply != nil {
-			var r msg.Reply
-			if err := json.Unmarshal(conv.Reply, &r); err == nil {
+			if r, err := decodeReply(conv.Reply); err == nil {
 				return r, nil
 			}
 		}
@@ -155,16 +153,11 @@ func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, 
 	if st.Lang != "" && st.Lang != conv.Lang {
 		ch.Lang = st.Lang
 	}
-	var err error
 	if !reply.End {
 		st.Updated = now.Unix()
-		if ch.State, err = json.Marshal(st); err != nil {
-			return ch, fmt.Errorf("error encoding state: %w", err)
-		}
+		ch.State = encodeState(make([]byte, 0, 256), &st)
 	}
-	if ch.Reply, err = json.Marshal(reply); err != nil {
-		return ch, fmt.Errorf("error encoding reply: %w", err)
-	}
+	ch.Reply = encodeReply(reply)
 	for _, ev := range events {
 		if ev.Action == flow.ActSaveRegistration {
 			ch.Registration = &msg.Registration{
@@ -189,14 +182,10 @@ func registrationAnswers(a map[string]string) map[string]string {
 }
 
 func decodeState(conv msg.Conversation) (flow.State, error) {
-	var st flow.State
 	if conv.State == nil {
-		return st, nil
+		return flow.State{}, nil
 	}
-	if err := json.Unmarshal(conv.State, &st); err != nil {
-		return flow.State{}, fmt.Errorf("error decoding state: %w", err)
-	}
-	return st, nil
+	return decodeStateBytes(conv.State)
 }
 
 // dedupeKey names a hop for retries: a USSD hop by its session and text, an

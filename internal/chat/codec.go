@@ -1,0 +1,192 @@
+package chat
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/passerelle/passerelle/internal/flow"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// The conversation state and cached replies are stored in a compact
+// length-prefixed form rather than JSON: every hop reads and writes them, and
+// a smaller value is cheaper in Redis's memory too.
+
+// stateMagic starts an encoded state; a new layout takes a new magic.
+const stateMagic = 'S'
+
+var errCorrupt = errors.New("corrupt state")
+
+// encodeState appends st's encoding to b. Answers are written in key order,
+// so the same state always gives the same bytes.
+func encodeState(b []byte, st *flow.State) []byte {
+	b = append(b, stateMagic, 1)
+	for _, s := range []string{st.Node, string(st.Lang), st.Hint, string(st.Channel), st.Session} {
+		b = putString(b, s)
+	}
+	var flags byte
+	if st.Resuming {
+		flags |= 1
+	}
+	if st.Done {
+		flags |= 2
+	}
+	b = append(b, flags)
+	b = binary.AppendUvarint(b, uint64(st.Page))
+	b = binary.AppendUvarint(b, uint64(st.Consumed))
+	b = binary.AppendVarint(b, st.Updated)
+	b = binary.AppendUvarint(b, uint64(len(st.History)))
+	for _, h := range st.History {
+		b = putString(b, h)
+	}
+	b = binary.AppendUvarint(b, uint64(len(st.Answers)))
+	keys := make([]string, 0, len(st.Answers))
+	for k := range st.Answers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b = putString(b, k)
+		b = putString(b, st.Answers[k])
+	}
+	return b
+}
+
+// decodeStateBytes reads a state written by encodeState. It returns an
+// error wrapping errCorrupt for anything else.
+func decodeStateBytes(b []byte) (flow.State, error) {
+	var st flow.State
+	if len(b) < 2 || b[0] != stateMagic || b[1] != 1 {
+		return st, fmt.Errorf("error decoding state: %w: bad header", errCorrupt)
+	}
+	r := reader{b: b[2:]}
+	var lang, ch string
+	st.Node, lang, st.Hint, ch, st.Session = r.str(), r.str(), r.str(), r.str(), r.str()
+	st.Lang, st.Channel = msg.Lang(lang), msg.Channel(ch)
+	flags := r.byte()
+	st.Resuming, st.Done = flags&1 != 0, flags&2 != 0
+	st.Page, st.Consumed = int(r.uvarint()), int(r.uvarint())
+	st.Updated = r.varint()
+	if n := r.count(); n > 0 {
+		st.History = make([]string, n)
+		for i := range st.History {
+			st.History[i] = r.str()
+		}
+	}
+	if n := r.count(); n > 0 {
+		st.Answers = make(map[string]string, n)
+		for i := 0; i < n; i++ {
+			k := r.str()
+			st.Answers[k] = r.str()
+		}
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return flow.State{}, fmt.Errorf("error decoding state: %w", errCorrupt)
+	}
+	return st, nil
+}
+
+func putString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// reader reads the encoding, remembering the first error.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail()
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) byte() byte {
+	if len(r.b) == 0 {
+		r.fail()
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+// count reads a length that cannot exceed the bytes left.
+func (r *reader) count() int {
+	n := r.uvarint()
+	if n > uint64(len(r.b)) {
+		r.fail()
+		return 0
+	}
+	return int(n)
+}
+
+func (r *reader) str() string {
+	n := r.count()
+	if r.err != nil {
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+func (r *reader) fail() {
+	if r.err == nil {
+		r.err = errCorrupt
+	}
+	r.b = nil
+}
+
+// encodeReply stores a reply as 'E' or 'C' then its messages separated by
+// NUL bytes (which no text holds).
+func encodeReply(r msg.Reply) []byte {
+	tag := byte('C')
+	if r.End {
+		tag = 'E'
+	}
+	n := 1
+	for _, m := range r.Messages {
+		n += len(m) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, tag)
+	for i, m := range r.Messages {
+		if i > 0 {
+			b = append(b, 0)
+		}
+		b = append(b, m...)
+	}
+	return b
+}
+
+// decodeReply reads a reply written by encodeReply.
+func decodeReply(b []byte) (msg.Reply, error) {
+	if len(b) == 0 || (b[0] != 'E' && b[0] != 'C') {
+		return msg.Reply{}, fmt.Errorf("error decoding reply: %w", errCorrupt)
+	}
+	r := msg.Reply{End: b[0] == 'E'}
+	if len(b) > 1 {
+		r.Messages = strings.Split(string(b[1:]), "\x00")
+	}
+	return r, nil
+}

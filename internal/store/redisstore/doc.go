@@ -1,0 +1,45 @@
+// Package redisstore keeps every Passerelle key and Lua script: conversations,
+// the hop dedupe cache, remembered languages and registrations with their
+// staff indexes. It implements chat.Store.
+//
+// # Key layout
+//
+// Every key starts with the configured prefix (for example "psl:"). A
+// person's keys share the Redis Cluster hash tag {<PersonID>}; registration
+// keys share the hash tag {reg}. Phone numbers never appear in key names:
+// people are named by their PersonID (a keyed hash of the number). The
+// dedupe name is hashed without a key: callers must not build it from a
+// phone number alone (provider message or session ids are fine).
+//
+//	conv:{p}                hash v (version), s (state)     TTL Change.StateTTL
+//	person:{p}              hash lang                        TTL 400 days, refreshed on write
+//	dd:{p}:<h>              string: cached reply             TTL Change.DedupeTTL
+//	                        (h = first 16 bytes of SHA-256 of the dedupe name, hex)
+//	reg:{reg}:<ref>         hash ref, person, phone, lang, channel, created, a.<answer>…
+//	regp:{reg}              hash person → ref (one registration per person)
+//	regs:{reg}              sorted set of refs scored by created unix ms
+//	idx:{reg}:<name>:<v>    set of refs per indexed value (lang, region, situation, sector)
+//	regstream:{reg}         stream, one entry per new registration (no name, no phone)
+//
+// # Round trips
+//
+// Load and Commit are one script call each (EVALSHA, falling back to EVAL
+// once after a server restart), so a hop costs two round trips.
+//
+// regp is one hash rather than a string key per person: a hash field costs
+// about 80 bytes against 120 for a key.
+//
+// The index sets are plain sets, not sorted sets: a set member costs about
+// 48 bytes against 103 for a sorted-set member, which keeps a registration
+// under the 1 KB budget. Order comes from regs alone: ZINTERSTORE accepts
+// plain sets and keeps the regs score when the sets weigh 0.
+//
+// # Cluster
+//
+// Commit writes a person's keys and, when the hop saves a registration, the
+// {reg} keys in the same script. That is atomic on one node or behind
+// Sentinel. On Redis Cluster the two hash tags live in different slots and
+// the script is refused: the registration write would have to be split out
+// of Commit (not done). The registration scripts also derive the index keys
+// of a replaced registration inside Lua; they share the {reg} slot.
+package redisstore

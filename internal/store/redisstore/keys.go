@@ -1,0 +1,54 @@
+package redisstore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// keyspace builds key names. The fixed parts are computed once.
+type keyspace struct {
+	prefix    string
+	reg       string // prefix + "reg:{reg}:"    + ref
+	regp      string // hash person → ref
+	idx       string // prefix + "idx:{reg}:"    + name + ":" + value
+	regs      string // all registrations
+	stream    string // registration events
+	filterTmp string // scratch set of Registrations, written and deleted in one MULTI
+}
+
+func newKeyspace(prefix string) keyspace {
+	return keyspace{
+		prefix:    prefix,
+		reg:       prefix + "reg:{reg}:",
+		regp:      prefix + "regp:{reg}",
+		idx:       prefix + "idx:{reg}:",
+		regs:      prefix + "regs:{reg}",
+		stream:    prefix + "regstream:{reg}",
+		filterTmp: prefix + "tmp:{reg}:filter",
+	}
+}
+
+// person returns the keys of one hop: dd (empty when dedupe is empty), conv
+// and person. They are cut from one string to spare allocations on the hot
+// path.
+func (k keyspace) person(p msg.PersonID, dedupe string) (dd, conv, person string) {
+	ps := string(p)
+	convLen := len(k.prefix) + len("conv:{}") + len(ps)
+	if dedupe == "" {
+		all := k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}"
+		return "", all[:convLen], all[convLen:]
+	}
+	var h [32]byte
+	sum := sha256.Sum256([]byte(dedupe))
+	hex.Encode(h[:], sum[:16])
+	ddLen := len(k.prefix) + len("dd:{}:") + len(ps) + len(h)
+	all := k.prefix + "dd:{" + ps + "}:" + string(h[:]) +
+		k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}"
+	return all[:ddLen], all[ddLen : ddLen+convLen], all[ddLen+convLen:]
+}
+
+func (k keyspace) registration(ref string) string { return k.reg + ref }
+
+func (k keyspace) index(name, value string) string { return k.idx + name + ":" + value }

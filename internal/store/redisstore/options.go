@@ -1,0 +1,93 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Default timeouts, short because a USSD hop must answer within seconds.
+const (
+	DefaultDialTimeout  = 500 * time.Millisecond
+	DefaultReadTimeout  = 300 * time.Millisecond
+	DefaultWriteTimeout = 300 * time.Millisecond
+)
+
+// Options configure Open. Zero durations take the defaults above, or the
+// value the URL carries (dial_timeout, read_timeout, write_timeout).
+type Options struct {
+	// URL is a redis:// or rediss:// URL (user, password, host, port, db).
+	URL string
+	// Prefix starts every key, for example "psl:". It must not contain '{'
+	// or '}', which would change the keys' hash tags.
+	Prefix string
+
+	DialTimeout, ReadTimeout, WriteTimeout time.Duration
+}
+
+// Open connects to the Redis named by opts.URL and checks it with a PING.
+// It returns an error when the URL or prefix is invalid or the server does
+// not answer; the client is closed in that case.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if strings.ContainsAny(opts.Prefix, "{}") {
+		return nil, errors.New("error opening redis store: prefix must not contain '{' or '}'")
+	}
+	uo, err := universalOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	s := New(redis.NewUniversalClient(uo), opts.Prefix)
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("error opening redis store: %w", err)
+	}
+	if err := s.loadScripts(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("error opening redis store: %w", err)
+	}
+	return s, nil
+}
+
+// universalOptions turns Options into go-redis options: one address, short
+// timeouts bound to the request context, one retry.
+func universalOptions(opts Options) (*redis.UniversalOptions, error) {
+	if !strings.HasPrefix(opts.URL, "redis://") && !strings.HasPrefix(opts.URL, "rediss://") {
+		return nil, errors.New("error parsing redis URL: want redis:// or rediss://")
+	}
+	o, err := redis.ParseURL(opts.URL)
+	if err != nil {
+		// The URL may hold a password: do not echo it.
+		return nil, errors.New("error parsing redis URL: malformed")
+	}
+	return &redis.UniversalOptions{
+		Addrs:                 []string{o.Addr},
+		Username:              o.Username,
+		Password:              o.Password,
+		DB:                    o.DB,
+		Protocol:              o.Protocol,
+		ClientName:            o.ClientName,
+		TLSConfig:             o.TLSConfig,
+		PoolSize:              o.PoolSize,
+		MinIdleConns:          o.MinIdleConns,
+		MaxRetries:            1,
+		DialTimeout:           pick(opts.DialTimeout, o.DialTimeout, DefaultDialTimeout),
+		ReadTimeout:           pick(opts.ReadTimeout, o.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:          pick(opts.WriteTimeout, o.WriteTimeout, DefaultWriteTimeout),
+		ContextTimeoutEnabled: true,
+	}, nil
+}
+
+// pick returns the first positive duration of explicit, fromURL and def.
+func pick(explicit, fromURL, def time.Duration) time.Duration {
+	if explicit > 0 {
+		return explicit
+	}
+	if fromURL > 0 {
+		return fromURL
+	}
+	return def
+}

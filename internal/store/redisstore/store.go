@@ -1,0 +1,49 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Store is Passerelle's Redis store. It is safe for concurrent use.
+type Store struct {
+	rdb  redis.UniversalClient
+	keys keyspace
+}
+
+// New returns a Store over an existing client, every key starting with
+// prefix. prefix must not contain '{' or '}'. New does not contact Redis.
+func New(client redis.UniversalClient, prefix string) *Store {
+	return &Store{rdb: client, keys: newKeyspace(prefix)}
+}
+
+// Ping checks that Redis answers, for readiness probes. It returns the
+// client's error (wrapped) when it does not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("error pinging redis: %w", err)
+	}
+	return nil
+}
+
+// Close closes the client. It returns the client's error, if any.
+func (s *Store) Close() error {
+	if err := s.rdb.Close(); err != nil {
+		return fmt.Errorf("error closing redis client: %w", err)
+	}
+	return nil
+}
+
+// loadScripts caches every script on the server so that the first hops do
+// not pay the EVALSHA miss. Scripts are re-sent by EVAL if the server loses
+// them (restart, failover).
+func (s *Store) loadScripts(ctx context.Context) error {
+	for _, sc := range []*redis.Script{loadScript, commitScript, deleteScript} {
+		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
+			return fmt.Errorf("error loading scripts: %w", err)
+		}
+	}
+	return nil
+}
