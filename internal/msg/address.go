@@ -30,7 +30,9 @@ func ParseAddress(s string) (Address, error) {
 }
 
 // Masked returns the number with all but its country prefix and last two
-// digits hidden, for display to staff. Never log even this: log the keyed hash.
+// digits hidden. It is for the one place a hint of the number is wanted (the
+// log sender's output, used when no SMS provider is configured); every other
+// log line names a person by the keyed hash.
 func (a Address) Masked() string {
 	s := string(a)
 	if len(s) < 7 {

@@ -1,0 +1,109 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// ProviderAfricasTalking names the Africa's Talking sender in errors.
+const ProviderAfricasTalking = "africastalking"
+
+// Africa's Talking API hosts.
+const (
+	AfricasTalkingLive    = "https://api.africastalking.com"
+	AfricasTalkingSandbox = "https://api.sandbox.africastalking.com"
+)
+
+// maxAnswer bounds how much of a provider answer is read.
+const maxAnswer = 64 << 10
+
+// AfricasTalkingConfig configures an Africa's Talking sender.
+type AfricasTalkingConfig struct {
+	Username string // required; "sandbox" on the sandbox
+	APIKey   string // required
+	// From is the sender id or short code; empty uses the account default.
+	From string
+	// BaseURL is the API host: AfricasTalkingLive (the default),
+	// AfricasTalkingSandbox or a test server.
+	BaseURL string
+	// HTTPClient sends the requests. Nil: a client with a 10 s timeout.
+	HTTPClient *http.Client
+}
+
+// AfricasTalking sends SMS through Africa's Talking's messaging API.
+type AfricasTalking struct {
+	username, apiKey, from string
+	endpoint               string
+	client                 *http.Client
+}
+
+var _ Sender = (*AfricasTalking)(nil)
+
+// NewAfricasTalking returns an Africa's Talking sender. It returns an error
+// when the username or API key is missing or BaseURL is not an absolute
+// http(s) URL.
+func NewAfricasTalking(cfg AfricasTalkingConfig) (*AfricasTalking, error) {
+	if cfg.Username == "" || cfg.APIKey == "" {
+		return nil, errors.New("error configuring africastalking: username and API key are required")
+	}
+	base := cfg.BaseURL
+	if base == "" {
+		base = AfricasTalkingLive
+	}
+	if _, err := parseHTTPURL(base); err != nil {
+		return nil, fmt.Errorf("error configuring africastalking base URL: %w", err)
+	}
+	c := cfg.HTTPClient
+	if c == nil {
+		c = &http.Client{Timeout: defaultTimeout}
+	}
+	return &AfricasTalking{
+		username: cfg.Username,
+		apiKey:   cfg.APIKey,
+		from:     cfg.From,
+		endpoint: strings.TrimRight(base, "/") + "/version1/messaging",
+		client:   c,
+	}, nil
+}
+
+// Send posts the message and returns Africa's Talking's messageId. Errors
+// wrap an *Error: retryable for HTTP 429 and 5xx, network errors, and
+// recipient statuses 500 and 501; InvalidNumber for status 403; OptedOut for
+// 406 and 409.
+func (a *AfricasTalking) Send(ctx context.Context, m msg.Outbound) (Result, error) {
+	form := url.Values{"username": {a.username}, "to": {string(m.To)}, "message": {m.Text}}
+	if a.from != "" {
+		form.Set("from", a.from)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return Result{}, fmt.Errorf("error building request for message %s: %w", m.ID, err)
+	}
+	req.Header.Set("apiKey", a.apiKey)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+
+	res, err := a.client.Do(req)
+	if err != nil {
+		e := &Error{Provider: ProviderAfricasTalking, Retryable: true, Err: err}
+		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
+	if err != nil {
+		e := &Error{Provider: ProviderAfricasTalking, Status: res.StatusCode, Retryable: true, Err: err}
+		return Result{}, fmt.Errorf("error reading answer to message %s: %w", m.ID, e)
+	}
+	id, e := parseATAnswer(res.StatusCode, body)
+	if e != nil {
+		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
+	}
+	return Result{ProviderID: id}, nil
+}
