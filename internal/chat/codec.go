@@ -58,9 +58,21 @@ func encodeState(b []byte, st *flow.State) []byte {
 // decodeStateBytes reads a state written by encodeState. It returns an
 // error wrapping errCorrupt for anything else.
 func decodeStateBytes(b []byte) (flow.State, error) {
+	st, rest, err := decodeStatePrefix(b)
+	if err == nil && len(rest) != 0 {
+		err = fmt.Errorf("error decoding state: %w: trailing bytes", errCorrupt)
+	}
+	if err != nil {
+		return flow.State{}, err
+	}
+	return st, nil
+}
+
+// decodeStatePrefix reads a state at the start of b and returns the rest.
+func decodeStatePrefix(b []byte) (flow.State, []byte, error) {
 	var st flow.State
 	if len(b) < 2 || b[0] != stateMagic || b[1] != 1 {
-		return st, fmt.Errorf("error decoding state: %w: bad header", errCorrupt)
+		return st, nil, fmt.Errorf("error decoding state: %w: bad header", errCorrupt)
 	}
 	r := reader{b: b[2:]}
 	var lang, ch string
@@ -83,10 +95,10 @@ func decodeStateBytes(b []byte) (flow.State, error) {
 			st.Answers[k] = r.str()
 		}
 	}
-	if r.err != nil || len(r.b) != 0 {
-		return flow.State{}, fmt.Errorf("error decoding state: %w", errCorrupt)
+	if r.err != nil {
+		return flow.State{}, nil, fmt.Errorf("error decoding state: %w", errCorrupt)
 	}
-	return st, nil
+	return st, r.b, nil
 }
 
 func putString(b []byte, s string) []byte {
@@ -189,4 +201,37 @@ func decodeReply(b []byte) (msg.Reply, error) {
 		r.Messages = strings.Split(string(b[1:]), "\x00")
 	}
 	return r, nil
+}
+
+// record is what the store keeps of a conversation: the state, and the name
+// and reply of the last hop (for USSD retries).
+type record struct {
+	st    flow.State
+	hop   string
+	reply []byte
+}
+
+// encodeRecord appends a record's encoding to b.
+func encodeRecord(b []byte, st *flow.State, hop string, reply []byte) []byte {
+	b = encodeState(b, st)
+	b = putString(b, hop)
+	return putString(b, string(reply))
+}
+
+// decodeRecord reads the stored conversation; none gives a zero record.
+func decodeRecord(conv msg.Conversation) (record, error) {
+	if conv.State == nil {
+		return record{}, nil
+	}
+	st, rest, err := decodeStatePrefix(conv.State)
+	if err != nil {
+		return record{}, err
+	}
+	r := reader{b: rest}
+	rec := record{st: st, hop: r.str()}
+	rec.reply = []byte(r.str())
+	if r.err != nil || len(r.b) != 0 {
+		return record{}, fmt.Errorf("error decoding record: %w", errCorrupt)
+	}
+	return rec, nil
 }

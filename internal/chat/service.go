@@ -6,6 +6,8 @@ package chat
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -95,7 +97,7 @@ var ErrUnavailable = errors.New("conversation store unavailable")
 // error wrapping ErrUnavailable; nothing half-written remains.
 func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error) {
 	p := s.hasher.Person(in.From)
-	dd := dedupeKey(in)
+	dd, hop := dedupeKeys(in)
 	lang := msg.Lang("")
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		conv, err := s.store.Load(ctx, p, dd)
@@ -107,21 +109,24 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 				return r, nil
 			}
 		}
-		st, err := decodeState(conv)
+		rec, err := decodeRecord(conv)
 		if err != nil {
 			s.log.Warn("dropping unreadable conversation state", "person", string(p), "err", err)
-			st = flow.State{}
+			rec = record{}
 		}
+		if hop != "" && rec.hop == hop {
+			if r, err := decodeReply(rec.reply); err == nil {
+				return r, nil // a provider retry of the last hop
+			}
+		}
+		st := rec.st
 		if st.Lang == "" {
 			st.Lang = conv.Lang
 		}
 		lang = st.Lang
 		now := s.cfg.Now()
 		next, reply, events := s.step(st, in, now)
-		ch, err := s.change(conv, next, reply, events, in, p, dd, now)
-		if err != nil {
-			return s.apology(next.Lang), err
-		}
+		ch := s.change(conv, next, reply, events, in, p, dd, hop, now)
 		err = s.store.Commit(ctx, p, ch)
 		if errors.Is(err, msg.ErrConflict) || errors.Is(err, msg.ErrRefTaken) {
 			continue
@@ -144,20 +149,27 @@ func (s *Service) runEffects(ctx context.Context, h Hop, events []flow.Event) {
 	}
 }
 
-// change builds the store change of a hop.
-func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, events []flow.Event, in msg.Inbound, p msg.PersonID, dd string, now time.Time) (msg.Change, error) {
-	ch := msg.Change{Version: conv.Version, StateTTL: s.cfg.StateTTL, Dedupe: dd, DedupeTTL: s.cfg.USSDDedupeTTL}
-	if in.Channel == msg.SMS {
-		ch.DedupeTTL = s.cfg.SMSDedupeTTL
-	}
+// change builds the store change of a hop. The stored record keeps the
+// hop's name and reply, so a provider retrying the last USSD hop gets the
+// same answer without a key of its own; SMS, whose retries may come after
+// later messages, are named by their message id in the store's dedupe cache.
+// A finished conversation keeps only its language and last reply, for
+// retries, as long as a USSD retry may come.
+func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, events []flow.Event, in msg.Inbound, p msg.PersonID, dd, hop string, now time.Time) msg.Change {
+	ch := msg.Change{Version: conv.Version, StateTTL: s.cfg.StateTTL, Dedupe: dd, DedupeTTL: s.cfg.SMSDedupeTTL}
 	if st.Lang != "" && st.Lang != conv.Lang {
 		ch.Lang = st.Lang
 	}
-	if !reply.End {
-		st.Updated = now.Unix()
-		ch.State = encodeState(make([]byte, 0, 256), &st)
+	enc := encodeReply(reply)
+	if dd != "" {
+		ch.Reply = enc
 	}
-	ch.Reply = encodeReply(reply)
+	if reply.End {
+		st = flow.State{Done: true, Lang: st.Lang, Channel: st.Channel, Session: st.Session}
+		ch.StateTTL = s.cfg.USSDDedupeTTL
+	}
+	st.Updated = now.Unix()
+	ch.State = encodeRecord(make([]byte, 0, 256+len(enc)), &st, hop, enc)
 	for _, ev := range events {
 		if ev.Action == flow.ActSaveRegistration {
 			ch.Registration = &msg.Registration{
@@ -166,7 +178,7 @@ func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, 
 			}
 		}
 	}
-	return ch, nil
+	return ch
 }
 
 // registrationAnswers drops the engine's own keys from the answers kept.
@@ -181,20 +193,15 @@ func registrationAnswers(a map[string]string) map[string]string {
 	return out
 }
 
-func decodeState(conv msg.Conversation) (flow.State, error) {
-	if conv.State == nil {
-		return flow.State{}, nil
-	}
-	return decodeStateBytes(conv.State)
-}
-
-// dedupeKey names a hop for retries: a USSD hop by its session and text, an
-// SMS by the provider's message id.
-func dedupeKey(in msg.Inbound) string {
+// dedupeKeys names a hop for provider retries: an SMS by the provider's
+// message id (dd, kept by the store), a USSD hop by its session and text
+// (hop, kept in the conversation record).
+func dedupeKeys(in msg.Inbound) (dd, hop string) {
 	if in.ExternalID != "" {
-		return in.Provider + "|m|" + in.ExternalID
+		return in.Provider + "|m|" + in.ExternalID, ""
 	}
-	return in.Provider + "|s|" + in.Session + "|" + in.Text
+	sum := sha256.Sum256([]byte(in.Provider + "|" + in.Session + "|" + in.Text))
+	return "", hex.EncodeToString(sum[:8])
 }
 
 // refAlphabet avoids letters and digits read alike (0/O, 1/I/L, 5/S, 2/Z, 8/B).

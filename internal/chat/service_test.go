@@ -49,14 +49,35 @@ func TestRegistrationIsStored(t *testing.T) {
 	if reg.Lang != msg.French || reg.Phone != defaultPhone || reg.Channel != msg.USSD || !reg.Created.Equal(testStart) {
 		t.Errorf("registration = %+v", reg)
 	}
-	// The conversation is over: nothing but the person's language and the
-	// cached replies remains of it.
+	// The conversation is over: what remains of it is the language and, for
+	// provider retries, the last screen for a few minutes; no answer.
+	assertClosed(t, h, "Garoua", "centre")
 	for _, k := range h.Keys(t) {
-		if strings.Contains(k, "conv:") {
-			t.Errorf("conversation left behind: %s", k)
-		}
 		if strings.Contains(k, "670000001") {
 			t.Errorf("phone number in key %s", k)
+		}
+	}
+}
+
+// assertClosed checks that the person's conversation holds none of the
+// answers and expires within the retry window.
+func assertClosed(t *testing.T, h *apptest.App, answers ...string) {
+	t.Helper()
+	for _, k := range h.Keys(t) {
+		if !strings.Contains(k, ":conv:") {
+			continue
+		}
+		v, err := h.Redis.Get(context.Background(), k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range answers {
+			if strings.Contains(v, a) {
+				t.Errorf("closed conversation still holds %q", a)
+			}
+		}
+		if ttl := h.Redis.PTTL(context.Background(), k).Val(); ttl <= 0 || ttl > chat.DefaultUSSDDedupeTTL {
+			t.Errorf("closed conversation expires in %v", ttl)
 		}
 	}
 }
@@ -70,10 +91,11 @@ func TestRefusedConsentStoresNothing(t *testing.T) {
 	}
 	for _, k := range h.Keys(t) {
 		rest := strings.TrimPrefix(k, h.Prefix)
-		if !strings.HasPrefix(rest, "person:") && !strings.HasPrefix(rest, "dd:") {
+		if !strings.HasPrefix(rest, "person:") && !strings.HasPrefix(rest, "conv:") {
 			t.Errorf("key %s stored after a refusal", k)
 		}
 	}
+	assertClosed(t, h, "registration:")
 	if _, total, err := h.Store.Registrations(context.Background(), msg.Filter{}); err != nil || total != 0 {
 		t.Fatalf("registrations after refusal: %d, %v", total, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -34,13 +35,14 @@ const (
 //
 // KEYS: 1 conv, 2 person, 3 dd; with a registration also 4 reg, 5 regp,
 // 6 regs, 7 stream, 8 idx lang, 9 idx region, 10 idx situation, 11 idx sector.
-// ARGV: 1 expected version, 2 new version, 3 has state, 4 state, 5 state ttl ms,
+// ARGV: 1 expected version, 2 new version, 3 has state, 4 "<new version>:<state>", 5 state ttl ms,
 // 6 lang, 7 person ttl ms, 8 has dedupe, 9 reply, 10 dedupe ttl ms, 11 has reg;
 // with a registration: 12 ref, 13 person, 14 phone, 15 lang, 16 channel,
 // 17 created, 18 created ms, 19 region, 20 situation, 21 sector, 22 reg
 // prefix, 23 idx prefix, 24 stream maxlen, 25… answer field/value pairs.
 var commitScript = redis.NewScript(unindexLua + `
-if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[1] then return 1 end
+local cur = redis.call('GET', KEYS[1])
+if (cur and string.match(cur, '^(%d+):') or '0') ~= ARGV[1] then return 1 end
 local reg = ARGV[11] == '1'
 local owner
 if reg then
@@ -48,8 +50,7 @@ if reg then
   if owner and owner ~= ARGV[13] then return 2 end
 end
 if ARGV[3] == '1' then
-  redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
 else
   redis.call('DEL', KEYS[1])
 end
@@ -125,7 +126,8 @@ func commitArgs(c msg.Change) []any {
 	hasState, hasDedupe, hasReg := "0", "0", "0"
 	var state, reply any = "", ""
 	if c.State != nil {
-		hasState, state = "1", c.State
+		v := strconv.AppendInt(make([]byte, 0, 21+len(c.State)), c.Version+1, 10)
+		hasState, state = "1", append(append(v, ':'), c.State...)
 	}
 	if c.Dedupe != "" {
 		hasDedupe, reply = "1", c.Reply

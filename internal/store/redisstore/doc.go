@@ -11,7 +11,7 @@
 // dedupe name is hashed without a key: callers must not build it from a
 // phone number alone (provider message or session ids are fine).
 //
-//	conv:{p}                hash v (version), s (state)     TTL Change.StateTTL
+//	conv:{p}                string "<version>:<state>"      TTL Change.StateTTL
 //	person:{p}              hash lang                        TTL 400 days, refreshed on write
 //	dd:{p}:<h>              string: cached reply             TTL Change.DedupeTTL
 //	                        (h = first 16 bytes of SHA-256 of the dedupe name, hex)
@@ -23,8 +23,10 @@
 //
 // # Round trips
 //
-// Load and Commit are one script call each (EVALSHA, falling back to EVAL
-// once after a server restart), so a hop costs two round trips.
+// Load is one pipeline of plain reads and Commit one script call (EVALSHA,
+// falling back to EVAL once after a server restart), so a hop costs two
+// round trips. Plain reads cost Redis a few microseconds where a script
+// costs tens.
 //
 // regp is one hash rather than a string key per person: a hash field costs
 // about 80 bytes against 120 for a key.
