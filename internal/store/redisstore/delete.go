@@ -10,13 +10,13 @@ import (
 )
 
 // deleteScript removes a person's conversation, language and registration.
-// KEYS: 1 conv, 2 person, 3 regp, 4 regs. ARGV: 1 reg prefix, 2 idx prefix,
+// KEYS: 1 conv, 2 person, 3 regp, 4 regs, 5 quota. ARGV: 1 reg prefix, 2 idx prefix,
 // 3 person.
 var deleteScript = redis.NewScript(unindexLua + `
 local ref = redis.call('HGET', KEYS[3], ARGV[3])
 if ref then unindex(ARGV[1], ARGV[2], KEYS[4], ref, ARGV[3]) end
 redis.call('HDEL', KEYS[3], ARGV[3])
-redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[5])
 return 0
 `)
 
@@ -29,7 +29,7 @@ return 0
 // It returns the store's error (wrapped).
 func (s *Store) DeletePerson(ctx context.Context, p msg.PersonID) error {
 	_, conv, person := s.keys.person(p, "")
-	keys := []string{conv, person, s.keys.regp, s.keys.regs}
+	keys := []string{conv, person, s.keys.regp, s.keys.regs, s.keys.quota(p)}
 	if err := deleteScript.Run(ctx, s.rdb, keys, s.keys.reg, s.keys.idx, string(p)).Err(); err != nil {
 		return fmt.Errorf("error deleting person: %w", err)
 	}
