@@ -21,11 +21,15 @@ const (
 	// ActOptOut and ActOptIn stop and restart campaign messages.
 	ActOptOut = "opt_out"
 	ActOptIn  = "opt_in"
+	// ActLoadRegistration fills the answers from the person's stored
+	// registration (reg_found is "yes" when there is one), for "my
+	// information" pages.
+	ActLoadRegistration = "load_registration"
 )
 
 // KnownActions lists every action a flow may name.
 var KnownActions = map[string]bool{
 	ActSetLanguage: true, ActSaveRegistration: true, ActClearAnswers: true,
 	ActSendSMS: true, ActRequestCallback: true, ActDeleteData: true,
-	ActOptOut: true, ActOptIn: true,
+	ActOptOut: true, ActOptIn: true, ActLoadRegistration: true,
 }
