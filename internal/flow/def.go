@@ -101,7 +101,9 @@ const (
 	MsgHome          = "common.home"
 	// MsgUnavailable is the apology when the store fails.
 	MsgUnavailable = "common.unavailable"
+	// MsgContactMissing stands in for a contact point staff left empty.
+	MsgContactMissing = "contact.missing"
 )
 
 // BuiltinMessages lists the message IDs the engine and renderer use directly.
-var BuiltinMessages = []string{MsgInvalidChoice, MsgInvalidInput, MsgResume, MsgContinue, MsgRestart, MsgMore, MsgBack, MsgHome, MsgUnavailable}
+var BuiltinMessages = []string{MsgInvalidChoice, MsgInvalidInput, MsgResume, MsgContinue, MsgRestart, MsgMore, MsgBack, MsgHome, MsgUnavailable, MsgContactMissing}

@@ -12,6 +12,13 @@ import (
 type Env struct {
 	// Ref returns a new reference code (registrations, call-backs).
 	Ref func() string
+	// Lookup answers a branch on a key that is not an answer (deployment
+	// features such as "feature_cfce_costs"); nil answers nothing.
+	Lookup func(key string) string
+	// Do carries out, while the node is entered, an action whose outcome the
+	// flow needs at once (load_registration, send_sms); the answers it
+	// returns are merged into the state before branches look at them.
+	Do func(ev Event) map[string]string
 }
 
 // Event is something the host must do after a step: the engine only
@@ -174,7 +181,7 @@ func (e *Engine) enter(st State, key string, env Env, evs []Event) (State, []Eve
 		switch n.Type {
 		case Branch:
 			from, _ := split(key)
-			key = e.set.resolve(from, branchTarget(n, st))
+			key = e.set.resolve(from, branchTarget(n, st, env))
 			continue
 		case End:
 			st.Done = true
@@ -186,13 +193,16 @@ func (e *Engine) enter(st State, key string, env Env, evs []Event) (State, []Eve
 	return st, evs
 }
 
-func branchTarget(n *Node, st State) string {
+func branchTarget(n *Node, st State, env Env) string {
 	if n.On == "" {
 		return n.Go
 	}
-	v := st.Answers[n.On]
-	if n.On == "lang" {
+	v, ok := st.Answers[n.On]
+	switch {
+	case n.On == "lang":
 		v = string(st.Lang)
+	case !ok && env.Lookup != nil:
+		v = env.Lookup(n.On)
 	}
 	if t, ok := n.Cases[v]; ok {
 		return t
@@ -222,6 +232,14 @@ func (e *Engine) act(st State, key, action string, env Env) (State, Event) {
 		}
 	case ActClearAnswers:
 		st.Answers = nil
+	case ActLoadRegistration, ActSendSMS:
+		if env.Do != nil {
+			ev.Lang = st.Lang
+			ev.Answers = st.Answers
+			for k, v := range env.Do(ev) {
+				st.Answers = setAnswer(st.Answers, k, v)
+			}
+		}
 	}
 	ev.Lang = st.Lang
 	if st.Answers != nil {

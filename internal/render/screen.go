@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/passerelle/passerelle/internal/contacts"
 	"github.com/passerelle/passerelle/internal/flow"
 	"github.com/passerelle/passerelle/internal/l10n"
 	"github.com/passerelle/passerelle/internal/msg"
@@ -13,10 +14,21 @@ import (
 // Renderer renders flow screens in a person's language. Screens whose texts
 // have no template are rendered once and kept. It is safe for concurrent use.
 type Renderer struct {
-	cat    *l10n.Catalog
-	set    *flow.Set
-	budget int
-	cache  sync.Map // cacheKey → []string
+	cat      *l10n.Catalog
+	set      *flow.Set
+	budget   int
+	contacts *contacts.Directory
+	cache    sync.Map // cacheKey → []string
+}
+
+// MsgContactMissing is shown in place of a contact point staff left empty.
+const MsgContactMissing = flow.MsgContactMissing
+
+// WithContacts makes the contact points of d available to texts as
+// {{.contact_hotline}}, … It returns r.
+func (r *Renderer) WithContacts(d *contacts.Directory) *Renderer {
+	r.contacts = d
+	return r
 }
 
 type cacheKey struct {
@@ -89,9 +101,15 @@ func (r *Renderer) Lines(sc flow.Screen, lang msg.Lang, answers map[string]strin
 }
 
 // Data returns the template data for texts: every answer, with the values of
-// menus replaced by their labels in lang.
+// menus replaced by their labels in lang, and the contact points for the
+// person's region (the "staff will call you back" text where none is set).
 func (r *Renderer) Data(lang msg.Lang, answers map[string]string) map[string]string {
-	data := make(map[string]string, len(answers))
+	data := make(map[string]string, len(answers)+len(contacts.Kinds))
+	d := r.contacts
+	if d == nil {
+		d = &contacts.Directory{}
+	}
+	d.AddTo(data, answers["region"], r.cat.Text(lang, MsgContactMissing, nil))
 	for k, v := range answers {
 		if id, ok := r.set.Label(k, v); ok {
 			v = r.cat.Text(lang, id, nil)
