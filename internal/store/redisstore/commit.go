@@ -36,7 +36,7 @@ const (
 // KEYS: 1 conv, 2 person, 3 dd; with a registration also 4 reg, 5 regp,
 // 6 regs, 7 stream, 8 idx lang, 9 idx region, 10 idx situation, 11 idx sector.
 // ARGV: 1 expected version, 2 new version, 3 has state, 4 "<new version>:<state>", 5 state ttl ms,
-// 6 lang, 7 person ttl ms, 8 has dedupe, 9 reply, 10 dedupe ttl ms, 11 has reg;
+// 6 lang, 7 person ttl ms, 8 dedupe field or "", 9 reply, 10 dedupe ttl ms, 11 has reg;
 // with a registration: 12 ref, 13 person, 14 phone, 15 lang, 16 channel,
 // 17 created, 18 created ms, 19 region, 20 situation, 21 sector, 22 reg
 // prefix, 23 idx prefix, 24 stream maxlen, 25… answer field/value pairs.
@@ -58,8 +58,9 @@ if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[2], 'lang', ARGV[6])
   redis.call('PEXPIRE', KEYS[2], ARGV[7])
 end
-if ARGV[8] == '1' then
-  redis.call('SET', KEYS[3], ARGV[9], 'PX', ARGV[10])
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[3], ARGV[8], ARGV[9])
+  redis.call('PEXPIRE', KEYS[3], ARGV[10])
 end
 if not reg then return 0 end
 local ref = ARGV[12]
@@ -94,10 +95,7 @@ return 0
 // Created is replaced by the current time. Registering again replaces the
 // person's previous registration and its index entries.
 func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error {
-	dd, conv, person := s.keys.person(p, c.Dedupe)
-	if dd == "" {
-		dd = conv // a declared key is needed; the script does not touch it
-	}
+	conv, person, dd := s.keys.person(p)
 	keys, args := []string{conv, person, dd}, commitArgs(c)
 	if c.Registration != nil {
 		var err error
@@ -123,14 +121,15 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 // commitArgs builds ARGV 1–11. Flags are constant strings and numbers stay
 // int64 so that the hot path boxes as little as possible.
 func commitArgs(c msg.Change) []any {
-	hasState, hasDedupe, hasReg := "0", "0", "0"
+	hasState, hasReg := "0", "0"
 	var state, reply any = "", ""
 	if c.State != nil {
 		v := strconv.AppendInt(make([]byte, 0, 21+len(c.State)), c.Version+1, 10)
 		hasState, state = "1", append(append(v, ':'), c.State...)
 	}
+	var field any = ""
 	if c.Dedupe != "" {
-		hasDedupe, reply = "1", c.Reply
+		field, reply = ddField(c.Dedupe), c.Reply
 	}
 	if c.Registration != nil {
 		hasReg = "1"
@@ -147,7 +146,7 @@ func commitArgs(c msg.Change) []any {
 	args[4] = ttlMillis(c.StateTTL, DefaultStateTTL)
 	args[5] = boxLang(c.Lang)
 	args[6] = personTTLMillis
-	args[7] = hasDedupe
+	args[7] = field
 	args[8] = reply
 	args[9] = ttlMillis(c.DedupeTTL, DefaultDedupeTTL)
 	args[10] = hasReg

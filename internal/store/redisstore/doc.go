@@ -13,8 +13,11 @@
 //
 //	conv:{p}                string "<version>:<state>"      TTL Change.StateTTL
 //	person:{p}              hash lang                        TTL 400 days, refreshed on write
-//	dd:{p}:<h>              string: cached reply             TTL Change.DedupeTTL
+//	dd:{p}                  hash <h> → cached reply          TTL Change.DedupeTTL, refreshed
 //	                        (h = first 16 bytes of SHA-256 of the dedupe name, hex)
+//	quota:{p}               hash <name>:<window> → count     TTL end of the latest window
+//	optout:{opt}            set of PersonIDs who sent STOP (kept through erasure)
+//	msg:{msg}:<id>          hash of an outbound message's delivery state
 //	reg:{reg}:<ref>         hash ref, person, phone, lang, channel, created, a.<answer>…
 //	regp:{reg}              hash person → ref (one registration per person)
 //	regs:{reg}              sorted set of refs scored by created unix ms

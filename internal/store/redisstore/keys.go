@@ -30,23 +30,27 @@ func newKeyspace(prefix string) keyspace {
 	}
 }
 
-// person returns the keys of one hop: dd (empty when dedupe is empty), conv
-// and person. They are cut from one string to spare allocations on the hot
-// path.
-func (k keyspace) person(p msg.PersonID, dedupe string) (dd, conv, person string) {
+// person returns the keys of one person: conv, person and dd (the hash of
+// cached replies to provider retries, one field per message). They are cut
+// from one string to spare allocations on the hot path.
+func (k keyspace) person(p msg.PersonID) (conv, person, dd string) {
 	ps := string(p)
 	convLen := len(k.prefix) + len("conv:{}") + len(ps)
+	personLen := len(k.prefix) + len("person:{}") + len(ps)
+	all := k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}" + k.prefix + "dd:{" + ps + "}"
+	return all[:convLen], all[convLen : convLen+personLen], all[convLen+personLen:]
+}
+
+// ddField names a dedupe name's field in the dd hash: the first 16 bytes of
+// its SHA-256, in hex, so that it can be any length.
+func ddField(dedupe string) string {
 	if dedupe == "" {
-		all := k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}"
-		return "", all[:convLen], all[convLen:]
+		return ""
 	}
 	var h [32]byte
 	sum := sha256.Sum256([]byte(dedupe))
 	hex.Encode(h[:], sum[:16])
-	ddLen := len(k.prefix) + len("dd:{}:") + len(ps) + len(h)
-	all := k.prefix + "dd:{" + ps + "}:" + string(h[:]) +
-		k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}"
-	return all[:ddLen], all[ddLen : ddLen+convLen], all[ddLen+convLen:]
+	return string(h[:])
 }
 
 func (k keyspace) registration(ref string) string { return k.reg + ref }

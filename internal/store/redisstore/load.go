@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
@@ -16,31 +18,38 @@ import (
 // reads, cheaper for Redis than a script) and returns the store's error
 // (wrapped) when Redis cannot answer or answers something unexpected.
 func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
-	dd, conv, person := s.keys.person(p, dedupe)
-	if dd == "" {
-		dd = conv // MGET needs a key; reading conv twice costs nothing
-	}
+	conv, person, dd := s.keys.person(p)
 	var c msg.Conversation
-	// MGET and HMGET answer a missing key with a nil element rather than
-	// redis.Nil, which spares go-redis its error handling on the hot path.
+	// GET, HMGET answer a missing key or field without redis.Nil (GET's nil
+	// is read through MGET), which spares go-redis its error handling on the
+	// hot path.
 	pipe := s.rdb.Pipeline()
-	vals := pipe.MGet(ctx, dd, conv)
+	vals := pipe.MGet(ctx, conv)
+	var fields []string
+	if dedupe != "" {
+		fields = []string{ddField(dedupe)}
+	}
 	lang := pipe.HMGet(ctx, person, "lang")
+	var cached *redis.SliceCmd
+	if fields != nil {
+		cached = pipe.HMGet(ctx, dd, fields...)
+	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return c, fmt.Errorf("error loading conversation: %w", err)
 	}
-	v := vals.Val()
-	if len(v) != 2 || len(lang.Val()) != 1 {
+	if len(vals.Val()) != 1 || len(lang.Val()) != 1 {
 		return c, fmt.Errorf("error loading conversation: unexpected reply")
 	}
-	if r, ok := v[0].(string); ok && dedupe != "" {
-		c.Reply = []byte(r)
-		return c, nil
+	if cached != nil && len(cached.Val()) == 1 {
+		if r, ok := cached.Val()[0].(string); ok {
+			c.Reply = []byte(r)
+			return c, nil
+		}
 	}
 	if l, ok := lang.Val()[0].(string); ok {
 		c.Lang = msg.Lang(l)
 	}
-	raw, ok := v[1].(string)
+	raw, ok := vals.Val()[0].(string)
 	if !ok {
 		return c, nil
 	}
