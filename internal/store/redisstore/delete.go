@@ -21,7 +21,8 @@ return 0
 `)
 
 // DeletePerson removes, in one script, the person's conversation, remembered
-// language, cached replies, quotas, registration and its index entries.
+// language, cached replies, quotas, registration and its index entries,
+// then (a second script: another hash slot) their call-back requests.
 // Entries already in the registration stream (ref, lang, region, situation,
 // sector, created; no name or phone) are kept until the stream is trimmed;
 // the opt-out set keeps the person's keyed hash, so that STOP still holds. Deleting a person with nothing stored is not an error.
@@ -32,5 +33,6 @@ func (s *Store) DeletePerson(ctx context.Context, p msg.PersonID) error {
 	if err := deleteScript.Run(ctx, s.rdb, keys, s.keys.reg, s.keys.idx, string(p)).Err(); err != nil {
 		return fmt.Errorf("error deleting person: %w", err)
 	}
-	return nil
+	// Call-backs live in another hash slot: a second script.
+	return s.deleteCallbacks(ctx, p)
 }

@@ -1,0 +1,157 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Call-back requests share the hash tag {cb}:
+//
+//	cb:{cb}:<ref>      hash ref, person, phone, lang, region, topic, created, done
+//	cbopen:{cb}        sorted set of open refs by created unix ms
+//	cball:{cb}         sorted set of every ref by created unix ms
+//	cbp:{cb}           hash person → space-separated refs (for erasure)
+
+func (k keyspace) callback(ref string) string { return k.prefix + "cb:{cb}:" + ref }
+func (k keyspace) cbOpen() string             { return k.prefix + "cbopen:{cb}" }
+func (k keyspace) cbAll() string              { return k.prefix + "cball:{cb}" }
+func (k keyspace) cbPerson() string           { return k.prefix + "cbp:{cb}" }
+
+// callbackTTL bounds how long a call-back request is kept.
+const callbackTTL = 180 * 24 * time.Hour
+
+// saveCallbackScript stores a request unless its ref is taken.
+// KEYS: 1 hash, 2 open, 3 all, 4 person index. ARGV: 1 ms, 2 person, 3 ttl s,
+// 4… field/value pairs.
+var saveCallbackScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+local h = {}
+for i = 4, #ARGV do h[#h + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(h))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+local ref = redis.call('HGET', KEYS[1], 'ref')
+redis.call('ZADD', KEYS[2], ARGV[1], ref)
+redis.call('ZADD', KEYS[3], ARGV[1], ref)
+local old = redis.call('HGET', KEYS[4], ARGV[2])
+if old then ref = old .. ' ' .. ref end
+redis.call('HSET', KEYS[4], ARGV[2], ref)
+return 0
+`)
+
+// SaveCallback stores a call-back request. It returns msg.ErrRefTaken
+// (wrapped) when the reference is already used, or the store's error.
+func (s *Store) SaveCallback(ctx context.Context, c msg.Callback) error {
+	if c.Ref == "" {
+		return errors.New("error saving call-back: no reference")
+	}
+	keys := []string{s.keys.callback(c.Ref), s.keys.cbOpen(), s.keys.cbAll(), s.keys.cbPerson()}
+	n, err := saveCallbackScript.Run(ctx, s.rdb, keys, c.Created.UnixMilli(), string(c.Person), int64(callbackTTL/time.Second),
+		"ref", c.Ref, "person", string(c.Person), "phone", string(c.Phone), "lang", string(c.Lang),
+		"region", c.Region, "topic", c.Topic, "created", c.Created.UTC().Format(createdLayout)).Int()
+	if err != nil {
+		return fmt.Errorf("error saving call-back: %w", err)
+	}
+	if n == 1 {
+		return fmt.Errorf("error saving call-back: %w", msg.ErrRefTaken)
+	}
+	return nil
+}
+
+// Callbacks returns call-back requests, newest first: the open ones, or all
+// when all is set, and how many there are. It returns the store's error
+// (wrapped).
+func (s *Store) Callbacks(ctx context.Context, all bool, offset, limit int) ([]msg.Callback, int, error) {
+	if limit <= 0 || limit > MaxLimit {
+		limit = DefaultLimit
+	}
+	set := s.keys.cbOpen()
+	if all {
+		set = s.keys.cbAll()
+	}
+	var r *redis.StringSliceCmd
+	var n *redis.IntCmd
+	_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		r = pipe.ZRevRange(ctx, set, int64(offset), int64(offset+limit-1))
+		n = pipe.ZCard(ctx, set)
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
+	}
+	refs, total := r.Val(), n.Val()
+	cmds := make([]*redis.MapStringStringCmd, len(refs))
+	if _, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for i, ref := range refs {
+			cmds[i] = pipe.HGetAll(ctx, s.keys.callback(ref))
+		}
+		return nil
+	}); err != nil {
+		return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
+	}
+	out := make([]msg.Callback, 0, len(refs))
+	for _, c := range cmds {
+		h := c.Val()
+		if len(h) == 0 {
+			continue // expired or erased
+		}
+		out = append(out, decodeCallback(h))
+	}
+	return out, int(total), nil
+}
+
+// CloseCallback marks a request done. It returns msg.ErrNotFound (wrapped)
+// for an unknown ref, or the store's error.
+func (s *Store) CloseCallback(ctx context.Context, ref string, at time.Time) error {
+	k := s.keys.callback(ref)
+	n, err := s.rdb.Exists(ctx, k).Result()
+	if err != nil {
+		return fmt.Errorf("error closing call-back: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("error closing call-back %s: %w", ref, msg.ErrNotFound)
+	}
+	if _, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.HSet(ctx, k, "done", at.UTC().Format(createdLayout))
+		pipe.ZRem(ctx, s.keys.cbOpen(), ref)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("error closing call-back: %w", err)
+	}
+	return nil
+}
+
+// deleteCallbacksScript erases a person's call-back requests.
+// KEYS: 1 person index, 2 open, 3 all. ARGV: 1 person, 2 hash prefix.
+var deleteCallbacksScript = redis.NewScript(`
+local refs = redis.call('HGET', KEYS[1], ARGV[1])
+if not refs then return 0 end
+for ref in string.gmatch(refs, '%S+') do
+  redis.call('DEL', ARGV[2] .. ref)
+  redis.call('ZREM', KEYS[2], ref)
+  redis.call('ZREM', KEYS[3], ref)
+end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 0
+`)
+
+func (s *Store) deleteCallbacks(ctx context.Context, p msg.PersonID) error {
+	keys := []string{s.keys.cbPerson(), s.keys.cbOpen(), s.keys.cbAll()}
+	if err := deleteCallbacksScript.Run(ctx, s.rdb, keys, string(p), s.keys.prefix+"cb:{cb}:").Err(); err != nil {
+		return fmt.Errorf("error deleting call-backs: %w", err)
+	}
+	return nil
+}
+
+func decodeCallback(h map[string]string) msg.Callback {
+	c := msg.Callback{Ref: h["ref"], Person: msg.PersonID(h["person"]), Phone: msg.Address(h["phone"]),
+		Lang: msg.Lang(h["lang"]), Region: h["region"], Topic: h["topic"]}
+	c.Created, _ = time.Parse(createdLayout, h["created"])
+	c.Done, _ = time.Parse(createdLayout, h["done"])
+	return c
+}
