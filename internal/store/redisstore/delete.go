@@ -33,6 +33,9 @@ func (s *Store) DeletePerson(ctx context.Context, p msg.PersonID) error {
 	if err := deleteScript.Run(ctx, s.rdb, keys, s.keys.reg, s.keys.idx, string(p)).Err(); err != nil {
 		return fmt.Errorf("error deleting person: %w", err)
 	}
-	// Call-backs live in another hash slot: a second script.
+	// Flood counters (short-lived) and call-backs live in other hash slots.
+	if err := s.rdb.Del(ctx, s.keys.floodKeys(p)...).Err(); err != nil {
+		return fmt.Errorf("error deleting person: %w", err)
+	}
 	return s.deleteCallbacks(ctx, p)
 }
