@@ -24,7 +24,7 @@ var errCorrupt = errors.New("corrupt state")
 // so the same state always gives the same bytes.
 func encodeState(b []byte, st *flow.State) []byte {
 	b = append(b, stateMagic, 1)
-	for _, s := range []string{st.Node, string(st.Lang), st.Hint, string(st.Channel), st.Session} {
+	for _, s := range []string{st.Node, string(st.Lang), st.Hint, string(st.Channel), st.Session, st.Pending} {
 		b = putString(b, s)
 	}
 	var flags byte
@@ -76,7 +76,7 @@ func decodeStatePrefix(b []byte) (flow.State, []byte, error) {
 	}
 	r := reader{b: b[2:]}
 	var lang, ch string
-	st.Node, lang, st.Hint, ch, st.Session = r.str(), r.str(), r.str(), r.str(), r.str()
+	st.Node, lang, st.Hint, ch, st.Session, st.Pending = r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
 	st.Lang, st.Channel = msg.Lang(lang), msg.Channel(ch)
 	flags := r.byte()
 	st.Resuming, st.Done = flags&1 != 0, flags&2 != 0

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
@@ -17,3 +18,28 @@ type Store interface {
 	// the registration's reference code is in use, or the store's error.
 	Commit(ctx context.Context, p msg.PersonID, c msg.Change) error
 }
+
+// People is what the service keeps about people beyond their conversation.
+type People interface {
+	// RegistrationOf returns the person's registration or msg.ErrNotFound.
+	RegistrationOf(ctx context.Context, p msg.PersonID) (msg.Registration, error)
+	// SetOptOut records that the person wants campaign messages or not.
+	SetOptOut(ctx context.Context, p msg.PersonID, out bool) error
+	// DeletePerson erases everything stored about the person but their
+	// opt-out.
+	DeletePerson(ctx context.Context, p msg.PersonID) error
+	// Take counts one use of a quota and tells whether it is within limit.
+	Take(ctx context.Context, p msg.PersonID, name string, limit int, window time.Duration, now time.Time) (bool, error)
+	// SaveCallback stores a call-back request (msg.ErrRefTaken if its ref is used).
+	SaveCallback(ctx context.Context, c msg.Callback) error
+}
+
+// Limiter limits the messages one person may send.
+type Limiter interface {
+	// Allow counts one message; when it is not allowed, notice tells whether
+	// to send the one notice of the period.
+	Allow(ctx context.Context, p msg.PersonID) (allowed, notice bool, err error)
+}
+
+// SendFunc sends one SMS (pages asked "by SMS", confirmations).
+type SendFunc func(ctx context.Context, m msg.Outbound) error

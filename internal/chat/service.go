@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/flow"
@@ -38,17 +39,37 @@ type Config struct {
 	// and random reference codes.
 	Now func() time.Time
 	Ref func() string
+	// People keeps registrations, opt-outs, quotas and call-backs; without
+	// it those actions do nothing.
+	People People
+	// Limiter limits inbound SMS per person; nil lets everything through.
+	Limiter Limiter
+	// Send sends SMS (pages asked "by SMS", confirmations); nil sends none.
+	Send SendFunc
+	// Shape adapts SMS text to the operator's alphabet (GSM-7 shaping);
+	// the default keeps it as it is.
+	Shape func(string) string
+	// SMSPerDay bounds the pages one person may ask by SMS in a day
+	// (default DefaultSMSPerDay).
+	SMSPerDay int
+	// Features tells whether staff turned a feature on (flows branch on
+	// feature_NAME); nil turns every feature off.
+	Features func(name string) bool
 }
+
+// DefaultSMSPerDay is how many pages a person may ask by SMS in a day.
+const DefaultSMSPerDay = 5
 
 // Service answers inbound messages. It is safe for concurrent use.
 type Service struct {
-	engine *flow.Engine
-	render *render.Renderer
-	store  Store
-	hasher *msg.Hasher
-	log    *slog.Logger
-	cfg    Config
-	after  []Effect
+	engine  *flow.Engine
+	render  *render.Renderer
+	store   Store
+	hasher  *msg.Hasher
+	log     *slog.Logger
+	cfg     Config
+	after   []Effect
+	sending sync.WaitGroup
 }
 
 // Effect is run after a hop's change is stored, for each event the engine
@@ -80,6 +101,12 @@ func New(e *flow.Engine, r *render.Renderer, s Store, h *msg.Hasher, log *slog.L
 	if cfg.Ref == nil {
 		cfg.Ref = NewRef
 	}
+	if cfg.Shape == nil {
+		cfg.Shape = func(s string) string { return s }
+	}
+	if cfg.SMSPerDay <= 0 {
+		cfg.SMSPerDay = DefaultSMSPerDay
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -99,6 +126,19 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 	p := s.hasher.Person(in.From)
 	dd, hop := dedupeKeys(in)
 	lang := msg.Lang("")
+	if in.Channel == msg.SMS && s.cfg.Limiter != nil {
+		allowed, notice, err := s.cfg.Limiter.Allow(ctx, p)
+		if err != nil {
+			s.log.ErrorContext(ctx, "flood check failed; letting the message through", "person", string(p), "err", err)
+		} else if !allowed {
+			s.log.InfoContext(ctx, "message over the flood limit", "person", string(p), "notice", notice)
+			if notice {
+				// The language is not read for a refused message: both.
+				return msg.Reply{Messages: []string{s.render.Text(msg.French, MsgFlood) + "\n" + s.render.Text(msg.English, MsgFlood)}}, nil
+			}
+			return msg.Reply{}, nil
+		}
+	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		conv, err := s.store.Load(ctx, p, dd)
 		if err != nil {
@@ -125,7 +165,12 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 		}
 		lang = st.Lang
 		now := s.cfg.Now()
-		next, reply, events := s.step(st, in, now)
+		next, reply, events := s.step(ctx, p, st, in, now)
+		if in.Channel == msg.SMS {
+			for i, m := range reply.Messages {
+				reply.Messages[i] = s.cfg.Shape(m)
+			}
+		}
 		ch := s.change(conv, next, reply, events, in, p, dd, hop, now)
 		err = s.store.Commit(ctx, p, ch)
 		if errors.Is(err, msg.ErrConflict) || errors.Is(err, msg.ErrRefTaken) {
@@ -135,18 +180,10 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 			return s.apology(next.Lang), fmt.Errorf("error storing conversation: %w: %w", ErrUnavailable, err)
 		}
 		s.log.LogAttrs(ctx, slog.LevelDebug, "hop", slog.String("person", string(p)), slog.String("channel", string(in.Channel)), slog.String("node", next.Node), slog.Bool("end", reply.End))
-		s.runEffects(ctx, Hop{Person: p, From: in.From, Lang: next.Lang, In: in}, events)
+		s.effects(ctx, Hop{Person: p, From: in.From, Lang: next.Lang, In: in}, events)
 		return reply, nil
 	}
 	return s.apology(lang), fmt.Errorf("error storing conversation: %w: too many concurrent changes", ErrUnavailable)
-}
-
-func (s *Service) runEffects(ctx context.Context, h Hop, events []flow.Event) {
-	for _, ev := range events {
-		for _, e := range s.after {
-			e(ctx, h, ev)
-		}
-	}
 }
 
 // change builds the store change of a hop. The stored record keeps the
@@ -185,7 +222,7 @@ func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, 
 func registrationAnswers(a map[string]string) map[string]string {
 	out := make(map[string]string, len(a))
 	for k, v := range a {
-		if k == "ref" || k == "lang" {
+		if internalAnswers[k] {
 			continue
 		}
 		out[k] = v

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -10,8 +11,8 @@ import (
 
 // step runs one hop on a state: it recognises a new session, extracts the new
 // input, handles paging and otherwise lets the engine decide.
-func (s *Service) step(st flow.State, in msg.Inbound, now time.Time) (flow.State, msg.Reply, []flow.Event) {
-	env := flow.Env{Ref: s.cfg.Ref}
+func (s *Service) step(ctx context.Context, p msg.PersonID, st flow.State, in msg.Inbound, now time.Time) (flow.State, msg.Reply, []flow.Event) {
+	env := s.env(ctx, p, in, now)
 	var events []flow.Event
 	if st.Updated != 0 && now.Sub(time.Unix(st.Updated, 0)) > s.cfg.StateTTL {
 		st = flow.State{Lang: st.Lang}
@@ -19,6 +20,10 @@ func (s *Service) step(st flow.State, in msg.Inbound, now time.Time) (flow.State
 	session := in.Session
 	if in.Channel == msg.SMS {
 		session = "sms"
+		if next, reply, evs, ok := s.keyword(st, in, env); ok {
+			next.Channel, next.Session = in.Channel, session
+			return next, reply, evs
+		}
 	}
 	switch {
 	case st.Node == "":

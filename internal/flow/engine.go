@@ -232,7 +232,9 @@ func (e *Engine) act(st State, key, action string, env Env) (State, Event) {
 		}
 	case ActClearAnswers:
 		st.Answers = nil
-	case ActLoadRegistration, ActSendSMS:
+	}
+	switch name {
+	case ActLoadRegistration, ActSendSMS, ActRequestCallback:
 		if env.Do != nil {
 			ev.Lang = st.Lang
 			ev.Answers = st.Answers

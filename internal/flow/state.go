@@ -32,6 +32,9 @@ type State struct {
 	Consumed int         `json:"u,omitempty"`
 	// Updated is when the host last stored the state (Unix seconds; the host's).
 	Updated int64 `json:"t,omitempty"`
+	// Pending is a question the host asked outside the flow (the erasure
+	// confirmation); the host's.
+	Pending string `json:"q,omitempty"`
 }
 
 // Started tells whether the person is past the first screen of the

@@ -121,3 +121,15 @@ func (r *Renderer) Data(lang msg.Lang, answers map[string]string) map[string]str
 
 // Text returns one message in lang.
 func (r *Renderer) Text(lang msg.Lang, id string) string { return r.cat.Text(lang, id, nil) }
+
+// Message returns one message in lang with the answers (and contact points)
+// filled into its template: the text of a page sent by SMS.
+func (r *Renderer) Message(lang msg.Lang, id string, answers map[string]string) string {
+	if lang == "" {
+		lang = msg.DefaultLang
+	}
+	if r.cat.Plain(lang, id) {
+		return r.cat.Text(lang, id, nil)
+	}
+	return r.cat.Text(lang, id, r.Data(lang, answers))
+}

@@ -1,0 +1,155 @@
+package chat
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/flow"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Answers the service sets for flows to branch on.
+const (
+	// AnsRegFound is "yes" after load_registration found one, "no" otherwise.
+	AnsRegFound = "reg_found"
+	// AnsSMS is "sent", "limit" (over the daily quota), "off" (no SMS
+	// provider) or "error" after send_sms.
+	AnsSMS = "sms"
+)
+
+// internalAnswers are answers the service or engine set: never part of a
+// registration.
+var internalAnswers = map[string]bool{"ref": true, "lang": true, AnsRegFound: true, AnsSMS: true}
+
+// env returns the engine's environment for one hop of person p.
+func (s *Service) env(ctx context.Context, p msg.PersonID, in msg.Inbound, now time.Time) flow.Env {
+	return flow.Env{
+		Ref:    s.cfg.Ref,
+		Lookup: s.lookup,
+		Do:     func(ev flow.Event) map[string]string { return s.do(ctx, p, in, ev, now) },
+	}
+}
+
+// lookup answers branches on deployment features: feature_NAME is "on" when
+// staff turned NAME on.
+func (s *Service) lookup(key string) string {
+	if name, ok := cutPrefix(key, "feature_"); ok && s.cfg.Features != nil && s.cfg.Features(name) {
+		return "on"
+	}
+	return ""
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// do carries out the actions whose outcome the flow needs at once.
+func (s *Service) do(ctx context.Context, p msg.PersonID, in msg.Inbound, ev flow.Event, now time.Time) map[string]string {
+	people := s.cfg.People
+	switch ev.Action {
+	case flow.ActLoadRegistration:
+		if people == nil {
+			return map[string]string{AnsRegFound: "no"}
+		}
+		r, err := people.RegistrationOf(ctx, p)
+		if err != nil {
+			if !errors.Is(err, msg.ErrNotFound) {
+				s.log.ErrorContext(ctx, "reading registration failed", "person", string(p), "err", err)
+			}
+			return map[string]string{AnsRegFound: "no"}
+		}
+		out := make(map[string]string, len(r.Answers)+2)
+		for k, v := range r.Answers {
+			out[k] = v
+		}
+		out[AnsRegFound], out["ref"] = "yes", r.Ref
+		return out
+	case flow.ActSendSMS:
+		if s.cfg.Send == nil || people == nil {
+			return map[string]string{AnsSMS: "off"}
+		}
+		ok, err := people.Take(ctx, p, "sms_page", s.cfg.SMSPerDay, 24*time.Hour, now)
+		switch {
+		case err != nil:
+			s.log.ErrorContext(ctx, "counting SMS quota failed", "person", string(p), "err", err)
+			return map[string]string{AnsSMS: "error"}
+		case !ok:
+			return map[string]string{AnsSMS: "limit"}
+		}
+		return map[string]string{AnsSMS: "sent"}
+	case flow.ActRequestCallback:
+		if people == nil {
+			return nil
+		}
+		c := msg.Callback{Ref: ev.Ref, Person: p, Phone: in.From, Lang: ev.Lang, Region: ev.Answers["region"], Topic: ev.Arg, Created: now.UTC()}
+		if err := people.SaveCallback(ctx, c); err != nil {
+			s.log.ErrorContext(ctx, "saving call-back failed", "person", string(p), "err", err)
+		}
+	}
+	return nil
+}
+
+// effects carries out, after the hop is stored, what the person asked for:
+// SMS pages, opt-out or opt-in, erasure.
+func (s *Service) effects(ctx context.Context, h Hop, events []flow.Event) {
+	for _, ev := range events {
+		switch ev.Action {
+		case flow.ActSendSMS:
+			if ev.Answers[AnsSMS] == "sent" {
+				s.sendAsync(h, s.render.Message(h.Lang, ev.Arg, ev.Answers))
+			}
+		case flow.ActOptOut, flow.ActOptIn:
+			if s.cfg.People != nil {
+				if err := s.cfg.People.SetOptOut(ctx, h.Person, ev.Action == flow.ActOptOut); err != nil {
+					s.log.ErrorContext(ctx, "recording opt-out failed", "person", string(h.Person), "err", err)
+				}
+			}
+		case flow.ActDeleteData:
+			if s.cfg.People != nil {
+				if err := s.cfg.People.DeletePerson(ctx, h.Person); err != nil {
+					s.log.ErrorContext(ctx, "erasure failed", "person", string(h.Person), "err", err)
+				} else {
+					s.log.InfoContext(ctx, "person erased", "person", string(h.Person))
+				}
+			}
+		}
+		for _, e := range s.after {
+			e(ctx, h, ev)
+		}
+	}
+}
+
+// sendAsync sends an SMS without holding the hop's answer.
+func (s *Service) sendAsync(h Hop, text string) {
+	if s.cfg.Send == nil || text == "" {
+		return
+	}
+	m := msg.Outbound{ID: newMessageID(), To: h.From, Text: s.cfg.Shape(text)}
+	s.sending.Add(1)
+	go func() {
+		defer s.sending.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.cfg.Send(ctx, m); err != nil {
+			s.log.LogAttrs(ctx, slog.LevelError, "sending SMS failed", slog.String("person", string(h.Person)), slog.String("message_id", m.ID), slog.String("err", err.Error()))
+		}
+	}()
+}
+
+// Wait waits for the SMS under way to be handed to the provider (tests,
+// shutdown).
+func (s *Service) Wait() { s.sending.Wait() }
+
+// newMessageID returns a random id for an outbound message.
+func newMessageID() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
