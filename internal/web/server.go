@@ -36,6 +36,8 @@ type Config struct {
 	Registry      Registry
 	Store         Pinger
 	Log           *slog.Logger
+	// Callbacks gives staff the call-back requests (nil: routes off).
+	Callbacks Callbacks
 	// AdminToken guards /admin; with none, the admin routes are off.
 	AdminToken string
 	// HopTimeout bounds one USSD/SMS hop (default 3 s: USSD gateways wait
@@ -101,5 +103,9 @@ func (s *Server) routes() {
 		admin.Get("/registrations", s.listRegistrations)
 		admin.Get("/registrations.csv", s.exportRegistrations)
 		admin.Get("/registrations/:ref", s.getRegistration)
+		if s.cfg.Callbacks != nil {
+			admin.Get("/callbacks", s.listCallbacks)
+			admin.Post("/callbacks/:ref/done", s.closeCallback)
+		}
 	}
 }

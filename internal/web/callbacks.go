@@ -1,0 +1,65 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Callbacks is the staff's access to call-back requests.
+type Callbacks interface {
+	Callbacks(ctx context.Context, all bool, offset, limit int) ([]msg.Callback, int, error)
+	CloseCallback(ctx context.Context, ref string, at time.Time) error
+}
+
+// callbacksPage is the JSON answer of GET /admin/callbacks.
+type callbacksPage struct {
+	Total  int            `json:"total"`
+	Offset int            `json:"offset"`
+	Limit  int            `json:"limit"`
+	Items  []msg.Callback `json:"items"`
+}
+
+// listCallbacks answers GET /admin/callbacks?status=open|all&offset=&limit=.
+func (s *Server) listCallbacks(c *fiber.Ctx) error {
+	status := c.Query("status", "open")
+	if status != "open" && status != "all" {
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "status: want open or all"})
+	}
+	offset, err := intQuery(c, "offset", 0, 0, 1<<30)
+	if err != nil {
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": err.Error()})
+	}
+	limit, err := intQuery(c, "limit", 50, 1, 500)
+	if err != nil {
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": err.Error()})
+	}
+	items, total, err := s.cfg.Callbacks.Callbacks(c.UserContext(), status == "all", offset, limit)
+	if err != nil {
+		s.log.Error("listing call-backs failed", "request_id", rid(c), "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
+	}
+	if items == nil {
+		items = []msg.Callback{}
+	}
+	return c.JSON(callbacksPage{Total: total, Offset: offset, Limit: limit, Items: items})
+}
+
+// closeCallback answers POST /admin/callbacks/:ref/done.
+func (s *Server) closeCallback(c *fiber.Ctx) error {
+	ref := strings.ToUpper(strings.Clone(c.Params("ref")))
+	err := s.cfg.Callbacks.CloseCallback(c.UserContext(), ref, s.cfg.Now())
+	switch {
+	case errors.Is(err, msg.ErrNotFound):
+		return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": "no such call-back request"})
+	case err != nil:
+		s.log.Error("closing call-back failed", "request_id", rid(c), "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
+	}
+	return c.JSON(fiber.Map{"ref": ref, "done": true})
+}
