@@ -5,9 +5,11 @@
 package apptest
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,8 +43,34 @@ type App struct {
 	Prefix   string
 	Clock    *sim.Clock
 	Hasher   *msg.Hasher
-	phones   map[msg.Address]*sim.Phone
+	// Outbox records the SMS the service sends.
+	Outbox *Outbox
+	phones map[msg.Address]*sim.Phone
 }
+
+// Outbox records sent SMS in order.
+type Outbox struct {
+	mu   sync.Mutex
+	sent []msg.Outbound
+}
+
+// Send records m.
+func (o *Outbox) Send(_ context.Context, m msg.Outbound) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent = append(o.sent, m)
+	return nil
+}
+
+// Sent returns the messages sent so far.
+func (o *Outbox) Sent() []msg.Outbound {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]msg.Outbound(nil), o.sent...)
+}
+
+// FloodLimit is the test service's inbound SMS limit per person.
+const FloodLimit = 30
 
 // Discard is a logger that drops everything.
 func Discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -70,11 +98,14 @@ func New(tb testing.TB, log *slog.Logger) *App {
 		Content: c, Renderer: render.New(c.Catalog, c.Set, 182),
 		Store: redisstore.New(rdb, prefix), Redis: rdb, Prefix: prefix,
 		Clock: sim.NewClock(Start), Hasher: msg.NewHasher([]byte(Secret)),
-		phones: map[msg.Address]*sim.Phone{},
+		phones: map[msg.Address]*sim.Phone{}, Outbox: &Outbox{},
 	}
 	var n atomic.Int64
-	a.Service = chat.New(c.Engine, a.Renderer, a.Store, a.Hasher, log,
-		chat.Config{Now: a.Clock.Now, Ref: func() string { return fmt.Sprintf("T%05d", n.Add(1)) }})
+	a.Service = chat.New(c.Engine, a.Renderer, a.Store, a.Hasher, log, chat.Config{
+		Now: a.Clock.Now, Ref: func() string { return fmt.Sprintf("T%05d", n.Add(1)) },
+		People: a.Store, Limiter: a.Store.NewFlood(FloodLimit, 10*time.Minute), Send: a.Outbox.Send,
+	})
+	tb.Cleanup(a.Service.Wait)
 	return a
 }
 
