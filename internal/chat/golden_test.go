@@ -7,7 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/passerelle/passerelle/internal/chat"
+	"github.com/passerelle/passerelle/internal/testutil/apptest"
 
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/sim"
@@ -22,42 +26,83 @@ const defaultPhone = msg.Address("+237670000001")
 // shipped flows and compares the transcript with its .golden file. Rewrite
 // them with `go test ./internal/chat -run TestTranscripts -update` and review
 // the diff.
+//
+// Together the transcripts must visit every node of every shipped flow in
+// both languages (a node entered before any language is chosen counts for
+// both): a node never visited fails the test.
 func TestTranscripts(t *testing.T) {
 	scripts, err := filepath.Glob("testdata/transcripts/*.script")
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no scripts: %v", err)
 	}
-	for _, path := range scripts {
-		name := strings.TrimSuffix(filepath.Base(path), ".script")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			got := playScript(t, path)
-			golden := strings.TrimSuffix(path, ".script") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
+	cov := &coverage{seen: map[string]bool{}}
+	t.Run("scripts", func(t *testing.T) {
+		for _, path := range scripts {
+			name := strings.TrimSuffix(filepath.Base(path), ".script")
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				runGolden(t, path, cov)
+			})
+		}
+	})
+	if t.Failed() || *update {
+		return
+	}
+	set := apptest.Content(t).Set
+	for _, key := range set.Keys() {
+		for _, l := range []msg.Lang{msg.French, msg.English} {
+			if !cov.has(key, l) {
+				t.Errorf("no transcript visits %s in %s", key, l)
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("transcript differs from %s:\n%s", golden, diff(string(want), string(got)))
-			}
-		})
+		}
 	}
 }
 
-func playScript(t *testing.T, path string) []byte {
+// coverage records the nodes the transcripts enter, by language.
+type coverage struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (c *coverage) visit(key string, l msg.Lang) {
+	c.mu.Lock()
+	c.seen[key+"|"+string(l)] = true
+	c.mu.Unlock()
+}
+
+func (c *coverage) has(key string, l msg.Lang) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen[key+"|"+string(l)] || c.seen[key+"|"]
+}
+
+// runGolden plays one script and compares it with its golden file.
+func runGolden(t *testing.T, path string, cov *coverage) {
+	got := playScript(t, path, cov)
+	golden := strings.TrimSuffix(path, ".script") + ".golden"
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("transcript differs from %s:\n%s", golden, diff(string(want), string(got)))
+	}
+}
+
+func playScript(t *testing.T, path string, cov *coverage) []byte {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	h := newHarness(t)
+	h := apptest.NewWith(t, nil, func(c *chat.Config) { c.Visit = cov.visit })
 	var out bytes.Buffer
 	if err := sim.Run(context.Background(), f, h.Phone, defaultPhone, &out); err != nil {
 		t.Fatal(err)

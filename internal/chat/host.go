@@ -31,6 +31,7 @@ func (s *Service) env(ctx context.Context, p msg.PersonID, in msg.Inbound, now t
 		Ref:    s.cfg.Ref,
 		Lookup: s.lookup,
 		Do:     func(ev flow.Event) map[string]string { return s.do(ctx, p, in, ev, now) },
+		Visit:  s.cfg.Visit,
 	}
 }
 

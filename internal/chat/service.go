@@ -55,6 +55,8 @@ type Config struct {
 	// Features tells whether staff turned a feature on (flows branch on
 	// feature_NAME); nil turns every feature off.
 	Features func(name string) bool
+	// Visit, when set, is told every flow node entered (test coverage).
+	Visit func(key string, lang msg.Lang)
 }
 
 // DefaultSMSPerDay is how many pages a person may ask by SMS in a day.

@@ -19,6 +19,9 @@ type Env struct {
 	// flow needs at once (load_registration, send_sms); the answers it
 	// returns are merged into the state before branches look at them.
 	Do func(ev Event) map[string]string
+	// Visit, when set, is told every node entered and the language then
+	// (coverage of golden transcripts).
+	Visit func(key string, lang msg.Lang)
 }
 
 // Event is something the host must do after a step: the engine only
@@ -173,6 +176,9 @@ func (e *Engine) enter(st State, key string, env Env, evs []Event) (State, []Eve
 			break
 		}
 		st.Node, st.Page = key, 0
+		if env.Visit != nil {
+			env.Visit(key, st.Lang)
+		}
 		for _, a := range n.Do {
 			var ev Event
 			st, ev = e.act(st, key, a, env)

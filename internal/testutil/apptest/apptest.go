@@ -88,6 +88,12 @@ func Content(tb testing.TB) *content.Content {
 // New returns an App on the real Redis; log may be nil.
 func New(tb testing.TB, log *slog.Logger) *App {
 	tb.Helper()
+	return NewWith(tb, log, nil)
+}
+
+// NewWith is New with a last say on the chat service's configuration.
+func NewWith(tb testing.TB, log *slog.Logger, configure func(*chat.Config)) *App {
+	tb.Helper()
 	if log == nil {
 		log = Discard()
 	}
@@ -101,10 +107,14 @@ func New(tb testing.TB, log *slog.Logger) *App {
 		phones: map[msg.Address]*sim.Phone{}, Outbox: &Outbox{},
 	}
 	var n atomic.Int64
-	a.Service = chat.New(c.Engine, a.Renderer, a.Store, a.Hasher, log, chat.Config{
+	cfg := chat.Config{
 		Now: a.Clock.Now, Ref: func() string { return fmt.Sprintf("T%05d", n.Add(1)) },
 		People: a.Store, Limiter: a.Store.NewFlood(FloodLimit, 10*time.Minute), Send: a.Outbox.Send,
-	})
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	a.Service = chat.New(c.Engine, a.Renderer, a.Store, a.Hasher, log, cfg)
 	tb.Cleanup(a.Service.Wait)
 	return a
 }
