@@ -153,7 +153,7 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 		}
 		rec, err := decodeRecord(conv)
 		if err != nil {
-			s.log.Warn("dropping unreadable conversation state", "person", string(p), "err", err)
+			s.log.WarnContext(ctx, "dropping unreadable conversation state", "person", string(p), "err", err)
 			rec = record{}
 		}
 		if hop != "" && rec.hop == hop {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/passerelle/passerelle/internal/logctx"
 )
 
 const ridKey = "rid"
@@ -30,6 +32,7 @@ func (s *Server) requestID(c *fiber.Ctx) error {
 	rid := ridPrefix + "-" + strconv.FormatUint(ridSeq.Add(1), 36)
 	c.Locals(ridKey, rid)
 	c.Set("X-Request-Id", rid)
+	c.SetUserContext(logctx.With(c.UserContext(), rid))
 	return c.Next()
 }
 
