@@ -1,36 +1,261 @@
 package main
 
 import (
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
+	"text/tabwriter"
 
+	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/content"
+	"github.com/passerelle/passerelle/internal/l10n"
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/smstext"
 )
 
-// lint checks the flows and locales and prints every problem. It returns 1
-// when there is any, 0 otherwise.
+// lintRegenerate is the command that writes docs/lint-report.md.
+const lintRegenerate = "go run ./cmd/passerelle lint -markdown > docs/lint-report.md"
+
+// lint checks the flows and locales and prints the report (content.Report)
+// as a table, JSON (-json) or Markdown (-markdown). It returns 1 when the
+// report holds an error, 2 for bad flags, 0 otherwise.
 func lint(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cfg, _, err := loadConfig("lint", args, getenv)
+	own := flag.NewFlagSet("lint", flag.ContinueOnError)
+	own.SetOutput(stderr)
+	asJSON := own.Bool("json", false, "print the report as JSON (see docs/lint.md)")
+	asMarkdown := own.Bool("markdown", false, "print the report as Markdown (docs/lint-report.md)")
+	allowUnused := own.Bool("allow-unused", false, "report unused messages as warnings, not errors")
+	mine, rest := splitFlags(own, args)
+	if err := own.Parse(mine); err != nil {
+		return 2
+	}
+	ownHelp(own, "passerelle lint [-json|-markdown] [-allow-unused] [settings]", rest)
+	if *asJSON && *asMarkdown {
+		fmt.Fprintln(stderr, "passerelle lint: -json and -markdown exclude each other")
+		return 2
+	}
+	cfg, _, err := loadConfig("lint", rest, getenv)
 	if err != nil {
 		return configError(stderr, err)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	f, l := contentFS(cfg)
-	c, err := content.Load(f, l, log)
+	_, rep := lintContent(cfg, log)
+	if *allowUnused {
+		for i, p := range rep.Problems {
+			if p.Kind == content.KindUnused {
+				rep.Problems[i].Severity = content.SeverityWarning
+			}
+		}
+	}
+	switch {
+	case *asJSON:
+		err = writeJSON(stdout, rep)
+	case *asMarkdown:
+		err = writeMarkdown(stdout, rep)
+	default:
+		err = writeTable(stdout, rep)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "passerelle lint:", err)
 		return 1
 	}
-	probs := c.Check(cfg.USSDBudget)
-	for _, p := range probs {
-		fmt.Fprintln(stdout, p.String())
-	}
-	if len(probs) > 0 {
-		fmt.Fprintf(stdout, "%d problems\n", len(probs))
+	if rep.Count(content.SeverityError) > 0 {
 		return 1
 	}
-	fmt.Fprintf(stdout, "ok: %d flows, %d nodes, %d messages per language, every USSD page within %d characters\n",
-		len(c.Set.Flows), len(c.Set.Keys()), len(c.Catalog.IDs("fr")), cfg.USSDBudget)
 	return 0
+}
+
+// lintContent loads the configured flows and locales and reports on them.
+// The content is nil when the files do not load; the report says why.
+func lintContent(cfg Config, log *slog.Logger) (*content.Content, content.Report) {
+	f, l := contentFS(cfg)
+	c, err := content.Load(f, l, log)
+	if err != nil {
+		return nil, content.Failed(cfg.USSDBudget, err)
+	}
+	return c, c.Report(cfg.USSDBudget, chat.Messages)
+}
+
+// splitFlags separates the flags own defines (in any position, "-x", "--x",
+// "-x=v" or "-x v") from the rest of args, which go to loadConfig.
+func splitFlags(own *flag.FlagSet, args []string) (mine, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return mine, append(rest, args[i:]...)
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := own.Lookup(name)
+		if !strings.HasPrefix(a, "-") || f == nil {
+			rest = append(rest, a)
+			continue
+		}
+		mine = append(mine, a)
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); (!ok || !b.IsBoolFlag()) && !hasValue && i+1 < len(args) {
+			i++
+			mine = append(mine, args[i])
+		}
+	}
+	return mine, rest
+}
+
+func writeJSON(w io.Writer, rep content.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return fmt.Errorf("error writing the report: %w", err)
+	}
+	return nil
+}
+
+// writeTable writes the measures, then the problems and a summary, so the
+// problems are what stays on the terminal.
+func writeTable(w io.Writer, rep content.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MESSAGE\tLANG\tCHARS\tENCODING\tSEGMENTS")
+	for _, m := range rep.Messages {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\n", m.ID, m.Lang, m.Chars, encodingName(m.Encoding), m.Segments)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintf(tw, "USSD SCREEN\tLANG\tPAGES\tLONGEST\tFITS %d\tUCS-2\n", rep.Budget)
+	for _, s := range rep.Screens {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", s.Node, s.Lang, s.Pages, s.Longest, yesNo(s.Fits), yesNo(s.UCS2))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("error writing the report: %w", err)
+	}
+	if len(rep.Problems) > 0 {
+		fmt.Fprintln(w)
+	}
+	writeProblems(w, rep.Problems, "")
+	_, err := fmt.Fprintf(w, "\n%d messages, %d USSD screens at a budget of %d: %d errors, %d warnings\n",
+		len(rep.Messages), len(rep.Screens), rep.Budget, rep.Count(content.SeverityError), rep.Count(content.SeverityWarning))
+	if err != nil {
+		return fmt.Errorf("error writing the report: %w", err)
+	}
+	return nil
+}
+
+// writeProblems writes one problem a line, each line starting with prefix.
+func writeProblems(w io.Writer, probs []content.Problem, prefix string) {
+	for _, p := range probs {
+		fmt.Fprintln(w, prefix+p.String())
+	}
+}
+
+// writeMarkdown writes the report as docs/lint-report.md, one column per
+// language.
+func writeMarkdown(w io.Writer, rep content.Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Lint report\n\nWhat `passerelle lint` measures on the shipped flows and locales, at a USSD budget of %d characters. "+
+		"Generated, do not edit; regenerate with\n\n```sh\n%s\n```\n\nThe columns and the JSON form are described in [lint.md](lint.md).\n\n## Problems\n\n",
+		rep.Budget, lintRegenerate)
+	if len(rep.Problems) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(&b, "- %s\n", mdEscape(p.String()))
+	}
+	b.WriteString("\n## Messages as SMS\n\nCharacters, encoding and SMS segments of every message; a template is filled with the longest answers a person could give.\n\n")
+	b.WriteString(mdHeader("message"))
+	byID := map[string]map[msg.Lang]string{}
+	var ids []string
+	for _, m := range rep.Messages {
+		if byID[m.ID] == nil {
+			byID[m.ID] = map[msg.Lang]string{}
+			ids = append(ids, m.ID)
+		}
+		byID[m.ID][m.Lang] = fmt.Sprintf("%d, %s, %d SMS", m.Chars, encodingName(m.Encoding), m.Segments)
+		if m.Segments > 1 || m.Encoding == smstext.UCS2 {
+			byID[m.ID][m.Lang] = "**" + byID[m.ID][m.Lang] + "**"
+		}
+	}
+	for _, id := range ids {
+		b.WriteString(mdRow("`"+id+"`", byID[id]))
+	}
+	fmt.Fprintf(&b, "\n## USSD screens\n\nPages of every screen filled with the longest answers and paged at %d characters, and its longest page. "+
+		"A UCS-2 page (one character outside GSM-7) over %d characters is a warning: operators may cut it.\n\n", rep.Budget, content.UCS2ScreenLimit)
+	b.WriteString(mdHeader("node"))
+	byNode := map[string]map[msg.Lang]string{}
+	var nodes []string
+	for _, s := range rep.Screens {
+		if byNode[s.Node] == nil {
+			byNode[s.Node] = map[msg.Lang]string{}
+			nodes = append(nodes, s.Node)
+		}
+		cell := fmt.Sprintf("%d pages, longest %d", s.Pages, s.Longest)
+		if s.Pages == 1 {
+			cell = fmt.Sprintf("1 page of %d", s.Longest)
+		}
+		if s.UCS2 {
+			cell += ", UCS-2"
+		}
+		if !s.Fits {
+			cell = "**" + cell + ", over budget**"
+		}
+		byNode[s.Node][s.Lang] = cell
+	}
+	for _, n := range nodes {
+		b.WriteString(mdRow("`"+n+"`", byNode[n]))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("error writing the report: %w", err)
+	}
+	return nil
+}
+
+func mdHeader(first string) string {
+	h, sep := "| "+first+" |", "|---|"
+	for _, l := range l10n.Langs {
+		h += " " + string(l) + " |"
+		sep += "---|"
+	}
+	return h + "\n" + sep + "\n"
+}
+
+func mdRow(first string, cells map[msg.Lang]string) string {
+	row := "| " + first + " |"
+	for _, l := range l10n.Langs {
+		c := cells[l]
+		if c == "" {
+			c = "—"
+		}
+		row += " " + c + " |"
+	}
+	return row + "\n"
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func encodingName(e smstext.Encoding) string {
+	if e == smstext.UCS2 {
+		return "UCS-2"
+	}
+	return "GSM-7"
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// ownHelp prints the command's own flags when args ask for help; loadConfig
+// then prints the settings and returns flag.ErrHelp.
+func ownHelp(own *flag.FlagSet, usage string, args []string) {
+	for _, a := range args {
+		if a == "--" {
+			return
+		}
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			fmt.Fprintln(own.Output(), "usage:", usage)
+			own.PrintDefaults()
+			fmt.Fprintln(own.Output(), "settings (each also an environment variable):")
+			return
+		}
+	}
 }

@@ -2,6 +2,7 @@
 //
 //	passerelle [serve] [flags]   serve HTTP (the default)
 //	passerelle lint [flags]      check flows and locales; non-zero exit on any problem
+//	passerelle sim [flags]       try the flows in a terminal (interactive or -script FILE)
 //
 // Every flag mirrors a PASSERELLE_… environment variable; see README.md.
 package main
@@ -44,11 +45,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 0
 	case "lint":
 		return lint(args, getenv, stdout, stderr)
+	case "sim":
+		return simulate(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: passerelle [serve|lint] [flags]; passerelle serve -h lists the settings")
+		fmt.Fprintln(stdout, "usage: passerelle [serve|lint|sim] [flags]; passerelle serve -h lists the settings")
 		return 0
 	}
-	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve or lint)\n", cmd)
+	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve, lint or sim)\n", cmd)
 	return 2
 }
 

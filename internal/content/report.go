@@ -1,0 +1,221 @@
+package content
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/passerelle/passerelle/internal/flow"
+	"github.com/passerelle/passerelle/internal/l10n"
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/render"
+	"github.com/passerelle/passerelle/internal/smstext"
+)
+
+// UCS2ScreenLimit is the length past which a UCS-2 USSD page is flagged:
+// operators may cut UCS-2 screens near 80 characters.
+const UCS2ScreenLimit = 80
+
+// Severity tells whether a problem fails `passerelle lint`.
+type Severity string
+
+// Severities. An error fails lint (exit status 1); a warning is shown only.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Problem kinds, stable for tools reading `passerelle lint --json`.
+const (
+	// KindContent is a problem Check finds: a dangling reference, an unknown
+	// or untranslated message, an unreachable node, a page over the budget.
+	KindContent = "content"
+	// KindUnused is a message defined in locales that nothing shows.
+	KindUnused = "unused"
+	// KindCodeMessage is a message Go code shows that lacks a language.
+	KindCodeMessage = "code_message"
+	// KindUCS2Page is a UCS-2 USSD page longer than UCS2ScreenLimit.
+	KindUCS2Page = "ucs2_page"
+	// KindLoad is a flow or locale file that cannot be read or parsed; the
+	// report then holds nothing else.
+	KindLoad = "load"
+)
+
+// Problem is one finding of a Report.
+type Problem struct {
+	Severity Severity `json:"severity"`
+	Kind     string   `json:"kind"`
+	// File is the flow file, "locales", or "" for the whole content.
+	File string `json:"file,omitempty"`
+	// Node is the node's full key ("flow:node"), if the problem has one.
+	Node string `json:"node,omitempty"`
+	Text string `json:"text"`
+}
+
+// String returns the problem on one line: "error: file: node: text".
+func (p Problem) String() string {
+	s := string(p.Severity) + ": "
+	if p.File != "" {
+		s += p.File + ": "
+	}
+	if p.Node != "" {
+		s += p.Node + ": "
+	}
+	return s + p.Text
+}
+
+// MessageCost is what one message costs as an SMS in one language. A text
+// with a template is measured filled with the longest answers (WorstAnswers).
+type MessageCost struct {
+	ID       string           `json:"id"`
+	Lang     msg.Lang         `json:"lang"`
+	Chars    int              `json:"chars"`
+	Encoding smstext.Encoding `json:"encoding"` // "gsm7" or "ucs2"
+	Segments int              `json:"segments"`
+}
+
+// ScreenFit is how one node's USSD screen pages in one language, filled with
+// the longest answers and paged at the budget.
+type ScreenFit struct {
+	Node  string   `json:"node"`
+	Lang  msg.Lang `json:"lang"`
+	Pages int      `json:"pages"`
+	// Longest is the length of the longest page, in characters.
+	Longest int `json:"longest"`
+	// Fits tells that every page is within the budget.
+	Fits bool `json:"fits"`
+	// UCS2 tells that some page needs UCS-2 (a character outside GSM-7).
+	UCS2 bool `json:"ucs2"`
+}
+
+// Report is everything `passerelle lint` tells about a content: its
+// problems, the SMS cost of every message and the paging of every USSD
+// screen. Its JSON form is documented in docs/lint.md.
+type Report struct {
+	Budget   int           `json:"budget"`
+	Problems []Problem     `json:"problems"`
+	Messages []MessageCost `json:"messages"`
+	Screens  []ScreenFit   `json:"screens"`
+}
+
+// Failed returns the report of a content that did not load: one error of
+// kind KindLoad and nothing measured.
+func Failed(budget int, err error) Report {
+	return Report{Budget: budget, Problems: []Problem{{Severity: SeverityError, Kind: KindLoad, Text: err.Error()}},
+		Messages: []MessageCost{}, Screens: []ScreenFit{}}
+}
+
+// Count returns how many problems have severity s.
+func (r Report) Count(s Severity) int {
+	n := 0
+	for _, p := range r.Problems {
+		if p.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Report checks the content at a USSD budget and measures it. shown lists
+// the message IDs Go code shows itself (chat.Messages): they count as used
+// and must exist in every language. Problems are Check's, plus unused
+// messages and untranslated shown ones (errors), plus UCS-2 pages over
+// UCS2ScreenLimit (warnings).
+func (c *Content) Report(budget int, shown []string) Report {
+	rep := Report{Budget: budget, Problems: []Problem{}}
+	for _, p := range c.Check(budget) {
+		rep.Problems = append(rep.Problems, Problem{Severity: SeverityError, Kind: KindContent, File: p.File, Node: p.Node, Text: p.Text})
+	}
+	for _, id := range shown {
+		for _, l := range l10n.Langs {
+			if !c.Catalog.Has(l, id) {
+				rep.Problems = append(rep.Problems, Problem{Severity: SeverityError, Kind: KindCodeMessage, File: "locales",
+					Text: fmt.Sprintf("message %q, shown by the service, has no %s text", id, l)})
+			}
+		}
+	}
+	for _, id := range c.Unused(shown) {
+		rep.Problems = append(rep.Problems, Problem{Severity: SeverityError, Kind: KindUnused, File: "locales",
+			Text: fmt.Sprintf("message %q is unused: no flow node, engine built-in or service list shows it", id)})
+	}
+	r := render.New(c.Catalog, c.Set, budget)
+	rep.Messages = c.messageCosts(r)
+	var warn []Problem
+	rep.Screens, warn = c.screenFits(r, budget)
+	rep.Problems = append(rep.Problems, warn...)
+	sort.SliceStable(rep.Problems, func(i, j int) bool {
+		return rep.Problems[i].Severity == SeverityError && rep.Problems[j].Severity != SeverityError
+	})
+	return rep
+}
+
+// messageCosts measures every message in every language that defines it.
+func (c *Content) messageCosts(r *render.Renderer) []MessageCost {
+	out := []MessageCost{}
+	data := map[msg.Lang]map[string]string{}
+	for _, l := range l10n.Langs {
+		data[l] = r.Data(l, c.WorstAnswers(l))
+	}
+	for _, id := range c.messageIDs() {
+		for _, l := range l10n.Langs {
+			if !c.Catalog.Has(l, id) {
+				continue
+			}
+			info := smstext.Count(c.Catalog.Text(l, id, data[l]))
+			out = append(out, MessageCost{ID: id, Lang: l, Chars: info.Chars, Encoding: info.Encoding, Segments: info.Segments})
+		}
+	}
+	return out
+}
+
+// screenFits pages every node that shows something, in every language, and
+// warns about long UCS-2 pages.
+func (c *Content) screenFits(r *render.Renderer, budget int) ([]ScreenFit, []Problem) {
+	out := []ScreenFit{}
+	var warn []Problem
+	for _, key := range c.Set.Keys() {
+		n, _ := c.Set.Node(key)
+		if n.Type == flow.Branch {
+			continue
+		}
+		for _, l := range l10n.Langs {
+			pages := c.Pages(r, key, l)
+			sf := ScreenFit{Node: key, Lang: l, Pages: len(pages), Fits: true}
+			for i, p := range pages {
+				info := smstext.Count(p)
+				sf.Longest = max(sf.Longest, info.Chars)
+				sf.Fits = sf.Fits && info.Chars <= budget
+				if info.Encoding != smstext.UCS2 {
+					continue
+				}
+				sf.UCS2 = true
+				if info.Chars > UCS2ScreenLimit {
+					warn = append(warn, Problem{Severity: SeverityWarning, Kind: KindUCS2Page, File: c.file(key), Node: key,
+						Text: fmt.Sprintf("%s page %d has %d characters in UCS-2 (%q is outside GSM-7); operators may cut UCS-2 screens near %d",
+							l, i+1, info.Chars, firstNonGSM7(p), UCS2ScreenLimit)})
+				}
+			}
+			out = append(out, sf)
+		}
+	}
+	return out, warn
+}
+
+// file returns the flow file a node's full key comes from.
+func (c *Content) file(key string) string {
+	for i := range key {
+		if key[i] == ':' {
+			return c.Set.File(key[:i])
+		}
+	}
+	return ""
+}
+
+// firstNonGSM7 returns the first character of s outside GSM-7.
+func firstNonGSM7(s string) string {
+	for _, r := range s {
+		if !smstext.IsGSM7(string(r)) {
+			return string(r)
+		}
+	}
+	return ""
+}
