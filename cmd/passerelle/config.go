@@ -7,16 +7,23 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/passerelle/passerelle/internal/channel/twilio"
+	"github.com/passerelle/passerelle/internal/msg"
 )
 
 // setting is one configuration value: an environment variable and the flag
 // that mirrors it.
 type setting struct {
 	env, flag, def, usage string
-	value             *string
+	// secret settings never show their value: their flag's default (which
+	// -h prints) stays empty and the environment applies after parsing.
+	secret bool
+	value  *string
 }
 
 // Config is the validated configuration.
@@ -32,6 +39,20 @@ type Config struct {
 	StateTTL    time.Duration
 	LogLevel    slog.Level
 	LogFormat   string
+
+	// SMS providers. Secrets: TwilioAuthToken, ATAPIKey, ATSMSToken.
+	PublicURL                 string
+	TwilioAccountSID          string
+	TwilioAuthToken           string
+	TwilioFrom                string
+	TwilioMessagingServiceSID string
+	TwilioSkipSignature       bool
+	ATUsername                string
+	ATAPIKey                  string
+	ATSMSFrom                 string
+	ATSMSToken                string
+	// SMSProvider is the outbox: "twilio", "africastalking" or "log".
+	SMSProvider string
 }
 
 // settings lists every setting, in the order of the README's table.
@@ -40,14 +61,25 @@ func settings() []*setting {
 		{env: "PASSERELLE_ADDR", flag: "addr", def: ":8080", usage: "HTTP listen address"},
 		{env: "PASSERELLE_REDIS_URL", flag: "redis-url", def: "", usage: "Redis URL (redis://host:port/db); empty starts the embedded in-memory server: nothing survives a restart"},
 		{env: "PASSERELLE_REDIS_PREFIX", flag: "redis-prefix", def: "psl:", usage: "prefix of every Redis key"},
-		{env: "PASSERELLE_SECRET", flag: "secret", def: "", usage: "key of the keyed hash naming people in keys and logs (at least 16 characters; required with a Redis URL)"},
-		{env: "PASSERELLE_ADMIN_TOKEN", flag: "admin-token", def: "", usage: "bearer token of /admin (at least 16 characters); empty turns the admin routes off"},
+		{env: "PASSERELLE_SECRET", flag: "secret", def: "", secret: true, usage: "key of the keyed hash naming people in keys and logs (at least 16 characters; required with a Redis URL)"},
+		{env: "PASSERELLE_ADMIN_TOKEN", flag: "admin-token", def: "", secret: true, usage: "bearer token of /admin (at least 16 characters); empty turns the admin routes off"},
 		{env: "PASSERELLE_FLOWS_DIR", flag: "flows-dir", def: "", usage: "directory of flow files; empty uses the copies built into the binary"},
 		{env: "PASSERELLE_LOCALES_DIR", flag: "locales-dir", def: "", usage: "directory of locale files; empty uses the copies built into the binary"},
 		{env: "PASSERELLE_USSD_BUDGET", flag: "ussd-budget", def: "182", usage: "most characters on one USSD screen (40 to 1000)"},
 		{env: "PASSERELLE_STATE_TTL", flag: "state-ttl", def: "24h", usage: "how long an unfinished conversation is kept and can be resumed"},
 		{env: "PASSERELLE_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error"},
 		{env: "PASSERELLE_LOG_FORMAT", flag: "log-format", def: "json", usage: "json or text"},
+		{env: "PASSERELLE_PUBLIC_URL", flag: "public-url", def: "", usage: "scheme, host and optional path prefix under which providers reach the gateway (https://gw.example.org); required with Twilio"},
+		{env: "PASSERELLE_SMS_PROVIDER", flag: "sms-provider", def: "", usage: "outbound SMS: twilio, africastalking or log; empty: the one configured, else log"},
+		{env: "PASSERELLE_TWILIO_ACCOUNT_SID", flag: "twilio-account-sid", def: "", usage: "Twilio account SID (AC…)"},
+		{env: "PASSERELLE_TWILIO_AUTH_TOKEN", flag: "twilio-auth-token", def: "", secret: true, usage: "Twilio auth token; signs webhooks; empty turns the Twilio routes off"},
+		{env: "PASSERELLE_TWILIO_FROM", flag: "twilio-from", def: "", usage: "Twilio sending number (E.164) or sender ID; or use the messaging service"},
+		{env: "PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", flag: "twilio-messaging-service-sid", def: "", usage: "Twilio messaging service SID (MG…), instead of a sending number"},
+		{env: "PASSERELLE_TWILIO_SKIP_SIGNATURE", flag: "twilio-skip-signature", def: "false", usage: "true turns the X-Twilio-Signature check OFF (local tests only: anyone can then post as anyone)"},
+		{env: "PASSERELLE_AT_USERNAME", flag: "at-username", def: "", usage: "Africa's Talking username (sandbox uses the sandbox API)"},
+		{env: "PASSERELLE_AT_API_KEY", flag: "at-api-key", def: "", secret: true, usage: "Africa's Talking API key"},
+		{env: "PASSERELLE_AT_SMS_FROM", flag: "at-sms-from", def: "", usage: "Africa's Talking sender ID or short code; empty: the account's default"},
+		{env: "PASSERELLE_AT_SMS_TOKEN", flag: "at-sms-token", def: "", secret: true, usage: "token Africa's Talking's SMS callback URLs carry as ?token= (at least 16 characters); empty turns those routes off"},
 	}
 }
 
@@ -56,15 +88,26 @@ func settings() []*setting {
 func loadConfig(name string, args []string, getenv func(string) string) (Config, *flag.FlagSet, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	all := settings()
+	env := map[string]string{}
 	for _, s := range all {
 		v := s.def
 		if e := getenv(s.env); e != "" {
 			v = e
 		}
+		if s.secret {
+			env[s.flag], v = v, ""
+		}
 		s.value = fs.String(s.flag, v, s.usage+" ($"+s.env+")")
 	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, fs, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range all {
+		if s.secret && !given[s.flag] {
+			*s.value = env[s.flag]
+		}
 	}
 	get := func(env string) string {
 		for _, s := range all {
@@ -124,5 +167,110 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		bad("PASSERELLE_LOG_FORMAT", "want json or text")
 	}
+	loadSMS(&c, get, bad)
 	return c, fs, errors.Join(errs...)
+}
+
+var (
+	twilioAccountSID = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	twilioServiceSID = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
+	senderID         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ]{0,10}$`)
+	urlSafe          = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+	plainName        = regexp.MustCompile(`^[A-Za-z0-9._@-]{1,64}$`)
+)
+
+// loadSMS reads and checks the SMS settings into c. Secret values are never
+// quoted in a message.
+func loadSMS(c *Config, get func(string) string, bad func(env, format string, a ...any)) {
+	c.PublicURL = get("PASSERELLE_PUBLIC_URL")
+	c.TwilioAccountSID, c.TwilioAuthToken = get("PASSERELLE_TWILIO_ACCOUNT_SID"), get("PASSERELLE_TWILIO_AUTH_TOKEN")
+	c.TwilioFrom, c.TwilioMessagingServiceSID = get("PASSERELLE_TWILIO_FROM"), get("PASSERELLE_TWILIO_MESSAGING_SERVICE_SID")
+	c.ATUsername, c.ATAPIKey = get("PASSERELLE_AT_USERNAME"), get("PASSERELLE_AT_API_KEY")
+	c.ATSMSFrom, c.ATSMSToken = get("PASSERELLE_AT_SMS_FROM"), get("PASSERELLE_AT_SMS_TOKEN")
+	c.SMSProvider = get("PASSERELLE_SMS_PROVIDER")
+
+	if c.PublicURL != "" {
+		u, err := twilio.PublicURL(c.PublicURL)
+		if err != nil {
+			bad("PASSERELLE_PUBLIC_URL", "want scheme, host and an optional path only, such as https://gw.example.org")
+		}
+		c.PublicURL = u
+	}
+	skip, err := strconv.ParseBool(get("PASSERELLE_TWILIO_SKIP_SIGNATURE"))
+	if err != nil {
+		bad("PASSERELLE_TWILIO_SKIP_SIGNATURE", "want true or false")
+	}
+	c.TwilioSkipSignature = skip
+	if c.TwilioAccountSID != "" && !twilioAccountSID.MatchString(c.TwilioAccountSID) {
+		bad("PASSERELLE_TWILIO_ACCOUNT_SID", "want AC followed by 32 hexadecimal digits")
+	}
+	if c.TwilioAuthToken != "" && (len(c.TwilioAuthToken) < 16 || strings.ContainsAny(c.TwilioAuthToken, " \t\r\n")) {
+		bad("PASSERELLE_TWILIO_AUTH_TOKEN", "must be at least 16 characters without spaces")
+	}
+	if c.TwilioAuthToken != "" && !skip && c.PublicURL == "" {
+		bad("PASSERELLE_PUBLIC_URL", "required when PASSERELLE_TWILIO_AUTH_TOKEN is set: Twilio's signatures are checked against it")
+	}
+	if c.TwilioFrom != "" && !validFrom(c.TwilioFrom) {
+		bad("PASSERELLE_TWILIO_FROM", "want an E.164 number or a sender ID of at most 11 letters and digits")
+	}
+	if c.TwilioMessagingServiceSID != "" && !twilioServiceSID.MatchString(c.TwilioMessagingServiceSID) {
+		bad("PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", "want MG followed by 32 hexadecimal digits")
+	}
+	if c.TwilioFrom != "" && c.TwilioMessagingServiceSID != "" {
+		bad("PASSERELLE_TWILIO_FROM", "set only one of PASSERELLE_TWILIO_FROM and PASSERELLE_TWILIO_MESSAGING_SERVICE_SID")
+	}
+	if c.ATUsername != "" && !plainName.MatchString(c.ATUsername) {
+		bad("PASSERELLE_AT_USERNAME", "want at most 64 letters, digits or ._@-")
+	}
+	if c.ATAPIKey != "" && (len(c.ATAPIKey) < 16 || strings.ContainsAny(c.ATAPIKey, " \t\r\n")) {
+		bad("PASSERELLE_AT_API_KEY", "must be at least 16 characters without spaces")
+	}
+	if c.ATSMSFrom != "" && !validFrom(c.ATSMSFrom) {
+		bad("PASSERELLE_AT_SMS_FROM", "want a short code, an E.164 number or a sender ID of at most 11 letters and digits")
+	}
+	if c.ATSMSToken != "" && (len(c.ATSMSToken) < 16 || !urlSafe.MatchString(c.ATSMSToken)) {
+		bad("PASSERELLE_AT_SMS_TOKEN", "must be at least 16 characters among letters, digits and ._~- (it goes in a URL)")
+	}
+
+	if c.SMSProvider == "" {
+		switch {
+		case c.TwilioAccountSID != "" && c.ATUsername != "":
+			bad("PASSERELLE_SMS_PROVIDER", "both Twilio and Africa's Talking are configured: choose twilio or africastalking")
+		case c.TwilioAccountSID != "":
+			c.SMSProvider = "twilio"
+		case c.ATUsername != "":
+			c.SMSProvider = "africastalking"
+		default:
+			c.SMSProvider = "log"
+		}
+	}
+	need := func(env, value string) {
+		if value == "" {
+			bad(env, "required when PASSERELLE_SMS_PROVIDER is %s", c.SMSProvider)
+		}
+	}
+	switch c.SMSProvider {
+	case "twilio":
+		need("PASSERELLE_TWILIO_ACCOUNT_SID", c.TwilioAccountSID)
+		need("PASSERELLE_TWILIO_AUTH_TOKEN", c.TwilioAuthToken)
+		need("PASSERELLE_PUBLIC_URL", c.PublicURL) // delivery reports come back there
+		if c.TwilioFrom == "" && c.TwilioMessagingServiceSID == "" {
+			bad("PASSERELLE_TWILIO_FROM", "set it or PASSERELLE_TWILIO_MESSAGING_SERVICE_SID when PASSERELLE_SMS_PROVIDER is twilio")
+		}
+	case "africastalking":
+		need("PASSERELLE_AT_USERNAME", c.ATUsername)
+		need("PASSERELLE_AT_API_KEY", c.ATAPIKey)
+	case "log", "":
+	default:
+		bad("PASSERELLE_SMS_PROVIDER", "want twilio, africastalking or log")
+	}
+}
+
+// validFrom reports whether s can be a sending address: an E.164 number, a
+// short code or an alphanumeric sender ID.
+func validFrom(s string) bool {
+	if _, err := msg.ParseAddress(s); err == nil {
+		return true
+	}
+	return senderID.MatchString(s)
 }

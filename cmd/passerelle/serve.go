@@ -14,6 +14,7 @@ import (
 	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/render"
+	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
 	"github.com/passerelle/passerelle/internal/web"
 	"github.com/passerelle/passerelle/locales"
@@ -74,12 +75,24 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer store.Close()
 
+	hasher := msg.NewHasher(secret)
+	// outbox sends every SMS that does not go inline (replies to Africa's
+	// Talking SMS, confirmations, campaigns).
+	outbox, err := newOutbox(cfg, log)
+	if err != nil {
+		return err
+	}
 	r := render.New(c.Catalog, c.Set, cfg.USSDBudget)
-	svc := chat.New(c.Engine, r, store, msg.NewHasher(secret), log, chat.Config{StateTTL: cfg.StateTTL})
+	svc := chat.New(c.Engine, r, store, hasher, log, chat.Config{StateTTL: cfg.StateTTL})
 	if cfg.AdminToken == "" {
 		log.Warn("no PASSERELLE_ADMIN_TOKEN: the admin routes are off")
 	}
-	srv := web.New(web.Config{Conversations: svc, Registry: store, Store: store, Log: log, AdminToken: cfg.AdminToken})
+	logSMSRoutes(cfg, log)
+	srv := web.New(web.Config{
+		Conversations: svc, Registry: store, Store: store, Log: log, AdminToken: cfg.AdminToken,
+		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
+		ATSMSToken: cfg.ATSMSToken, Outbox: outbox, OutboxProvider: cfg.SMSProvider, Statuses: store, Hasher: hasher,
+	})
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Listen(cfg.Addr) }()
@@ -93,4 +106,55 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(sctx)
+}
+
+// newOutbox builds the SMS sender PASSERELLE_SMS_PROVIDER names, with its
+// credentials passed explicitly (twilio-go reads no TWILIO_* variable).
+// Twilio's delivery reports come back to PASSERELLE_PUBLIC_URL/sms/twilio/status.
+func newOutbox(cfg Config, log *slog.Logger) (sender.Sender, error) {
+	var (
+		out sender.Sender
+		err error
+	)
+	switch cfg.SMSProvider {
+	case "twilio":
+		out, err = sender.NewTwilio(sender.TwilioConfig{
+			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
+			From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID,
+			StatusCallback: cfg.PublicURL + "/sms/twilio/status",
+		})
+	case "africastalking":
+		base := sender.AfricasTalkingLive
+		if cfg.ATUsername == "sandbox" {
+			base = sender.AfricasTalkingSandbox
+		}
+		out, err = sender.NewAfricasTalking(sender.AfricasTalkingConfig{
+			Username: cfg.ATUsername, APIKey: cfg.ATAPIKey, From: cfg.ATSMSFrom, BaseURL: base,
+		})
+	default:
+		out = sender.NewLog(log)
+		log.Warn("no SMS provider: outbound SMS are only logged, never sent")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error configuring the SMS sender: %w", err)
+	}
+	log.Info("sms outbox", "provider", cfg.SMSProvider)
+	return out, nil
+}
+
+// logSMSRoutes says which SMS webhooks are on, and warns loudly when Twilio
+// signatures are not checked.
+func logSMSRoutes(cfg Config, log *slog.Logger) {
+	switch {
+	case cfg.TwilioSkipSignature:
+		log.Warn("PASSERELLE_TWILIO_SKIP_SIGNATURE=true: TWILIO WEBHOOK SIGNATURES ARE NOT CHECKED; " +
+			"anyone can post messages as any phone number and forge delivery reports. Never run this in production.")
+	case cfg.TwilioAuthToken == "":
+		log.Info("no PASSERELLE_TWILIO_AUTH_TOKEN: the Twilio SMS routes are off")
+	default:
+		log.Info("twilio sms routes on", "public_url", cfg.PublicURL)
+	}
+	if cfg.ATSMSToken == "" {
+		log.Info("no PASSERELLE_AT_SMS_TOKEN: the Africa's Talking SMS routes are off")
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/sender"
 )
 
 // Conversations answers inbound messages (chat.Service).
@@ -47,6 +48,30 @@ type Config struct {
 	BodyLimit int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+
+	// Twilio SMS webhooks (/sms/twilio and /sms/twilio/status) are mounted
+	// when TwilioAuthToken is set or TwilioSkipSignature is true. Their
+	// X-Twilio-Signature is checked with TwilioAuthToken against PublicURL
+	// (scheme, host and optional path prefix, e.g. https://gw.example.org)
+	// plus the request's path and query, never against request headers.
+	PublicURL           string
+	TwilioAuthToken     string
+	TwilioSkipSignature bool
+	// ATSMSToken guards Africa's Talking's SMS webhooks
+	// (/sms/africastalking and /sms/africastalking/status): their callback
+	// URLs carry it as ?token=. Empty: those routes are off.
+	ATSMSToken string
+	// Outbox sends the replies that cannot go inline (Africa's Talking SMS);
+	// OutboxProvider names its provider ("twilio", "africastalking", "log").
+	// Default: a log sender.
+	Outbox         sender.Sender
+	OutboxProvider string
+	// SendTimeout bounds sending one reply through Outbox (default 5 s).
+	SendTimeout time.Duration
+	// Statuses records outbound messages, delivery reports and opt-outs;
+	// Hasher names the person of an opt-out. The status routes need both.
+	Statuses Statuses
+	Hasher   *msg.Hasher
 }
 
 // Server is the HTTP front of Passerelle.
@@ -108,4 +133,5 @@ func (s *Server) routes() {
 			admin.Post("/callbacks/:ref/done", s.closeCallback)
 		}
 	}
+	s.smsRoutes()
 }

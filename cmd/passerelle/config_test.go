@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/sender"
+)
+
+// Secrets used by the tests: no error message or help text may quote them.
+const (
+	testTwilioToken = "twilio-secret-token-0123456789ab"
+	testATKey       = "at-secret-api-key-0123456789"
+	testATToken     = "at-secret-sms-token-0123456789"
+	testSID         = "AC0123456789abcdef0123456789abcdef"
+	testService     = "MG0123456789abcdef0123456789abcdef"
+)
+
+// envOf returns a getenv over m.
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// twilioEnv is a complete Twilio configuration.
+func twilioEnv(kv ...string) map[string]string {
+	m := map[string]string{
+		"PASSERELLE_PUBLIC_URL":         "https://gw.example.org/",
+		"PASSERELLE_TWILIO_ACCOUNT_SID": testSID,
+		"PASSERELLE_TWILIO_AUTH_TOKEN":  testTwilioToken,
+		"PASSERELLE_TWILIO_FROM":        "+15005550006",
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+func TestLoadConfigSMS(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		label   string
+		env     map[string]string
+		args    []string
+		wantErr string // the variable named; "" for a valid configuration
+		check   func(c Config) bool
+	}{
+		{label: "nothing configured: log", env: map[string]string{},
+			check: func(c Config) bool { return c.SMSProvider == "log" && !c.TwilioSkipSignature }},
+		{label: "twilio", env: twilioEnv(),
+			check: func(c Config) bool {
+				return c.SMSProvider == "twilio" && c.PublicURL == "https://gw.example.org" && c.TwilioAuthToken == testTwilioToken
+			}},
+		{label: "twilio messaging service", env: twilioEnv("PASSERELLE_TWILIO_FROM", "", "PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", testService),
+			check: func(c Config) bool { return c.SMSProvider == "twilio" && c.TwilioMessagingServiceSID == testService }},
+		{label: "africastalking", env: map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey, "PASSERELLE_AT_SMS_TOKEN": testATToken},
+			check: func(c Config) bool { return c.SMSProvider == "africastalking" && c.ATSMSToken == testATToken }},
+		{label: "webhooks only, sending logged", env: map[string]string{"PASSERELLE_TWILIO_AUTH_TOKEN": testTwilioToken, "PASSERELLE_PUBLIC_URL": "https://gw.example.org"},
+			check: func(c Config) bool { return c.SMSProvider == "log" }},
+		{label: "skip signature", env: map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "true"},
+			check: func(c Config) bool { return c.TwilioSkipSignature }},
+		{label: "secret from a flag", env: twilioEnv(), args: []string{"-twilio-auth-token", "flag-token-0123456789abcdef"},
+			check: func(c Config) bool { return c.TwilioAuthToken == "flag-token-0123456789abcdef" }},
+
+		{label: "bad public URL", env: twilioEnv("PASSERELLE_PUBLIC_URL", "gw.example.org"), wantErr: "PASSERELLE_PUBLIC_URL"},
+		{label: "public URL with a query", env: twilioEnv("PASSERELLE_PUBLIC_URL", "https://gw.example.org/?a=1"), wantErr: "PASSERELLE_PUBLIC_URL"},
+		{label: "auth token without public URL", env: map[string]string{"PASSERELLE_TWILIO_AUTH_TOKEN": testTwilioToken}, wantErr: "PASSERELLE_PUBLIC_URL"},
+		{label: "twilio without public URL", env: twilioEnv("PASSERELLE_PUBLIC_URL", ""), wantErr: "PASSERELLE_PUBLIC_URL"},
+		{label: "short auth token", env: twilioEnv("PASSERELLE_TWILIO_AUTH_TOKEN", "short-secret"), wantErr: "PASSERELLE_TWILIO_AUTH_TOKEN"},
+		{label: "twilio without auth token", env: twilioEnv("PASSERELLE_TWILIO_AUTH_TOKEN", ""), wantErr: "PASSERELLE_TWILIO_AUTH_TOKEN"},
+		{label: "bad account SID", env: twilioEnv("PASSERELLE_TWILIO_ACCOUNT_SID", "XX123"), wantErr: "PASSERELLE_TWILIO_ACCOUNT_SID"},
+		{label: "bad from", env: twilioEnv("PASSERELLE_TWILIO_FROM", "not a valid sender"), wantErr: "PASSERELLE_TWILIO_FROM"},
+		{label: "from and service", env: twilioEnv("PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", testService), wantErr: "PASSERELLE_TWILIO_FROM"},
+		{label: "neither from nor service", env: twilioEnv("PASSERELLE_TWILIO_FROM", ""), wantErr: "PASSERELLE_TWILIO_FROM"},
+		{label: "bad service SID", env: twilioEnv("PASSERELLE_TWILIO_FROM", "", "PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", "MGxyz"), wantErr: "PASSERELLE_TWILIO_MESSAGING_SERVICE_SID"},
+		{label: "bad skip", env: map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "maybe"}, wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+		{label: "unknown provider", env: map[string]string{"PASSERELLE_SMS_PROVIDER": "pigeon"}, wantErr: "PASSERELLE_SMS_PROVIDER"},
+		{label: "two providers", env: twilioEnv("PASSERELLE_AT_USERNAME", "sandbox", "PASSERELLE_AT_API_KEY", testATKey), wantErr: "PASSERELLE_SMS_PROVIDER"},
+		{label: "africastalking without key", env: map[string]string{"PASSERELLE_SMS_PROVIDER": "africastalking", "PASSERELLE_AT_USERNAME": "sandbox"}, wantErr: "PASSERELLE_AT_API_KEY"},
+		{label: "africastalking without username", env: map[string]string{"PASSERELLE_SMS_PROVIDER": "africastalking", "PASSERELLE_AT_API_KEY": testATKey}, wantErr: "PASSERELLE_AT_USERNAME"},
+		{label: "short API key", env: map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": "short-secret"}, wantErr: "PASSERELLE_AT_API_KEY"},
+		{label: "short SMS token", env: map[string]string{"PASSERELLE_AT_SMS_TOKEN": "short-secret"}, wantErr: "PASSERELLE_AT_SMS_TOKEN"},
+		{label: "SMS token not URL-safe", env: map[string]string{"PASSERELLE_AT_SMS_TOKEN": "secret&token=0123456789"}, wantErr: "PASSERELLE_AT_SMS_TOKEN"},
+		{label: "bad AT sender", env: map[string]string{"PASSERELLE_AT_SMS_FROM": "far too long a sender"}, wantErr: "PASSERELLE_AT_SMS_FROM"},
+		{label: "bad AT username", env: map[string]string{"PASSERELLE_AT_USERNAME": "two words"}, wantErr: "PASSERELLE_AT_USERNAME"},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !c.check(cfg) {
+					t.Fatalf("config %+v", cfg)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
+				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
+			}
+			for _, secret := range []string{testTwilioToken, testATKey, testATToken, "short-secret", "secret&token"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("error quotes a secret: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestHelpHidesSecrets: -h lists every setting but never the secrets the
+// environment holds.
+func TestHelpHidesSecrets(t *testing.T) {
+	t.Parallel()
+	env := twilioEnv("PASSERELLE_SECRET", "hash-secret-0123456789", "PASSERELLE_ADMIN_TOKEN", "admin-secret-0123456789",
+		"PASSERELLE_AT_API_KEY", testATKey, "PASSERELLE_AT_SMS_TOKEN", testATToken)
+	cfg, fs, err := loadConfig("serve", nil, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var help bytes.Buffer
+	fs.SetOutput(&help)
+	fs.PrintDefaults()
+	for _, name := range []string{"-twilio-auth-token", "-at-sms-token", "-public-url", "-sms-provider"} {
+		if !strings.Contains(help.String(), name) {
+			t.Fatalf("help lacks %s", name)
+		}
+	}
+	for _, secret := range []string{testTwilioToken, testATKey, testATToken, "hash-secret-0123456789", "admin-secret-0123456789"} {
+		if strings.Contains(help.String(), secret) {
+			t.Fatalf("help shows a secret:\n%s", help.String())
+		}
+	}
+	// The secrets still apply.
+	if cfg.Secret != "hash-secret-0123456789" || cfg.AdminToken != "admin-secret-0123456789" || cfg.ATSMSToken != testATToken {
+		t.Fatalf("config %+v", cfg)
+	}
+}
+
+// TestSkipSignatureWarns: turning the Twilio signature check off is said
+// loudly at start-up.
+func TestSkipSignatureWarns(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	logSMSRoutes(Config{TwilioSkipSignature: true}, newLogger(&logs, Config{LogFormat: "json"}))
+	if !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), "NOT CHECKED") {
+		t.Fatalf("logs: %s", logs.String())
+	}
+}
+
+// TestNewOutbox builds the configured sender without sending anything.
+func TestNewOutbox(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	log := newLogger(&logs, Config{LogFormat: "json"})
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "*sender.Log"},
+		{twilioEnv(), "*sender.Twilio"},
+		{map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey}, "*sender.AfricasTalking"},
+	} {
+		cfg, _, err := loadConfig("serve", nil, envOf(c.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := newOutbox(cfg, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		switch out.(type) {
+		case *sender.Log:
+			got = "*sender.Log"
+		case *sender.Twilio:
+			got = "*sender.Twilio"
+		case *sender.AfricasTalking:
+			got = "*sender.AfricasTalking"
+		}
+		if got != c.want {
+			t.Fatalf("outbox %T, want %s", out, c.want)
+		}
+		logSMSRoutes(cfg, log)
+	}
+	for _, secret := range []string{testTwilioToken, testATKey} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("logs carry a secret: %s", logs.String())
+		}
+	}
+}

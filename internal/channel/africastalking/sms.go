@@ -1,0 +1,141 @@
+package africastalking
+
+import (
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/passerelle/passerelle/internal/channel"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Limits on the fields of SMS callbacks.
+const (
+	// MaxSMSText is the most characters of an inbound SMS text.
+	MaxSMSText = 1600
+	// MaxID is the longest message id accepted.
+	MaxID = 128
+)
+
+// ParseSMS decodes Africa's Talking's incoming-message callback body
+// (application/x-www-form-urlencoded: id, from, to, text, date, linkId,
+// networkCode). id, from, to and text must be present (text may be empty);
+// date and linkId are optional and not kept. The Inbound's ExternalID is the
+// id, on which retries are deduplicated. It returns a *channel.Error for a
+// missing or malformed field: 400, or 413 for a text over MaxSMSText
+// characters. The returned strings do not alias body.
+func ParseSMS(body []byte, now time.Time) (msg.Inbound, error) {
+	form, err := parseForm(body, "id", "from", "to", "text")
+	if err != nil {
+		return msg.Inbound{}, err
+	}
+	id, text := form.Get("id"), form.Get("text")
+	switch {
+	case !validID(id):
+		return msg.Inbound{}, channel.BadRequest("bad id")
+	case !utf8.ValidString(text):
+		return msg.Inbound{}, channel.BadRequest("text is not UTF-8")
+	case utf8.RuneCountInString(text) > MaxSMSText:
+		return msg.Inbound{}, &channel.Error{Status: 413, Reason: "text too long"}
+	}
+	from, err := msg.ParseAddress(form.Get("from"))
+	if err != nil {
+		return msg.Inbound{}, channel.BadRequest("from is not an E.164 number")
+	}
+	return msg.Inbound{
+		Channel: msg.SMS, Provider: Provider, From: from, To: form.Get("to"),
+		Text: text, ExternalID: id, Received: now,
+	}, nil
+}
+
+// Report is one delivery report, decoded.
+type Report struct {
+	// Status is filed under Africa's Talking's message id: its reports
+	// carry no id of ours (the messaging API takes no client reference), so
+	// senders record AT messages under the id AT returned.
+	Status msg.Status
+	// To is the recipient, or empty when the report carries no E.164
+	// phoneNumber.
+	To msg.Address
+	// OptedOut tells that the recipient blocks our messages.
+	OptedOut bool
+}
+
+// smsStates maps Africa's Talking's delivery report statuses to ours.
+var smsStates = map[string]msg.DeliveryState{
+	"Sent":             msg.Sent, // accepted by AT's network
+	"Submitted":        msg.Sent, // handed to the operator
+	"Buffered":         msg.Sent, // queued by the operator
+	"Success":          msg.Delivered,
+	"Rejected":         msg.Failed,
+	"Failed":           msg.Failed,
+	"AbsentSubscriber": msg.Undelivered,
+	"Expired":          msg.Undelivered,
+}
+
+// optOutReasons are the failureReason values telling that the recipient
+// blocks our messages.
+var optOutReasons = map[string]bool{"UserInBlacklist": true, "DoNotDisturbRejection": true}
+
+// ParseSMSStatus decodes a delivery report callback body (id, status,
+// phoneNumber, networkCode, failureReason, retryCount). id and status are
+// required. The report's Code is the failureReason. It returns a 400
+// *channel.Error for a missing field, a bad id or an unknown status.
+func ParseSMSStatus(body []byte, now time.Time) (Report, error) {
+	form, err := parseForm(body, "id", "status")
+	if err != nil {
+		return Report{}, err
+	}
+	id := form.Get("id")
+	if !validID(id) {
+		return Report{}, channel.BadRequest("bad id")
+	}
+	state, ok := smsStates[form.Get("status")]
+	if !ok {
+		return Report{}, channel.BadRequest("unknown status")
+	}
+	reason := form.Get("failureReason")
+	if len(reason) > 64 {
+		return Report{}, channel.BadRequest("bad failureReason")
+	}
+	to, _ := msg.ParseAddress(form.Get("phoneNumber")) // optional: only opt-outs need it
+	return Report{
+		Status:   msg.Status{ID: id, Provider: Provider, ProviderID: id, State: state, Code: reason, At: now},
+		To:       to,
+		OptedOut: optOutReasons[reason],
+	}, nil
+}
+
+// parseForm decodes a form body and checks that the required keys are
+// present.
+func parseForm(body []byte, required ...string) (url.Values, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, channel.BadRequest("malformed form body")
+	}
+	var missing []string
+	for _, k := range required {
+		if len(form[k]) == 0 {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, channel.BadRequest("missing field: %s", strings.Join(missing, ", "))
+	}
+	return form, nil
+}
+
+// validID reports whether s can name a message: 1 to MaxID printable ASCII
+// characters without spaces. Ids end up in store keys and logs.
+func validID(s string) bool {
+	if s == "" || len(s) > MaxID {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}

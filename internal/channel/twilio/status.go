@@ -1,0 +1,72 @@
+package twilio
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/channel"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// OptOutCode is Twilio's error code for a recipient who replied STOP: the
+// message was not sent and none will be until they reply START.
+const OptOutCode = "21610"
+
+// Report is one delivery status callback, decoded.
+type Report struct {
+	Status msg.Status
+	// To is the recipient, or empty when the callback carries no E.164 To.
+	To msg.Address
+	// OptedOut tells that the recipient blocks our messages.
+	OptedOut bool
+}
+
+// states maps Twilio's MessageStatus values to ours.
+var states = map[string]msg.DeliveryState{
+	"accepted":    msg.Queued,
+	"scheduled":   msg.Queued,
+	"queued":      msg.Queued,
+	"sending":     msg.Queued,
+	"sent":        msg.Sent,
+	"delivered":   msg.Delivered,
+	"read":        msg.Delivered,
+	"undelivered": msg.Undelivered,
+	"failed":      msg.Failed,
+	"canceled":    msg.Failed,
+}
+
+// ParseStatus decodes the form of a status callback. mid is the "mid" query
+// parameter the sender added to the callback URL (our message id); without
+// one the report is filed under the MessageSid. MessageSid and MessageStatus
+// are required; ErrorCode and To are optional. It returns a 400
+// *channel.Error for a missing field, a bad id or an unknown status.
+func ParseStatus(form url.Values, mid string, now time.Time) (Report, error) {
+	if err := require(form, "MessageSid", "MessageStatus"); err != nil {
+		return Report{}, err
+	}
+	sid := form.Get("MessageSid")
+	if !ValidID(sid) {
+		return Report{}, channel.BadRequest("bad MessageSid")
+	}
+	id := mid
+	if id == "" {
+		id = sid
+	}
+	if !ValidID(id) {
+		return Report{}, channel.BadRequest("bad mid")
+	}
+	state, ok := states[form.Get("MessageStatus")]
+	if !ok {
+		return Report{}, channel.BadRequest("unknown MessageStatus")
+	}
+	code := form.Get("ErrorCode")
+	if len(code) > 16 {
+		return Report{}, channel.BadRequest("bad ErrorCode")
+	}
+	to, _ := msg.ParseAddress(form.Get("To")) // optional: only opt-outs need it
+	return Report{
+		Status:   msg.Status{ID: id, Provider: Provider, ProviderID: sid, State: state, Code: code, At: now},
+		To:       to,
+		OptedOut: code == OptOutCode,
+	}, nil
+}

@@ -1,0 +1,94 @@
+// Package twilio speaks Twilio's Programmable Messaging wire formats: the
+// inbound SMS webhook (form POST signed with X-Twilio-Signature), TwiML
+// answers and delivery status callbacks. It knows nothing of HTTP servers:
+// it takes form values and strings and returns msg values.
+package twilio
+
+import (
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/passerelle/passerelle/internal/channel"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Provider is the name of this provider in messages, dedupe keys and
+// delivery records.
+const Provider = "twilio"
+
+// Limits on the fields of a webhook.
+const (
+	// MaxBody is the most characters of an inbound Body (Twilio's own limit).
+	MaxBody = 1600
+	// MaxID is the longest message SID or message id accepted.
+	MaxID = 128
+)
+
+// ParseForm decodes an application/x-www-form-urlencoded body. The returned
+// values do not alias body. It returns a 400 *channel.Error for a malformed
+// body.
+func ParseForm(body []byte) (url.Values, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, channel.BadRequest("malformed form body")
+	}
+	return form, nil
+}
+
+// ParseSMS turns the form of Twilio's inbound messaging webhook into an
+// Inbound. From, MessageSid and Body must be present (Body may be empty);
+// To is taken as sent; every other field is ignored. It returns a
+// *channel.Error for a missing or malformed field: 400, or 413 for a Body
+// over MaxBody characters.
+func ParseSMS(form url.Values, now time.Time) (msg.Inbound, error) {
+	if err := require(form, "From", "MessageSid", "Body"); err != nil {
+		return msg.Inbound{}, err
+	}
+	sid, body := form.Get("MessageSid"), form.Get("Body")
+	switch {
+	case !ValidID(sid):
+		return msg.Inbound{}, channel.BadRequest("bad MessageSid")
+	case !utf8.ValidString(body):
+		return msg.Inbound{}, channel.BadRequest("Body is not UTF-8")
+	case utf8.RuneCountInString(body) > MaxBody:
+		return msg.Inbound{}, &channel.Error{Status: 413, Reason: "Body too long"}
+	}
+	from, err := msg.ParseAddress(form.Get("From"))
+	if err != nil {
+		return msg.Inbound{}, channel.BadRequest("From is not an E.164 number")
+	}
+	return msg.Inbound{
+		Channel: msg.SMS, Provider: Provider, From: from, To: form.Get("To"),
+		Text: body, ExternalID: sid, Received: now,
+	}, nil
+}
+
+// require returns a 400 *channel.Error naming the keys absent from form.
+func require(form url.Values, keys ...string) error {
+	var missing []string
+	for _, k := range keys {
+		if len(form[k]) == 0 {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		return channel.BadRequest("missing field: %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// ValidID reports whether s can name a message: 1 to MaxID printable ASCII
+// characters without spaces. Ids end up in store keys and logs.
+func ValidID(s string) bool {
+	if s == "" || len(s) > MaxID {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,158 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/sender"
+	"github.com/passerelle/passerelle/internal/testutil/apptest"
+	"github.com/passerelle/passerelle/internal/web"
+)
+
+const atAPIKey = "at-api-key-0123456789abcdef"
+
+// fakeAT stands in for Africa's Talking's messaging API on 127.0.0.1.
+type fakeAT struct {
+	srv    *httptest.Server
+	status int    // HTTP status answered
+	code   string // recipient statusCode answered ("101": sent)
+
+	mu    sync.Mutex
+	sends []url.Values
+}
+
+func newFakeAT(tb testing.TB, status int, code string) *fakeAT {
+	tb.Helper()
+	f := &fakeAT{status: status, code: code}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/version1/messaging" || r.Header.Get("apiKey") != atAPIKey {
+			http.Error(w, "unexpected request", http.StatusBadRequest)
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		f.mu.Lock()
+		f.sends = append(f.sends, r.PostForm)
+		n := len(f.sends)
+		f.mu.Unlock()
+		w.WriteHeader(f.status)
+		fmt.Fprintf(w, `{"SMSMessageData":{"Message":"Sent to 1/1","Recipients":[{"statusCode":%s,"number":%q,"status":"x","cost":"XAF 20","messageId":"ATXid_out_%d"}]}}`,
+			f.code, r.PostForm.Get("to"), n)
+	}))
+	tb.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeAT) received() []url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]url.Values(nil), f.sends...)
+}
+
+// newATServer returns a server whose outbox is an Africa's Talking sender
+// pointed at f.
+func newATServer(tb testing.TB, f *fakeAT) *testServer {
+	tb.Helper()
+	snd, err := sender.NewAfricasTalking(sender.AfricasTalkingConfig{Username: "sandbox", APIKey: atAPIKey, From: "23456", BaseURL: f.srv.URL})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return newSMSServer(tb, func(_ *apptest.App, c *web.Config) { c.Outbox, c.OutboxProvider = snd, sender.ProviderAfricasTalking })
+}
+
+func atInbound(id, from, text string) url.Values {
+	return url.Values{"id": {id}, "from": {from}, "to": {"23456"}, "text": {text},
+		"date": {"2026-11-02 09:00:00"}, "networkCode": {"62401"}}
+}
+
+func TestATInboundCannedRequests(t *testing.T) {
+	t.Parallel()
+	f := newFakeAT(t, 201, "101")
+	s := newATServer(t, f)
+	ok := "/sms/africastalking?token=" + atSMSToken
+	without := func(k string) string { v := atInbound("ATXid_in_9", "+237670000709", "x"); v.Del(k); return v.Encode() }
+	s.run(t, []smsCase{
+		{label: "first message", target: ok, body: atInbound("ATXid_in_1", "+237670000701", "Bonjour").Encode(), wantStatus: 200, wantBody: "ok"},
+		{label: "with linkId and extra fields", target: ok, body: atInbound("ATXid_in_2", "+237670000702", "Bonjour").Encode() + "&linkId=L1&extra=1", wantStatus: 200, wantBody: "ok"},
+		{label: "missing token", target: "/sms/africastalking", body: atInbound("ATXid_in_3", "+237670000703", "Bonjour").Encode(), wantStatus: 403, wantBody: "bad token"},
+		{label: "wrong token", target: "/sms/africastalking?token=" + atSMSToken + "x", body: atInbound("ATXid_in_4", "+237670000704", "Bonjour").Encode(), wantStatus: 403, wantBody: "bad token"},
+		{label: "token as a form field", target: "/sms/africastalking", body: atInbound("ATXid_in_5", "+237670000705", "Bonjour").Encode() + "&token=" + atSMSToken, wantStatus: 403, wantBody: "bad token"},
+		{label: "bad token and missing field", target: "/sms/africastalking?token=no", body: without("from"), wantStatus: 403, wantBody: "bad token"},
+		{label: "missing id", target: ok, body: without("id"), wantStatus: 400, wantBody: "missing field: id"},
+		{label: "missing from", target: ok, body: without("from"), wantStatus: 400, wantBody: "missing field: from"},
+		{label: "missing text", target: ok, body: without("text"), wantStatus: 400, wantBody: "missing field: text"},
+		{label: "bad number", target: ok, body: atInbound("ATXid_in_6", "670000706", "x").Encode(), wantStatus: 400, wantBody: "E.164"},
+		{label: "malformed", target: ok, body: "id=%zz", wantStatus: 400, wantBody: "malformed"},
+	})
+	sends := f.received()
+	if len(sends) != 2 {
+		t.Fatalf("%d SMS sent, want 2 (refused requests send nothing)", len(sends))
+	}
+	for i, to := range []string{"+237670000701", "+237670000702"} {
+		if sends[i].Get("to") != to || !strings.HasPrefix(sends[i].Get("message"), "Bienvenue / Welcome\n1. Français\n2. English") || sends[i].Get("from") != "23456" {
+			t.Fatalf("send %d = %v", i, sends[i])
+		}
+	}
+	for _, secret := range []string{atSMSToken, atAPIKey, "+237670000701", "670000702"} {
+		if strings.Contains(s.logs.String(), secret) {
+			t.Fatalf("logs carry %q", secret)
+		}
+	}
+}
+
+// TestATInboundReply: the reply goes out through the outbox, is recorded
+// under AT's message id, and a retried callback changes no conversation.
+func TestATInboundReply(t *testing.T) {
+	t.Parallel()
+	f := newFakeAT(t, 201, "101")
+	s := newATServer(t, f)
+	target := "/sms/africastalking?token=" + atSMSToken
+	body := atInbound("ATXid_in_r1", "+237670000801", "Bonjour").Encode()
+	if st, _, _ := s.post(t, target, body, nil); st != 200 {
+		t.Fatalf("status %d", st)
+	}
+	got, err := s.Store.Status(context.Background(), "ATXid_out_1")
+	if err != nil || got.State != msg.Sent || got.Provider != "africastalking" || got.ProviderID != "ATXid_out_1" {
+		t.Fatalf("outbound record %+v, %v", got, err)
+	}
+	notOutbound := func(k string) bool { return strings.Contains(k, "msg:{msg}:") }
+	before := s.snapshot(t, notOutbound)
+	if st, _, _ := s.post(t, target, body, nil); st != 200 {
+		t.Fatalf("retry status %d", st)
+	}
+	if !sameSnapshot(before, s.snapshot(t, notOutbound)) {
+		t.Fatal("a retried callback changed the conversation")
+	}
+	sends := f.received()
+	if len(sends) != 2 || sends[1].Get("message") != sends[0].Get("message") || sends[1].Get("to") != "+237670000801" {
+		t.Fatalf("sends %v: a retry re-sends the same reply", sends)
+	}
+}
+
+// TestATInboundSendFailures: a provider outage answers 503 (AT may post
+// again); a blacklisted recipient answers 200 and is marked opted out.
+func TestATInboundSendFailures(t *testing.T) {
+	t.Parallel()
+	target := "/sms/africastalking?token=" + atSMSToken
+	down := newATServer(t, newFakeAT(t, 500, "500"))
+	if st, body, _ := down.post(t, target, atInbound("ATXid_in_f1", "+237670000901", "Bonjour").Encode(), nil); st != 503 || !strings.Contains(body, "try again") {
+		t.Fatalf("outage: %d %q", st, body)
+	}
+	blocked := newATServer(t, newFakeAT(t, 201, "406"))
+	if st, _, _ := blocked.post(t, target, atInbound("ATXid_in_f2", "+237670000902", "Bonjour").Encode(), nil); st != 200 {
+		t.Fatalf("blacklisted: %d", st)
+	}
+	out, err := blocked.Store.OptedOut(context.Background(), blocked.Hasher.Person("+237670000902"))
+	if err != nil || !out {
+		t.Fatalf("opted out = %v, %v", out, err)
+	}
+}
