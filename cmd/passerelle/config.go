@@ -14,6 +14,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/channel/twilio"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/smstext"
 )
 
 // setting is one configuration value: an environment variable and the flag
@@ -53,6 +54,13 @@ type Config struct {
 	ATSMSToken                string
 	// SMSProvider is the outbox: "twilio", "africastalking" or "log".
 	SMSProvider string
+
+	// Conversation services (config_service.go).
+	ContactsFile string
+	SMSShaping   smstext.Mode
+	SMSPerDay    int
+	FloodLimit   int
+	FloodPeriod  time.Duration
 }
 
 // settings lists every setting, in the order of the README's table.
@@ -79,6 +87,10 @@ func settings() []*setting {
 		{env: "PASSERELLE_AT_USERNAME", flag: "at-username", def: "", usage: "Africa's Talking username (sandbox uses the sandbox API)"},
 		{env: "PASSERELLE_AT_API_KEY", flag: "at-api-key", def: "", secret: true, usage: "Africa's Talking API key"},
 		{env: "PASSERELLE_AT_SMS_FROM", flag: "at-sms-from", def: "", usage: "Africa's Talking sender ID or short code; empty: the account's default"},
+		{env: "PASSERELLE_CONTACTS_FILE", flag: "contacts-file", def: "", usage: "contact points and staff-checked features (see deploy/contacts.yaml); empty: every contact point reads \"staff will call you back\""},
+		{env: "PASSERELLE_SMS_SHAPING", flag: "sms-shaping", def: "none", usage: "none, or gsm7: write SMS with GSM-7 letters only (â→a, ç→c, ’→', …) so they cost one segment per 160 characters"},
+		{env: "PASSERELLE_SMS_PER_DAY", flag: "sms-per-day", def: "5", usage: "how many pages one person may ask \"by SMS\" in a day (1 to 100)"},
+		{env: "PASSERELLE_SMS_FLOOD", flag: "sms-flood", def: "20/10m", usage: "inbound SMS one person may send, as COUNT/PERIOD; past it one notice, then silence"},
 		{env: "PASSERELLE_AT_SMS_TOKEN", flag: "at-sms-token", def: "", secret: true, usage: "token Africa's Talking's SMS callback URLs carry as ?token= (at least 16 characters); empty turns those routes off"},
 	}
 }
@@ -168,6 +180,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 		bad("PASSERELLE_LOG_FORMAT", "want json or text")
 	}
 	loadSMS(&c, get, bad)
+	loadServices(&c, get, bad)
 	return c, fs, errors.Join(errs...)
 }
 

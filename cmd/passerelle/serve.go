@@ -11,6 +11,7 @@ import (
 
 	"github.com/passerelle/passerelle/flows"
 	"github.com/passerelle/passerelle/internal/chat"
+	"github.com/passerelle/passerelle/internal/contacts"
 	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/render"
@@ -32,18 +33,26 @@ func contentFS(cfg Config) (fs.FS, fs.FS) {
 	return f, l
 }
 
-// loadContent loads and checks the flows; any problem stops start-up.
+// loadContent loads and checks the flows and texts: a broken reference, a
+// missing translation or a page over the budget stops start-up; unused texts
+// and long UCS-2 pages are only logged.
 func loadContent(cfg Config, log *slog.Logger) (*content.Content, error) {
 	f, l := contentFS(cfg)
 	c, err := content.Load(f, l, log)
 	if err != nil {
 		return nil, err
 	}
-	if probs := c.Check(cfg.USSDBudget); len(probs) > 0 {
-		for _, p := range probs {
+	n := 0
+	for _, p := range c.Report(cfg.USSDBudget, chat.Messages).Problems {
+		if p.Severity == content.SeverityError && p.Kind != content.KindUnused {
 			log.Error("flow problem", "problem", p.String())
+			n++
+		} else {
+			log.Warn("flow warning", "problem", p.String())
 		}
-		return nil, fmt.Errorf("error checking flows: %d problems (run passerelle lint)", len(probs))
+	}
+	if n > 0 {
+		return nil, fmt.Errorf("error checking flows: %d problems (run passerelle lint)", n)
 	}
 	return c, nil
 }
@@ -82,14 +91,23 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	r := render.New(c.Catalog, c.Set, cfg.USSDBudget)
-	svc := chat.New(c.Engine, r, store, hasher, log, chat.Config{StateTTL: cfg.StateTTL})
+	dir, err := contacts.Load(cfg.ContactsFile)
+	if err != nil {
+		return err
+	}
+	r := render.New(c.Catalog, c.Set, cfg.USSDBudget).WithContacts(dir)
+	svc := chat.New(c.Engine, r, store, hasher, log, chat.Config{
+		StateTTL: cfg.StateTTL, People: store, Limiter: store.NewFlood(cfg.FloodLimit, cfg.FloodPeriod),
+		Send: recordingSend(outbox, cfg.SMSProvider, store), Shape: cfg.SMSShaping.Apply,
+		SMSPerDay: cfg.SMSPerDay, Features: dir.Feature,
+	})
+	defer svc.Wait()
 	if cfg.AdminToken == "" {
 		log.Warn("no PASSERELLE_ADMIN_TOKEN: the admin routes are off")
 	}
 	logSMSRoutes(cfg, log)
 	srv := web.New(web.Config{
-		Conversations: svc, Registry: store, Store: store, Log: log, AdminToken: cfg.AdminToken,
+		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken,
 		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
 		ATSMSToken: cfg.ATSMSToken, Outbox: outbox, OutboxProvider: cfg.SMSProvider, Statuses: store, Hasher: hasher,
 	})

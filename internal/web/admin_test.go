@@ -167,8 +167,17 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	register(t, s, "S9", "+237670000199", "1", "1", "5")
 	s.ussd(t, "S10", "+2376700001", "")
 	logs := s.logs.String()
-	if !strings.Contains(logs, `"request_id"`) {
-		t.Fatalf("no request ids in logs:\n%s", logs)
+	hops := 0
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		if strings.Count(line, `"request_id"`) != 1 {
+			t.Errorf("log line without exactly one request id: %s", line)
+		}
+		if strings.Contains(line, `"msg":"hop"`) {
+			hops++
+		}
+	}
+	if hops == 0 {
+		t.Fatalf("the chat service's hop lines are missing:\n%s", logs)
 	}
 	for _, secret := range []string{"670000199", "237670000199", "Awa", "Moussa", "Douala", "6700001"} {
 		if strings.Contains(logs, secret) {

@@ -70,8 +70,8 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
+	// The request id comes from the context (logctx).
 	s.log.LogAttrs(c.UserContext(), level, "request",
-		slog.String("request_id", rid(c)),
 		slog.String("method", c.Method()),
 		slog.String("route", c.Route().Path),
 		slog.Int("status", status),

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/passerelle/passerelle/internal/logctx"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 	"github.com/passerelle/passerelle/internal/web"
 )
@@ -44,7 +45,7 @@ type testServer struct {
 func newServer(tb testing.TB) *testServer {
 	tb.Helper()
 	logs := &syncBuffer{}
-	s := newServerLog(tb, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	s := newServerLog(tb, slog.New(logctx.Handler(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	s.logs = logs
 	return s
 }
