@@ -1,0 +1,47 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/smstext"
+)
+
+func TestLoadConfigServices(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		label   string
+		env     map[string]string
+		wantErr string
+		check   func(c Config) bool
+	}{
+		{label: "defaults", env: map[string]string{},
+			check: func(c Config) bool {
+				return c.SMSShaping == smstext.ModeNone && c.SMSPerDay == 5 && c.FloodLimit == 20 && c.FloodPeriod == 10*time.Minute && c.ContactsFile == ""
+			}},
+		{label: "shaping and limits", env: map[string]string{"PASSERELLE_SMS_SHAPING": "gsm7", "PASSERELLE_SMS_PER_DAY": "3", "PASSERELLE_SMS_FLOOD": "5/1m", "PASSERELLE_CONTACTS_FILE": "../../deploy/contacts.yaml"},
+			check: func(c Config) bool {
+				return c.SMSShaping == smstext.ModeGSM7 && c.SMSPerDay == 3 && c.FloodLimit == 5 && c.FloodPeriod == time.Minute
+			}},
+		{label: "bad shaping", env: map[string]string{"PASSERELLE_SMS_SHAPING": "ascii"}, wantErr: "PASSERELLE_SMS_SHAPING"},
+		{label: "bad quota", env: map[string]string{"PASSERELLE_SMS_PER_DAY": "0"}, wantErr: "PASSERELLE_SMS_PER_DAY"},
+		{label: "bad flood", env: map[string]string{"PASSERELLE_SMS_FLOOD": "20 per minute"}, wantErr: "PASSERELLE_SMS_FLOOD"},
+		{label: "flood period too long", env: map[string]string{"PASSERELLE_SMS_FLOOD": "20/48h"}, wantErr: "PASSERELLE_SMS_FLOOD"},
+		{label: "missing contacts file", env: map[string]string{"PASSERELLE_CONTACTS_FILE": "/nonexistent/contacts.yaml"}, wantErr: "PASSERELLE_CONTACTS_FILE"},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			cfg, _, err := loadConfig("serve", nil, envOf(c.env))
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("err = %v, want it to name %s", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil || !c.check(cfg) {
+				t.Fatalf("cfg %+v, err %v", cfg, err)
+			}
+		})
+	}
+}
