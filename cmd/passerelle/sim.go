@@ -173,7 +173,7 @@ func newSimulator(c *content.Content, cfg Config, store *redisstore.Store, log *
 		if ev.Ref != "" {
 			line += " ref " + ev.Ref
 		}
-		if st := ev.Answers[chat.AnsSMS]; ev.Action == flow.ActSendSMS && st != "" {
+		if st := ev.Answers[chat.AnsSMS]; flow.SendsSMS(ev.Action) && st != "" {
 			line += " (" + st + ")"
 		}
 		fmt.Fprintln(out, line)

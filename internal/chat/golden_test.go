@@ -102,12 +102,36 @@ func playScript(t *testing.T, path string, cov *coverage) []byte {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	h := apptest.NewWith(t, nil, func(c *chat.Config) { c.Visit = cov.visit })
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	features := scriptFeatures(string(src))
+	h := apptest.NewWith(t, nil, func(c *chat.Config) {
+		c.Visit = cov.visit
+		c.Features = func(name string) bool { return features[name] }
+	})
 	var out bytes.Buffer
 	if err := sim.Run(context.Background(), f, h.Phone, defaultPhone, &out); err != nil {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// scriptFeatures reads the features a script turns on, as staff would in
+// deploy/contacts.yaml: a comment line "# features: cfce_costs, other".
+func scriptFeatures(src string) map[string]bool {
+	out := map[string]bool{}
+	for _, line := range strings.Split(src, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "# features:"); ok {
+			for _, f := range strings.Split(rest, ",") {
+				if f = strings.TrimSpace(f); f != "" {
+					out[f] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 // diff shows the first differing lines.

@@ -21,6 +21,10 @@ const (
 	AnsSMS = "sms"
 )
 
+// ConfirmationsPerDay bounds the confirmation SMS (registrations, call-backs)
+// one person can cause in a day, apart from the pages they ask.
+const ConfirmationsPerDay = 10
+
 // internalAnswers are answers the service or engine set: never part of a
 // registration.
 var internalAnswers = map[string]bool{"ref": true, "lang": true, AnsRegFound: true, AnsSMS: true}
@@ -72,11 +76,15 @@ func (s *Service) do(ctx context.Context, p msg.PersonID, in msg.Inbound, ev flo
 		}
 		out[AnsRegFound], out["ref"] = "yes", r.Ref
 		return out
-	case flow.ActSendSMS:
+	case flow.ActSendSMS, flow.ActSendConfirmation:
 		if s.cfg.Send == nil || people == nil {
 			return map[string]string{AnsSMS: "off"}
 		}
-		ok, err := people.Take(ctx, p, "sms_page", s.cfg.SMSPerDay, 24*time.Hour, now)
+		quota, limit := "sms_page", s.cfg.SMSPerDay
+		if ev.Action == flow.ActSendConfirmation {
+			quota, limit = "sms_confirm", ConfirmationsPerDay
+		}
+		ok, err := people.Take(ctx, p, quota, limit, 24*time.Hour, now)
 		switch {
 		case err != nil:
 			s.log.ErrorContext(ctx, "counting SMS quota failed", "person", string(p), "err", err)
@@ -102,7 +110,7 @@ func (s *Service) do(ctx context.Context, p msg.PersonID, in msg.Inbound, ev flo
 func (s *Service) effects(ctx context.Context, h Hop, events []flow.Event) {
 	for _, ev := range events {
 		switch ev.Action {
-		case flow.ActSendSMS:
+		case flow.ActSendSMS, flow.ActSendConfirmation:
 			if ev.Answers[AnsSMS] == "sent" {
 				s.sendAsync(h, s.render.Message(h.Lang, ev.Arg, ev.Answers))
 			}

@@ -52,7 +52,7 @@ func (c *Content) Check(budget int) []flow.Problem {
 		flowName, _, _ := strings.Cut(key, ":")
 		for _, a := range n.Do {
 			name, arg, _ := strings.Cut(a, ":")
-			if name == flow.ActSendSMS {
+			if flow.SendsSMS(name) {
 				for _, l := range l10n.Langs {
 					if arg == "" || !c.Catalog.Has(l, arg) {
 						probs = append(probs, flow.Problem{File: c.Set.File(flowName), Node: key, Text: fmt.Sprintf("send_sms message %q has no %s text", arg, l)})

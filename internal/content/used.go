@@ -44,7 +44,7 @@ func nodeMessages(n *flow.Node) []string {
 		}
 	}
 	for _, a := range n.Do {
-		if name, arg, _ := strings.Cut(a, ":"); name == flow.ActSendSMS && arg != "" {
+		if name, arg, _ := strings.Cut(a, ":"); flow.SendsSMS(name) && arg != "" {
 			out = append(out, arg)
 		}
 	}

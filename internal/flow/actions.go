@@ -12,8 +12,12 @@ const (
 	ActSaveRegistration = "save_registration"
 	// ActClearAnswers forgets the answers given so far.
 	ActClearAnswers = "clear_answers"
-	// ActSendSMS sends the page named by its argument (a message ID) by SMS.
+	// ActSendSMS sends the page named by its argument (a message ID) by SMS,
+	// counted against the person's daily quota of pages.
 	ActSendSMS = "send_sms"
+	// ActSendConfirmation sends a confirmation (registration, call-back) by
+	// SMS: not counted against the pages, limited apart.
+	ActSendConfirmation = "send_confirmation"
 	// ActRequestCallback records a call-back request under a new reference code.
 	ActRequestCallback = "request_callback"
 	// ActDeleteData erases everything stored about the person.
@@ -30,6 +34,9 @@ const (
 // KnownActions lists every action a flow may name.
 var KnownActions = map[string]bool{
 	ActSetLanguage: true, ActSaveRegistration: true, ActClearAnswers: true,
-	ActSendSMS: true, ActRequestCallback: true, ActDeleteData: true,
+	ActSendSMS: true, ActSendConfirmation: true, ActRequestCallback: true, ActDeleteData: true,
 	ActOptOut: true, ActOptIn: true, ActLoadRegistration: true,
 }
+
+// SendsSMS tells whether an action sends its argument's text by SMS.
+func SendsSMS(action string) bool { return action == ActSendSMS || action == ActSendConfirmation }

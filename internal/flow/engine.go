@@ -240,7 +240,7 @@ func (e *Engine) act(st State, key, action string, env Env) (State, Event) {
 		st.Answers = nil
 	}
 	switch name {
-	case ActLoadRegistration, ActSendSMS, ActRequestCallback:
+	case ActLoadRegistration, ActSendSMS, ActSendConfirmation, ActRequestCallback:
 		if env.Do != nil {
 			ev.Lang = st.Lang
 			ev.Answers = st.Answers
