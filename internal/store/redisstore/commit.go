@@ -55,8 +55,7 @@ else
   redis.call('DEL', KEYS[1])
 end
 if ARGV[6] ~= '' then
-  redis.call('HSET', KEYS[2], 'lang', ARGV[6])
-  redis.call('PEXPIRE', KEYS[2], ARGV[7])
+  redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[7])
 end
 if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[3], ARGV[8], ARGV[9])

@@ -12,7 +12,7 @@
 // phone number alone (provider message or session ids are fine).
 //
 //	conv:{p}                string "<version>:<state>"      TTL Change.StateTTL
-//	person:{p}              hash lang                        TTL 400 days, refreshed on write
+//	person:{p}              string: the language             TTL 400 days, refreshed on write
 //	dd:{p}                  hash <h> → cached reply          TTL Change.DedupeTTL, refreshed
 //	                        (h = first 16 bytes of SHA-256 of the dedupe name, hex)
 //	quota:{p}               hash <name>:<window> → count     TTL end of the latest window

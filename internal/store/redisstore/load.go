@@ -20,24 +20,26 @@ import (
 func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
 	conv, person, dd := s.keys.person(p)
 	var c msg.Conversation
-	// GET, HMGET answer a missing key or field without redis.Nil (GET's nil
-	// is read through MGET), which spares go-redis its error handling on the
-	// hot path.
-	pipe := s.rdb.Pipeline()
-	vals := pipe.MGet(ctx, conv)
-	var fields []string
-	if dedupe != "" {
-		fields = []string{ddField(dedupe)}
+	// One MGET of the state and the language (same hash slot); an SMS also
+	// reads its cached reply, in the same pipeline. MGET and HMGET answer a
+	// missing key with a nil element rather than redis.Nil, which spares
+	// go-redis its error handling on the hot path.
+	var vals, cached *redis.SliceCmd
+	if dedupe == "" {
+		vals = s.rdb.MGet(ctx, conv, person)
+		if err := vals.Err(); err != nil {
+			return c, fmt.Errorf("error loading conversation: %w", err)
+		}
+	} else {
+		pipe := s.rdb.Pipeline()
+		vals = pipe.MGet(ctx, conv, person)
+		cached = pipe.HMGet(ctx, dd, ddField(dedupe))
+		if _, err := pipe.Exec(ctx); err != nil {
+			return c, fmt.Errorf("error loading conversation: %w", err)
+		}
 	}
-	lang := pipe.HMGet(ctx, person, "lang")
-	var cached *redis.SliceCmd
-	if fields != nil {
-		cached = pipe.HMGet(ctx, dd, fields...)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return c, fmt.Errorf("error loading conversation: %w", err)
-	}
-	if len(vals.Val()) != 1 || len(lang.Val()) != 1 {
+	v := vals.Val()
+	if len(v) != 2 {
 		return c, fmt.Errorf("error loading conversation: unexpected reply")
 	}
 	if cached != nil && len(cached.Val()) == 1 {
@@ -46,10 +48,10 @@ func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 			return c, nil
 		}
 	}
-	if l, ok := lang.Val()[0].(string); ok {
+	if l, ok := v[1].(string); ok {
 		c.Lang = msg.Lang(l)
 	}
-	raw, ok := vals.Val()[0].(string)
+	raw, ok := v[0].(string)
 	if !ok {
 		return c, nil
 	}
