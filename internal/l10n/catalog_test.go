@@ -51,7 +51,7 @@ func TestText(t *testing.T) {
 		{msg.English, "hello", map[string]string{"name": "Awa"}, "Hello Awa"},
 		{msg.English, "plain", nil, "Text"},
 		{msg.English, "only.fr", nil, "Seulement en français"}, // falls back, logged
-		{msg.French, "nowhere", nil, "nowhere"},                 // the ID itself, logged
+		{msg.French, "nowhere", nil, "nowhere"},                // the ID itself, logged
 	}
 	for _, c2 := range cases {
 		t.Run(string(c2.lang)+"/"+c2.id, func(t *testing.T) {

@@ -2,9 +2,7 @@ package africastalking
 
 import (
 	"net/url"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/passerelle/passerelle/internal/channel"
 	"github.com/passerelle/passerelle/internal/msg"
@@ -30,23 +28,10 @@ func ParseSMS(body []byte, now time.Time) (msg.Inbound, error) {
 	if err != nil {
 		return msg.Inbound{}, err
 	}
-	id, text := form.Get("id"), form.Get("text")
-	switch {
-	case !validID(id):
-		return msg.Inbound{}, channel.BadRequest("bad id")
-	case !utf8.ValidString(text):
-		return msg.Inbound{}, channel.BadRequest("text is not UTF-8")
-	case utf8.RuneCountInString(text) > MaxSMSText:
-		return msg.Inbound{}, &channel.Error{Status: 413, Reason: "text too long"}
-	}
-	from, err := msg.ParseAddress(form.Get("from"))
-	if err != nil {
-		return msg.Inbound{}, channel.BadRequest("from is not an E.164 number")
-	}
-	return msg.Inbound{
-		Channel: msg.SMS, Provider: Provider, From: from, To: form.Get("to"),
-		Text: text, ExternalID: id, Received: now,
-	}, nil
+	return channel.SMS{
+		ID: form.Get("id"), From: form.Get("from"), To: form.Get("to"), Text: form.Get("text"),
+		IDName: "id", FromName: "from", TextName: "text", MaxID: MaxID, MaxText: MaxSMSText,
+	}.Inbound(Provider, now)
 }
 
 // Report is one delivery report, decoded.
@@ -114,28 +99,12 @@ func parseForm(body []byte, required ...string) (url.Values, error) {
 	if err != nil {
 		return nil, channel.BadRequest("malformed form body")
 	}
-	var missing []string
-	for _, k := range required {
-		if len(form[k]) == 0 {
-			missing = append(missing, k)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, channel.BadRequest("missing field: %s", strings.Join(missing, ", "))
+	if err := channel.Require(form, required...); err != nil {
+		return nil, err
 	}
 	return form, nil
 }
 
 // validID reports whether s can name a message: 1 to MaxID printable ASCII
 // characters without spaces. Ids end up in store keys and logs.
-func validID(s string) bool {
-	if s == "" || len(s) > MaxID {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
-}
+func validID(s string) bool { return channel.ValidID(s, MaxID) }

@@ -32,26 +32,10 @@ func ParseUSSD(body []byte, now time.Time) (msg.Inbound, error) {
 	if err != nil {
 		return msg.Inbound{}, channel.BadRequest("malformed form body")
 	}
-	get := func(k string) (string, bool) {
-		v, ok := form[k]
-		if !ok || len(v) == 0 {
-			return "", false
-		}
-		return v[0], true
+	if err := channel.Require(form, "sessionId", "serviceCode", "phoneNumber", "networkCode", "text"); err != nil {
+		return msg.Inbound{}, err
 	}
-	var missing []string
-	for _, k := range []string{"sessionId", "serviceCode", "phoneNumber", "networkCode", "text"} {
-		if _, ok := get(k); !ok {
-			missing = append(missing, k)
-		}
-	}
-	if len(missing) > 0 {
-		return msg.Inbound{}, channel.BadRequest("missing field: %s", strings.Join(missing, ", "))
-	}
-	sid, _ := get("sessionId")
-	code, _ := get("serviceCode")
-	phone, _ := get("phoneNumber")
-	text, _ := get("text")
+	sid, code, phone, text := form.Get("sessionId"), form.Get("serviceCode"), form.Get("phoneNumber"), form.Get("text")
 	switch {
 	case sid == "" || len(sid) > MaxSessionID:
 		return msg.Inbound{}, channel.BadRequest("bad sessionId")

@@ -41,7 +41,7 @@ var states = map[string]msg.DeliveryState{
 // are required; ErrorCode and To are optional. It returns a 400
 // *channel.Error for a missing field, a bad id or an unknown status.
 func ParseStatus(form url.Values, mid string, now time.Time) (Report, error) {
-	if err := require(form, "MessageSid", "MessageStatus"); err != nil {
+	if err := channel.Require(form, "MessageSid", "MessageStatus"); err != nil {
 		return Report{}, err
 	}
 	sid := form.Get("MessageSid")

@@ -6,9 +6,7 @@ package twilio
 
 import (
 	"net/url"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/passerelle/passerelle/internal/channel"
 	"github.com/passerelle/passerelle/internal/msg"
@@ -43,52 +41,16 @@ func ParseForm(body []byte) (url.Values, error) {
 // *channel.Error for a missing or malformed field: 400, or 413 for a Body
 // over MaxBody characters.
 func ParseSMS(form url.Values, now time.Time) (msg.Inbound, error) {
-	if err := require(form, "From", "MessageSid", "Body"); err != nil {
+	if err := channel.Require(form, "From", "MessageSid", "Body"); err != nil {
 		return msg.Inbound{}, err
 	}
-	sid, body := form.Get("MessageSid"), form.Get("Body")
-	switch {
-	case !ValidID(sid):
-		return msg.Inbound{}, channel.BadRequest("bad MessageSid")
-	case !utf8.ValidString(body):
-		return msg.Inbound{}, channel.BadRequest("Body is not UTF-8")
-	case utf8.RuneCountInString(body) > MaxBody:
-		return msg.Inbound{}, &channel.Error{Status: 413, Reason: "Body too long"}
-	}
-	from, err := msg.ParseAddress(form.Get("From"))
-	if err != nil {
-		return msg.Inbound{}, channel.BadRequest("From is not an E.164 number")
-	}
-	return msg.Inbound{
-		Channel: msg.SMS, Provider: Provider, From: from, To: form.Get("To"),
-		Text: body, ExternalID: sid, Received: now,
-	}, nil
+	return channel.SMS{
+		ID: form.Get("MessageSid"), From: form.Get("From"), To: form.Get("To"), Text: form.Get("Body"),
+		IDName: "MessageSid", FromName: "From", TextName: "Body", MaxID: MaxID, MaxText: MaxBody,
+	}.Inbound(Provider, now)
 }
 
-// require returns a 400 *channel.Error naming the keys absent from form.
-func require(form url.Values, keys ...string) error {
-	var missing []string
-	for _, k := range keys {
-		if len(form[k]) == 0 {
-			missing = append(missing, k)
-		}
-	}
-	if len(missing) > 0 {
-		return channel.BadRequest("missing field: %s", strings.Join(missing, ", "))
-	}
-	return nil
-}
 
 // ValidID reports whether s can name a message: 1 to MaxID printable ASCII
 // characters without spaces. Ids end up in store keys and logs.
-func ValidID(s string) bool {
-	if s == "" || len(s) > MaxID {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
-}
+func ValidID(s string) bool { return channel.ValidID(s, MaxID) }

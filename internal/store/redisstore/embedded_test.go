@@ -9,6 +9,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
+	"github.com/passerelle/passerelle/internal/testutil/redistest"
 )
 
 // TestEmbedded runs every script and query on miniredis, the embedded
@@ -107,8 +108,8 @@ func TestOpenRejects(t *testing.T) {
 
 func TestOpenReal(t *testing.T) {
 	t.Parallel()
-	mustClient(t) // skips when the test Redis is unreachable
-	s, err := redisstore.Open(context.Background(), redisstore.Options{URL: testRedisURL(), Prefix: uniquePrefix(t)})
+	c := mustClient(t) // skips when the test Redis is unreachable
+	s, err := redisstore.Open(context.Background(), redisstore.Options{URL: redistest.URL(), Prefix: redistest.Prefix(t, c)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
+	"github.com/passerelle/passerelle/internal/testutil/redistest"
 )
 
 // Design budgets for Redis memory.
@@ -29,9 +30,7 @@ func TestMemoryUsage(t *testing.T) {
 	ctx := context.Background()
 	// A short prefix like production's "psl:": key names count in MEMORY USAGE.
 	rdb := mustClient(t)
-	full := uniquePrefix(t)
-	prefix := "m" + full[len(full)-9:] // "m<8 hex>:"
-	t.Cleanup(func() { deletePrefix(t, rdb, prefix) })
+	prefix := redistest.ShortPrefix(t, rdb)
 	s := redisstore.New(rdb, prefix)
 	const n = 1000
 	state := []byte(strings.Repeat(`{"flow":"registration","node":"sector","answers":{"name":"Aminatou Bello"}}`, 6)[:400])

@@ -59,12 +59,34 @@ func Prefix(tb testing.TB, c redis.UniversalClient) string {
 		return '_'
 	}, tb.Name())
 	p := "t:" + name + ":" + hex.EncodeToString(b[:]) + ":"
+	DeleteAtEnd(tb, c, p)
+	return p
+}
+
+// ShortPrefix returns a short key prefix owned by the test ("m<8 hex>:"),
+// for measurements where key names count; deleted when the test ends.
+func ShortPrefix(tb testing.TB, c redis.UniversalClient) string {
+	tb.Helper()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	p := "m" + hex.EncodeToString(b[:]) + ":"
+	DeleteAtEnd(tb, c, p)
+	return p
+}
+
+// DeleteAtEnd deletes every key under prefix, and only those, when the test ends.
+func DeleteAtEnd(tb testing.TB, c redis.UniversalClient, prefix string) {
 	tb.Cleanup(func() {
-		for _, k := range Keys(tb, c, p) {
-			c.Del(context.Background(), k)
+		keys := Keys(tb, c, prefix)
+		for len(keys) > 0 {
+			n := min(len(keys), 500)
+			if err := c.Del(context.Background(), keys[:n]...).Err(); err != nil {
+				tb.Errorf("cleanup: %v", err)
+				return
+			}
+			keys = keys[n:]
 		}
 	})
-	return p
 }
 
 // Keys lists every key starting with prefix.
