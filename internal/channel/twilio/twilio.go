@@ -50,7 +50,6 @@ func ParseSMS(form url.Values, now time.Time) (msg.Inbound, error) {
 	}.Inbound(Provider, now)
 }
 
-
 // ValidID reports whether s can name a message: 1 to MaxID printable ASCII
 // characters without spaces. Ids end up in store keys and logs.
 func ValidID(s string) bool { return channel.ValidID(s, MaxID) }
