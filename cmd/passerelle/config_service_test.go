@@ -13,6 +13,7 @@ func TestLoadConfigServices(t *testing.T) {
 	cases := []struct {
 		label   string
 		env     map[string]string
+		args    []string
 		wantErr string
 		check   func(c Config) bool
 	}{
@@ -29,10 +30,20 @@ func TestLoadConfigServices(t *testing.T) {
 		{label: "bad flood", env: map[string]string{"PASSERELLE_SMS_FLOOD": "20 per minute"}, wantErr: "PASSERELLE_SMS_FLOOD"},
 		{label: "flood period too long", env: map[string]string{"PASSERELLE_SMS_FLOOD": "20/48h"}, wantErr: "PASSERELLE_SMS_FLOOD"},
 		{label: "missing contacts file", env: map[string]string{"PASSERELLE_CONTACTS_FILE": "/nonexistent/contacts.yaml"}, wantErr: "PASSERELLE_CONTACTS_FILE"},
+		{label: "budget too small", env: map[string]string{"PASSERELLE_USSD_BUDGET": "20"}, wantErr: "PASSERELLE_USSD_BUDGET"},
+		{label: "budget not a number", env: map[string]string{"PASSERELLE_USSD_BUDGET": "lots"}, wantErr: "PASSERELLE_USSD_BUDGET"},
+		{label: "redis url scheme", env: map[string]string{"PASSERELLE_REDIS_URL": "http://127.0.0.1:6379", "PASSERELLE_SECRET": "0123456789abcdef0123"}, wantErr: "PASSERELLE_REDIS_URL"},
+		{label: "secret required with redis", env: map[string]string{"PASSERELLE_REDIS_URL": "redis://127.0.0.1:6379/0"}, wantErr: "PASSERELLE_SECRET"},
+		{label: "short admin token", env: map[string]string{"PASSERELLE_ADMIN_TOKEN": "short"}, wantErr: "PASSERELLE_ADMIN_TOKEN"},
+		{label: "flows dir missing", env: map[string]string{"PASSERELLE_FLOWS_DIR": "/nonexistent/flows"}, wantErr: "PASSERELLE_FLOWS_DIR"},
+		{label: "bad state ttl", env: map[string]string{"PASSERELLE_STATE_TTL": "forever"}, wantErr: "PASSERELLE_STATE_TTL"},
+		{label: "bad log level", env: map[string]string{"PASSERELLE_LOG_LEVEL": "loud"}, wantErr: "PASSERELLE_LOG_LEVEL"},
+		{label: "a flag overrides the environment", env: map[string]string{"PASSERELLE_USSD_BUDGET": "20"}, args: []string{"-ussd-budget", "160"},
+			check: func(c Config) bool { return c.USSDBudget == 160 }},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
-			cfg, _, err := loadConfig("serve", nil, envOf(c.env))
+			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("err = %v, want it to name %s", err, c.wantErr)
