@@ -93,14 +93,6 @@ func (s *Service) do(ctx context.Context, p msg.PersonID, in msg.Inbound, ev flo
 			return map[string]string{AnsSMS: "limit"}
 		}
 		return map[string]string{AnsSMS: "sent"}
-	case flow.ActRequestCallback:
-		if people == nil {
-			return nil
-		}
-		c := msg.Callback{Ref: ev.Ref, Person: p, Phone: in.From, Lang: ev.Lang, Region: ev.Answers["region"], Topic: ev.Arg, Created: now.UTC()}
-		if err := people.SaveCallback(ctx, c); err != nil {
-			s.log.ErrorContext(ctx, "saving call-back failed", "person", string(p), "err", err)
-		}
 	}
 	return nil
 }
@@ -114,6 +106,15 @@ func (s *Service) effects(ctx context.Context, h Hop, events []flow.Event) {
 			if ev.Answers[AnsSMS] == "sent" {
 				s.sendAsync(h, s.render.Message(h.Lang, ev.Arg, ev.Answers))
 			}
+		case flow.ActRequestCallback:
+			// After the commit, so that a hop lost to a concurrent one
+			// (compare-and-set) leaves no orphan request behind.
+			if s.cfg.People != nil {
+				c := msg.Callback{Ref: ev.Ref, Person: h.Person, Phone: h.From, Lang: ev.Lang, Region: ev.Answers["region"], Topic: ev.Arg, Created: h.At.UTC()}
+				if err := s.cfg.People.SaveCallback(ctx, c); err != nil {
+					s.log.ErrorContext(ctx, "saving call-back failed", "person", string(h.Person), "ref", ev.Ref, "err", err)
+				}
+			}
 		case flow.ActOptOut, flow.ActOptIn:
 			if s.cfg.People != nil {
 				if err := s.cfg.People.SetOptOut(ctx, h.Person, ev.Action == flow.ActOptOut); err != nil {
@@ -121,13 +122,7 @@ func (s *Service) effects(ctx context.Context, h Hop, events []flow.Event) {
 				}
 			}
 		case flow.ActDeleteData:
-			if s.cfg.People != nil {
-				if err := s.cfg.People.DeletePerson(ctx, h.Person); err != nil {
-					s.log.ErrorContext(ctx, "erasure failed", "person", string(h.Person), "err", err)
-				} else {
-					s.log.InfoContext(ctx, "person erased", "person", string(h.Person))
-				}
-			}
+			s.erase(ctx, h.Person)
 		}
 		for _, e := range s.after {
 			e(ctx, h, ev)
@@ -161,4 +156,26 @@ func newMessageID() string {
 	var b [10]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// erase deletes everything stored about a person. The person was already
+// told their data is erased, so a failure is retried a few times on a
+// context of its own (the hop's may be nearly spent) and, if it still fails,
+// logged as an error for staff to act on.
+func (s *Service) erase(ctx context.Context, p msg.PersonID) {
+	if s.cfg.People == nil {
+		return
+	}
+	var err error
+	for attempt, wait := 0, 100*time.Millisecond; attempt < 3; attempt, wait = attempt+1, wait*4 {
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		err = s.cfg.People.DeletePerson(ectx, p)
+		cancel()
+		if err == nil {
+			s.log.InfoContext(ctx, "person erased", "person", string(p))
+			return
+		}
+		time.Sleep(wait)
+	}
+	s.log.ErrorContext(ctx, "ERASURE FAILED: the person was told their data is erased; erase it by hand", "person", string(p), "err", err)
 }

@@ -72,13 +72,18 @@ func keywordOf(text string, freeText bool) (Keyword, bool) {
 		return "", false
 	}
 	k, ok := keywords[strings.Trim(fold(words[0]), ".!?,;:")]
+	if ok && (k == KwFrench || k == KwEnglish) && len(words) > 1 {
+		// "En attente", "En fait…": French sentences start with "en".
+		return "", false
+	}
 	return k, ok
 }
 
-// yes tells whether an answer confirms (OUI, YES, 1).
+// yes tells whether an answer confirms: OUI or YES, as the question says;
+// a menu number must not erase anyone's data by accident.
 func yes(text string) bool {
 	switch strings.Trim(fold(strings.TrimSpace(text)), ".!") {
-	case "oui", "yes", "1", "o", "y":
+	case "oui", "yes":
 		return true
 	}
 	return false

@@ -84,6 +84,8 @@ type Hop struct {
 	From   msg.Address
 	Lang   msg.Lang
 	In     msg.Inbound
+	// At is the service clock's time of the hop.
+	At time.Time
 }
 
 // New returns a Service.
@@ -128,19 +130,6 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 	p := s.hasher.Person(in.From)
 	dd, hop := dedupeKeys(in)
 	lang := msg.Lang("")
-	if in.Channel == msg.SMS && s.cfg.Limiter != nil {
-		allowed, notice, err := s.cfg.Limiter.Allow(ctx, p)
-		if err != nil {
-			s.log.ErrorContext(ctx, "flood check failed; letting the message through", "person", string(p), "err", err)
-		} else if !allowed {
-			s.log.InfoContext(ctx, "message over the flood limit", "person", string(p), "notice", notice)
-			if notice {
-				// The language is not read for a refused message: both.
-				return msg.Reply{Messages: []string{s.render.Text(msg.French, MsgFlood) + "\n" + s.render.Text(msg.English, MsgFlood)}}, nil
-			}
-			return msg.Reply{}, nil
-		}
-	}
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		conv, err := s.store.Load(ctx, p, dd)
 		if err != nil {
@@ -148,6 +137,11 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 		}
 		if conv.Reply != nil {
 			if r, err := decodeReply(conv.Reply); err == nil {
+				return r, nil
+			}
+		}
+		if attempt == 0 {
+			if r, limited := s.flood(ctx, p, in); limited {
 				return r, nil
 			}
 		}
@@ -182,7 +176,7 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 			return s.apology(next.Lang), fmt.Errorf("error storing conversation: %w: %w", ErrUnavailable, err)
 		}
 		s.log.LogAttrs(ctx, slog.LevelDebug, "hop", slog.String("person", string(p)), slog.String("channel", string(in.Channel)), slog.String("node", next.Node), slog.Bool("end", reply.End))
-		s.effects(ctx, Hop{Person: p, From: in.From, Lang: next.Lang, In: in}, events)
+		s.effects(ctx, Hop{Person: p, From: in.From, Lang: next.Lang, In: in, At: now}, events)
 		return reply, nil
 	}
 	return s.apology(lang), fmt.Errorf("error storing conversation: %w: too many concurrent changes", ErrUnavailable)
@@ -254,4 +248,28 @@ func NewRef() string {
 		b[i] = refAlphabet[int(b[i])%len(refAlphabet)]
 	}
 	return string(b[:])
+}
+
+// flood applies the per-person limit to SMS, after provider retries were
+// answered from the cache (a retry is not a new message). limited tells that
+// the message is not to be answered; the reply is then the one notice of the
+// period, or nothing.
+func (s *Service) flood(ctx context.Context, p msg.PersonID, in msg.Inbound) (msg.Reply, bool) {
+	if in.Channel != msg.SMS || s.cfg.Limiter == nil {
+		return msg.Reply{}, false
+	}
+	allowed, notice, err := s.cfg.Limiter.Allow(ctx, p)
+	if err != nil {
+		s.log.ErrorContext(ctx, "flood check failed; letting the message through", "person", string(p), "err", err)
+		return msg.Reply{}, false
+	}
+	if allowed {
+		return msg.Reply{}, false
+	}
+	s.log.InfoContext(ctx, "message over the flood limit", "person", string(p), "notice", notice)
+	if !notice {
+		return msg.Reply{}, true
+	}
+	// The language is not read for a refused message: both.
+	return msg.Reply{Messages: []string{s.render.Text(msg.French, MsgFlood) + "\n" + s.render.Text(msg.English, MsgFlood)}}, true
 }

@@ -18,6 +18,9 @@ func (s *Service) step(ctx context.Context, p msg.PersonID, st flow.State, in ms
 		st = flow.State{Lang: st.Lang}
 	}
 	session := in.Session
+	if in.Channel != msg.SMS {
+		st.Pending = "" // the erasure question was asked by SMS; it lapses
+	}
 	if in.Channel == msg.SMS {
 		session = "sms"
 		if next, reply, evs, ok := s.keyword(st, in, env); ok {
@@ -25,6 +28,7 @@ func (s *Service) step(ctx context.Context, p msg.PersonID, st flow.State, in ms
 			return next, reply, evs
 		}
 	}
+	consumed, advance := st.Consumed, true
 	switch {
 	case st.Node == "":
 		// A new conversation; its first message only opens it.
@@ -39,7 +43,8 @@ func (s *Service) step(ctx context.Context, p msg.PersonID, st flow.State, in ms
 	default:
 		input, fresh := newInput(st, in)
 		if !fresh {
-			break // the same text again: show the same screen
+			advance = false // the same or an older text: show the same screen
+			break
 		}
 		if next, ok := s.page(st, in.Channel, input); ok {
 			st = next
@@ -49,7 +54,10 @@ func (s *Service) step(ctx context.Context, p msg.PersonID, st flow.State, in ms
 	}
 	st.Channel, st.Session = in.Channel, session
 	if in.Cumulative {
-		st.Consumed = len(in.Text)
+		st.Consumed = consumed
+		if advance {
+			st.Consumed = len(in.Text)
+		}
 	}
 	return st, s.reply(st, in.Channel), events
 }
@@ -63,7 +71,9 @@ func newInput(st flow.State, in msg.Inbound) (string, bool) {
 	}
 	t, c := in.Text, st.Consumed
 	switch {
-	case len(t) == c:
+	case len(t) <= c:
+		// The same text again, or a late duplicate of an earlier hop: show
+		// the current screen, change nothing.
 		return "", false
 	case c == 0:
 		return t, true
@@ -85,13 +95,12 @@ func (s *Service) page(st flow.State, ch msg.Channel, input string) (flow.State,
 	}
 	pages := s.render.Pages(ch, s.engine.Screen(st), st.Lang, st.Answers)
 	switch {
+	// The hint stays while paging: the pages were counted with it.
 	case in == "98" && st.Page+1 < len(pages):
 		st.Page++
-		st.Hint = ""
 		return st, true
 	case in == "0" && st.Page > 0:
 		st.Page--
-		st.Hint = ""
 		return st, true
 	}
 	return st, false

@@ -117,6 +117,11 @@ func (e *Engine) Step(st State, input string, env Env) (State, []Event) {
 		return e.Home(st, env)
 	case "0":
 		if n := len(st.History); n > 0 {
+			// The answers of the screen left and of the one returned to
+			// are asked again: forget them, so that a path now skipped
+			// leaves none behind.
+			e.forget(&st, st.Node)
+			e.forget(&st, st.History[n-1])
 			st.Node, st.History, st.Page = st.History[n-1], st.History[:n-1], 0
 			return st, nil
 		}
@@ -157,6 +162,13 @@ func (e *Engine) Step(st State, input string, env Env) (State, []Event) {
 		return e.enter(push(st), e.set.resolve(from, node.Go), env, nil)
 	}
 	return e.Begin(st, env)
+}
+
+// forget drops the answer a node saves.
+func (e *Engine) forget(st *State, key string) {
+	if n, ok := e.set.Node(key); ok && n.Save != "" && n.Save != "lang" {
+		delete(st.Answers, n.Save)
+	}
 }
 
 func (e *Engine) wrong(st State, n *Node, def string) State {

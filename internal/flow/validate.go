@@ -46,6 +46,7 @@ func Validate(s *Set, m Messages, langs []msg.Lang) []Problem {
 		}
 	}
 	v.reachable()
+	v.branchCycles()
 	sort.SliceStable(v.out, func(i, j int) bool {
 		if v.out[i].File != v.out[j].File {
 			return v.out[i].File < v.out[j].File
@@ -204,6 +205,46 @@ func (v *validator) reachable() {
 		if !seen[k] {
 			flow, _ := split(k)
 			v.add(flow, k, "unreachable: no path from the entry leads here")
+		}
+	}
+}
+
+// branchCycles reports branches that can lead back to themselves through
+// branches only: the engine would jump round without ever showing a screen.
+func (v *validator) branchCycles() {
+	const (
+		unseen = iota
+		open
+		done
+	)
+	mark := map[string]int{}
+	var visit func(key string) bool
+	visit = func(key string) bool {
+		n, ok := v.s.Node(key)
+		if !ok || n.Type != Branch {
+			return false
+		}
+		switch mark[key] {
+		case open:
+			return true
+		case done:
+			return false
+		}
+		mark[key] = open
+		flow, _ := split(key)
+		for _, r := range Targets(n) {
+			if visit(v.s.resolve(flow, r)) {
+				mark[key] = done
+				return true
+			}
+		}
+		mark[key] = done
+		return false
+	}
+	for _, key := range v.s.Keys() {
+		if mark[key] == unseen && visit(key) {
+			flow, _ := split(key)
+			v.add(flow, key, "branches loop back here without showing a screen")
 		}
 	}
 }

@@ -94,3 +94,22 @@ func TestLoadRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateBranchCycle(t *testing.T) {
+	t.Parallel()
+	src := "spec: 1\nflow: main\nstart: a\nnodes:\n" +
+		"  a: {type: branch, on: k, cases: {x: b}, default: c}\n" +
+		"  b: {type: branch, go: a}\n" +
+		"  c: {type: end, say: x}\n"
+	s, err := Load(fstest.MapFS{"main.yaml": {Data: []byte(src)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, p := range Validate(s, fakeMessages{}, []msg.Lang{msg.French}) {
+		all = append(all, p.String())
+	}
+	if !strings.Contains(strings.Join(all, "\n"), "loop back") {
+		t.Fatalf("branch cycle not reported: %v", all)
+	}
+}

@@ -25,7 +25,9 @@ func Paginate(text, options []string, budget int, nav Nav) []string {
 		return []string{strings.Join(lines, "\n")}
 	}
 	full := nav.More + "\n" + nav.Back
-	atoms := append(wrap(text, budget-count(full)-1), options...)
+	texts := wrap(text, budget-count(full)-1)
+	atoms := append(texts, options...)
+	nText := len(texts)
 	var pages []string
 	for i := 0; i < len(atoms); {
 		first := len(pages) == 0
@@ -45,10 +47,48 @@ func Paginate(text, options []string, budget int, nav Nav) []string {
 		for j < len(atoms) && fits(atoms[i:j+1], footer, budget) {
 			j++
 		}
+		// Fill the rest of the page with the head of the next text line
+		// (options are never split).
+		if j < nText && j > i {
+			room := budget - used(atoms[i:j], footer) - 1
+			if room >= minSplit {
+				head, tail := splitAt(atoms[j], room)
+				if head != "" {
+					atoms = append(atoms[:j:j], append([]string{head, tail}, atoms[j+1:]...)...)
+					nText++
+					j++
+				}
+			}
+		}
 		pages = append(pages, page(atoms[i:j], footer))
 		i = j
 	}
 	return pages
+}
+
+// minSplit is the least room worth filling with part of a text line.
+const minSplit = 20
+
+// used counts the characters of lines and footer on one page.
+func used(lines []string, footer string) int {
+	n := count(footer)
+	for _, l := range lines {
+		n += count(l) + 1
+	}
+	return n
+}
+
+// splitAt cuts s at the last space within max runes; head is "" when
+// there is none.
+func splitAt(s string, max int) (head, tail string) {
+	if count(s) <= max {
+		return s, ""
+	}
+	cut := cutAt(s, max)
+	if cut <= 0 || cut >= len(s) || s[cut] != ' ' {
+		return "", s
+	}
+	return strings.TrimRight(s[:cut], " "), strings.TrimLeft(s[cut:], " ")
 }
 
 func page(lines []string, footer string) string {

@@ -28,8 +28,8 @@ func TestPaginate(t *testing.T) {
 		{"exactly the budget", []string{strings.Repeat("a", 182)}, nil, 182, 1},
 		{"one over", []string{strings.Repeat("a", 100), strings.Repeat("b", 82)}, nil, 182, 2},
 		{"long menu", []string{"Votre région de résidence:"}, opts(11, "Région assez longue ici"), 182, 2},
-		{"long text wraps", []string{strings.Repeat("mot ", 120)}, nil, 182, 4},
-		{"text and menu", []string{strings.Repeat("phrase ", 30)}, opts(6, "Choix possible"), 182, 3},
+		{"long text wraps and fills pages", []string{strings.Repeat("mot ", 120)}, nil, 182, 3},
+		{"text and menu", []string{strings.Repeat("phrase ", 30)}, opts(6, "Choix possible"), 182, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
