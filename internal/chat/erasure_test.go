@@ -10,9 +10,10 @@ import (
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
-// TestErasureLeavesNothing registers a person over USSD, has them ask for a
-// page by SMS and opt out, then erase their data by SMS; a scan of every key
-// and value finds nothing of them but their keyed hash in the opt-out set.
+// TestErasureLeavesNothing registers a person over USSD (which also sends
+// them a confirmation SMS), has them opt out, then erase their data by SMS;
+// a scan of every key and value finds nothing of them but their keyed hash
+// in the opt-out set.
 func TestErasureLeavesNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
