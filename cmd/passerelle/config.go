@@ -41,6 +41,11 @@ type Config struct {
 	LogLevel    slog.Level
 	LogFormat   string
 
+	// USSDToken (secret) guards the USSD webhook (?token=); empty leaves it
+	// open, which USSDOpen must accept explicitly when RedisURL is set.
+	USSDToken string
+	USSDOpen  bool
+
 	// SMS providers. Secrets: TwilioAuthToken, ATAPIKey, ATSMSToken.
 	PublicURL                 string
 	TwilioAccountSID          string
@@ -61,13 +66,15 @@ type Config struct {
 	SMSPerDay    int
 	FloodLimit   int
 	FloodPeriod  time.Duration
+	// Retention: registrations and call-back requests older than this are purged.
+	Retention time.Duration
 }
 
 // settings lists every setting, in the order of the README's table.
 func settings() []*setting {
 	return []*setting{
 		{env: "PASSERELLE_ADDR", flag: "addr", def: ":8080", usage: "HTTP listen address"},
-		{env: "PASSERELLE_REDIS_URL", flag: "redis-url", def: "", usage: "Redis URL (redis://host:port/db); empty starts the embedded in-memory server: nothing survives a restart"},
+		{env: "PASSERELLE_REDIS_URL", flag: "redis-url", def: "", secret: true, usage: "Redis URL (redis://host:port/db); empty starts the embedded in-memory server: nothing survives a restart"},
 		{env: "PASSERELLE_REDIS_PREFIX", flag: "redis-prefix", def: "psl:", usage: "prefix of every Redis key"},
 		{env: "PASSERELLE_SECRET", flag: "secret", def: "", secret: true, usage: "key of the keyed hash naming people in keys and logs (at least 16 characters; required with a Redis URL)"},
 		{env: "PASSERELLE_ADMIN_TOKEN", flag: "admin-token", def: "", secret: true, usage: "bearer token of /admin (at least 16 characters); empty turns the admin routes off"},
@@ -92,6 +99,9 @@ func settings() []*setting {
 		{env: "PASSERELLE_SMS_PER_DAY", flag: "sms-per-day", def: "5", usage: "how many pages one person may ask \"by SMS\" in a day (1 to 100)"},
 		{env: "PASSERELLE_SMS_FLOOD", flag: "sms-flood", def: "20/10m", usage: "inbound SMS one person may send, as COUNT/PERIOD; past it one notice, then silence"},
 		{env: "PASSERELLE_AT_SMS_TOKEN", flag: "at-sms-token", def: "", secret: true, usage: "token Africa's Talking's SMS callback URLs carry as ?token= (at least 16 characters); empty turns those routes off"},
+		{env: "PASSERELLE_USSD_TOKEN", flag: "ussd-token", def: "", secret: true, usage: "token the Africa's Talking USSD callback URL carries as ?token= (at least 16 characters); empty leaves the USSD route open, refused with a Redis URL unless PASSERELLE_USSD_OPEN=true"},
+		{env: "PASSERELLE_USSD_OPEN", flag: "ussd-open", def: "false", usage: "true accepts an open USSD route (no PASSERELLE_USSD_TOKEN) with a Redis URL: only for a gateway behind a network that only Africa's Talking reaches"},
+		{env: "PASSERELLE_RETENTION", flag: "retention", def: "17520h", usage: "how long registrations and call-back requests are kept (at least 24h; default 2 years, as the consent text promises); older ones are purged at start-up and every hour"},
 	}
 }
 
@@ -179,6 +189,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		bad("PASSERELLE_LOG_FORMAT", "want json or text")
 	}
+	loadUSSD(&c, get, bad)
 	loadSMS(&c, get, bad)
 	loadServices(&c, get, bad)
 	return c, fs, errors.Join(errs...)
@@ -276,6 +287,26 @@ func loadSMS(c *Config, get func(string) string, bad func(env, format string, a 
 	case "log", "":
 	default:
 		bad("PASSERELLE_SMS_PROVIDER", "want twilio, africastalking or log")
+	}
+}
+
+// loadUSSD reads and checks the USSD webhook's token. With a Redis URL
+// (production), an open route must be asked for with PASSERELLE_USSD_OPEN.
+func loadUSSD(c *Config, get func(string) string, bad func(env, format string, a ...any)) {
+	c.USSDToken = get("PASSERELLE_USSD_TOKEN")
+	open, err := strconv.ParseBool(get("PASSERELLE_USSD_OPEN"))
+	if err != nil {
+		bad("PASSERELLE_USSD_OPEN", "want true or false")
+	}
+	c.USSDOpen = open
+	switch {
+	case c.USSDToken != "" && (len(c.USSDToken) < 16 || !urlSafe.MatchString(c.USSDToken)):
+		bad("PASSERELLE_USSD_TOKEN", "must be at least 16 characters among letters, digits and ._~- (it goes in a URL)")
+	case c.USSDToken != "" && open:
+		bad("PASSERELLE_USSD_OPEN", "set only one of PASSERELLE_USSD_TOKEN and PASSERELLE_USSD_OPEN=true")
+	case c.USSDToken == "" && !open && c.RedisURL != "":
+		bad("PASSERELLE_USSD_TOKEN", "required when PASSERELLE_REDIS_URL is set: without it anyone can post as any phone number "+
+			"(or set PASSERELLE_USSD_OPEN=true for a gateway behind a network that only Africa's Talking reaches)")
 	}
 }
 

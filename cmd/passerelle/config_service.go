@@ -10,7 +10,8 @@ import (
 )
 
 // loadServices reads the settings of the conversation services: contact
-// points, SMS shaping, the daily quota of pages by SMS and the flood limit.
+// points, SMS shaping, the daily quota of pages by SMS, the flood limit and
+// the retention of registrations and call-back requests.
 func loadServices(c *Config, get func(string) string, bad func(env, format string, a ...any)) {
 	c.ContactsFile = get("PASSERELLE_CONTACTS_FILE")
 	if c.ContactsFile != "" {
@@ -33,6 +34,11 @@ func loadServices(c *Config, get func(string) string, bad func(env, format strin
 		bad("PASSERELLE_SMS_FLOOD", "want COUNT/PERIOD such as 20/10m (1 to 10000 per 1s to 24h), got %q", get("PASSERELLE_SMS_FLOOD"))
 	}
 	c.FloodLimit, c.FloodPeriod = count, period
+	keep, err := time.ParseDuration(get("PASSERELLE_RETENTION"))
+	if err != nil || keep < 24*time.Hour {
+		bad("PASSERELLE_RETENTION", "want a duration of at least 24h, such as 17520h (2 years), got %q", get("PASSERELLE_RETENTION"))
+	}
+	c.Retention = keep
 }
 
 // parseRate reads "COUNT/PERIOD".

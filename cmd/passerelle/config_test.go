@@ -15,6 +15,10 @@ const (
 	testATToken     = "at-secret-sms-token-0123456789"
 	testSID         = "AC0123456789abcdef0123456789abcdef"
 	testService     = "MG0123456789abcdef0123456789abcdef"
+	testUSSDToken   = "ussd-secret-token-0123456789"
+	// testRedisURL carries a password, as production URLs do.
+	testRedisPassword = "redis-secret-password-0123"
+	testRedisURL      = "redis://default:" + testRedisPassword + "@redis.internal:6379/0"
 )
 
 // envOf returns a getenv over m.
@@ -112,7 +116,8 @@ func TestLoadConfigSMS(t *testing.T) {
 func TestHelpHidesSecrets(t *testing.T) {
 	t.Parallel()
 	env := twilioEnv("PASSERELLE_SECRET", "hash-secret-0123456789", "PASSERELLE_ADMIN_TOKEN", "admin-secret-0123456789",
-		"PASSERELLE_AT_API_KEY", testATKey, "PASSERELLE_AT_SMS_TOKEN", testATToken)
+		"PASSERELLE_AT_API_KEY", testATKey, "PASSERELLE_AT_SMS_TOKEN", testATToken,
+		"PASSERELLE_REDIS_URL", testRedisURL, "PASSERELLE_USSD_TOKEN", testUSSDToken)
 	cfg, fs, err := loadConfig("serve", nil, envOf(env))
 	if err != nil {
 		t.Fatal(err)
@@ -120,18 +125,20 @@ func TestHelpHidesSecrets(t *testing.T) {
 	var help bytes.Buffer
 	fs.SetOutput(&help)
 	fs.PrintDefaults()
-	for _, name := range []string{"-twilio-auth-token", "-at-sms-token", "-public-url", "-sms-provider"} {
+	for _, name := range []string{"-twilio-auth-token", "-at-sms-token", "-public-url", "-sms-provider", "-redis-url", "-ussd-token", "-ussd-open", "-retention"} {
 		if !strings.Contains(help.String(), name) {
 			t.Fatalf("help lacks %s", name)
 		}
 	}
-	for _, secret := range []string{testTwilioToken, testATKey, testATToken, "hash-secret-0123456789", "admin-secret-0123456789"} {
+	for _, secret := range []string{testTwilioToken, testATKey, testATToken, "hash-secret-0123456789", "admin-secret-0123456789",
+		testRedisPassword, "redis.internal", testUSSDToken} {
 		if strings.Contains(help.String(), secret) {
 			t.Fatalf("help shows a secret:\n%s", help.String())
 		}
 	}
 	// The secrets still apply.
-	if cfg.Secret != "hash-secret-0123456789" || cfg.AdminToken != "admin-secret-0123456789" || cfg.ATSMSToken != testATToken {
+	if cfg.Secret != "hash-secret-0123456789" || cfg.AdminToken != "admin-secret-0123456789" || cfg.ATSMSToken != testATToken ||
+		cfg.RedisURL != testRedisURL || cfg.USSDToken != testUSSDToken {
 		t.Fatalf("config %+v", cfg)
 	}
 }

@@ -106,8 +106,18 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Warn("no PASSERELLE_ADMIN_TOKEN: the admin routes are off")
 	}
 	logSMSRoutes(cfg, log)
+	logUSSDRoute(cfg, log)
+	// The retention purge: now, then every hour, until shutdown (before the
+	// store closes: defers run last in, first out).
+	pctx, stopPurge := context.WithCancel(ctx)
+	purged := make(chan struct{})
+	go func() {
+		defer close(purged)
+		purgeLoop(pctx, store, cfg.Retention, purgeEvery, time.Now, log)
+	}()
+	defer func() { stopPurge(); <-purged }()
 	srv := web.New(web.Config{
-		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken,
+		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, USSDToken: cfg.USSDToken,
 		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
 		ATSMSToken: cfg.ATSMSToken, Outbox: outbox, OutboxProvider: cfg.SMSProvider, Statuses: store, Hasher: hasher,
 	})
@@ -175,4 +185,60 @@ func logSMSRoutes(cfg Config, log *slog.Logger) {
 	if cfg.ATSMSToken == "" {
 		log.Info("no PASSERELLE_AT_SMS_TOKEN: the Africa's Talking SMS routes are off")
 	}
+}
+
+// logUSSDRoute says whether the USSD webhook checks a token, and warns
+// loudly when it does not: anyone who reaches it can then post as any phone
+// number, read that person's registration and erase their data.
+func logUSSDRoute(cfg Config, log *slog.Logger) {
+	switch {
+	case cfg.USSDToken != "":
+		log.Info("ussd route checks ?token=")
+	case cfg.USSDOpen:
+		log.Warn("PASSERELLE_USSD_OPEN=true: THE USSD ROUTE CHECKS NO TOKEN; anyone who reaches it can post as any phone number, " +
+			"read and erase that person's data. Only for a gateway behind a network that only Africa's Talking reaches.")
+	default:
+		log.Warn("no PASSERELLE_USSD_TOKEN: THE USSD ROUTE CHECKS NO TOKEN; anyone who reaches it can post as any phone number, " +
+			"read and erase that person's data. Set PASSERELLE_USSD_TOKEN and add ?token= to the callback URL before going live.")
+	}
+}
+
+// purgeEvery is how often the retention purge runs after start-up.
+const purgeEvery = time.Hour
+
+// purger deletes what is older than the retention (redisstore.Store).
+type purger interface {
+	PurgeRegistrations(ctx context.Context, before time.Time) (int, error)
+	PurgeCallbacks(ctx context.Context, before time.Time) (int, error)
+}
+
+// purgeLoop purges registrations and call-back requests older than
+// retention at once, then every period, until ctx ends.
+func purgeLoop(ctx context.Context, p purger, retention, every time.Duration, now func() time.Time, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		purgeOnce(ctx, p, now().Add(-retention), log)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// purgeOnce runs one purge and logs what it removed: counts, never data.
+func purgeOnce(ctx context.Context, p purger, before time.Time, log *slog.Logger) {
+	regs, err := p.PurgeRegistrations(ctx, before)
+	if err != nil && ctx.Err() == nil {
+		log.Error("retention purge of registrations failed", "purged", regs, "err", err)
+	}
+	cbs, err := p.PurgeCallbacks(ctx, before)
+	if err != nil && ctx.Err() == nil {
+		log.Error("retention purge of call-backs failed", "purged", cbs, "err", err)
+	}
+	if ctx.Err() != nil {
+		return // shutting down
+	}
+	log.Info("retention purge", "before", before.UTC().Format(time.RFC3339), "registrations", regs, "callbacks", cbs)
 }

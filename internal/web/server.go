@@ -39,6 +39,13 @@ type Config struct {
 	Log           *slog.Logger
 	// Callbacks gives staff the call-back requests (nil: routes off).
 	Callbacks Callbacks
+	// USSDToken guards the Africa's Talking USSD webhook
+	// (/ussd/africastalking): its callback URL carries it as ?token=, and a
+	// request without it is refused (403) before anything is read or stored.
+	// Empty: the route is open to whoever reaches it (local development,
+	// the embedded store, benchmarks, or a network only the provider
+	// reaches); cmd/passerelle warns about it.
+	USSDToken string
 	// AdminToken guards /admin; with none, the admin routes are off.
 	AdminToken string
 	// HopTimeout bounds one USSD/SMS hop (default 3 s: USSD gateways wait
@@ -122,7 +129,11 @@ func (s *Server) routes() {
 	s.app.Use(s.requestID, s.recover, s.accessLog)
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
-	s.app.Post("/ussd/africastalking", s.ussdAfricasTalking)
+	if s.cfg.USSDToken != "" {
+		s.app.Post("/ussd/africastalking", s.queryToken(s.cfg.USSDToken), s.ussdAfricasTalking)
+	} else {
+		s.app.Post("/ussd/africastalking", s.ussdAfricasTalking)
+	}
 	if s.cfg.AdminToken != "" && s.cfg.Registry != nil {
 		admin := s.app.Group("/admin", s.adminAuth)
 		admin.Get("/registrations", s.listRegistrations)

@@ -9,7 +9,7 @@ import (
 )
 
 // smsAfricasTalking answers Africa's Talking's incoming-message callback
-// (behind atToken). Africa's Talking takes no inline reply: the reply's
+// (behind queryToken(ATSMSToken)). Africa's Talking takes no inline reply: the reply's
 // messages go out through the outbox before the callback is answered,
 // within SendTimeout, so that a retryable send failure can answer 503 and
 // let the provider post again; the retry is deduplicated on the message id

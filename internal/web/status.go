@@ -46,7 +46,7 @@ func (s *Server) smsTwilioStatus(v *twilio.Verifier) fiber.Handler {
 }
 
 // smsAfricasTalkingStatus records Africa's Talking's delivery reports
-// (behind atToken). They carry only AT's message id, so reports are filed
+// (behind queryToken(ATSMSToken)). They carry only AT's message id, so reports are filed
 // under it, as are the messages sent through AT (see outboundKey).
 // UserInBlacklist and DoNotDisturbRejection mark the recipient opted out.
 // Answers as smsTwilioStatus.

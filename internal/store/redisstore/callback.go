@@ -64,8 +64,10 @@ func (s *Store) SaveCallback(ctx context.Context, c msg.Callback) error {
 }
 
 // Callbacks returns call-back requests, newest first: the open ones, or all
-// when all is set, and how many there are. It returns the store's error
-// (wrapped).
+// when all is set, and how many there are. Refs whose hash has expired are
+// dropped from the sorted sets when a page meets them, and the page is read
+// again, so that the total and the pages count only requests that exist.
+// It returns the store's error (wrapped).
 func (s *Store) Callbacks(ctx context.Context, all bool, offset, limit int) ([]msg.Callback, int, error) {
 	if limit <= 0 || limit > MaxLimit {
 		limit = DefaultLimit
@@ -74,6 +76,27 @@ func (s *Store) Callbacks(ctx context.Context, all bool, offset, limit int) ([]m
 	if all {
 		set = s.keys.cbAll()
 	}
+	for attempt := 0; ; attempt++ {
+		out, missing, total, err := s.callbackPage(ctx, set, offset, limit)
+		if err != nil {
+			return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
+		}
+		if len(missing) == 0 || attempt == maxCallbackPageReads-1 {
+			return out, max(total-len(missing), 0), nil
+		}
+		if _, err := s.dropCallbacks(ctx, missing, time.Time{}); err != nil {
+			return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
+		}
+	}
+}
+
+// maxCallbackPageReads bounds how many times Callbacks reads a page again
+// after dropping expired refs (each read drops every expired ref it meets).
+const maxCallbackPageReads = 4
+
+// callbackPage reads one page of set, newest first, and the set's size, and
+// returns the requests found and the refs whose hash is gone.
+func (s *Store) callbackPage(ctx context.Context, set string, offset, limit int) ([]msg.Callback, []string, int, error) {
 	var r *redis.StringSliceCmd
 	var n *redis.IntCmd
 	_, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
@@ -82,7 +105,7 @@ func (s *Store) Callbacks(ctx context.Context, all bool, offset, limit int) ([]m
 		return nil
 	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
+		return nil, nil, 0, err
 	}
 	refs, total := r.Val(), n.Val()
 	cmds := make([]*redis.MapStringStringCmd, len(refs))
@@ -92,36 +115,47 @@ func (s *Store) Callbacks(ctx context.Context, all bool, offset, limit int) ([]m
 		}
 		return nil
 	}); err != nil {
-		return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
+		return nil, nil, 0, err
 	}
 	out := make([]msg.Callback, 0, len(refs))
-	for _, c := range cmds {
+	var missing []string
+	for i, c := range cmds {
 		h := c.Val()
 		if len(h) == 0 {
-			continue // expired or erased
+			missing = append(missing, refs[i]) // expired
+			continue
 		}
 		out = append(out, decodeCallback(h))
 	}
-	return out, int(total), nil
+	return out, missing, int(total), nil
 }
 
+// closeCallbackScript marks a request done in one step, so that an erasure
+// or an expiry can never come between the check and the write (which would
+// recreate the hash without its TTL). A ref whose hash is gone is dropped
+// from the sorted sets.
+// KEYS: 1 hash, 2 open, 3 all. ARGV: 1 ref, 2 done.
+var closeCallbackScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('ZREM', KEYS[3], ARGV[1])
+  return 1
+end
+redis.call('HSET', KEYS[1], 'done', ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 0
+`)
+
 // CloseCallback marks a request done. It returns msg.ErrNotFound (wrapped)
-// for an unknown ref, or the store's error.
+// for an unknown, expired or erased ref, or the store's error.
 func (s *Store) CloseCallback(ctx context.Context, ref string, at time.Time) error {
-	k := s.keys.callback(ref)
-	n, err := s.rdb.Exists(ctx, k).Result()
+	keys := []string{s.keys.callback(ref), s.keys.cbOpen(), s.keys.cbAll()}
+	n, err := closeCallbackScript.Run(ctx, s.rdb, keys, ref, at.UTC().Format(createdLayout)).Int()
 	if err != nil {
 		return fmt.Errorf("error closing call-back: %w", err)
 	}
-	if n == 0 {
+	if n == 1 {
 		return fmt.Errorf("error closing call-back %s: %w", ref, msg.ErrNotFound)
-	}
-	if _, err := s.rdb.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
-		pipe.HSet(ctx, k, "done", at.UTC().Format(createdLayout))
-		pipe.ZRem(ctx, s.keys.cbOpen(), ref)
-		return nil
-	}); err != nil {
-		return fmt.Errorf("error closing call-back: %w", err)
 	}
 	return nil
 }

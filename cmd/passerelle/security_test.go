@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// prodEnv is a production-like environment: a Redis URL with a password and
+// the keyed-hash secret, plus kv.
+func prodEnv(kv ...string) map[string]string {
+	return with(map[string]string{"PASSERELLE_REDIS_URL": testRedisURL, "PASSERELLE_SECRET": "hash-secret-0123456789"}, kv...)
+}
+
+func TestLoadConfigUSSDAndRetention(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		label   string
+		env     map[string]string
+		args    []string
+		wantErr string
+		check   func(c Config) bool
+	}{
+		{label: "local: open, default retention", env: map[string]string{},
+			check: func(c Config) bool {
+				return c.USSDToken == "" && !c.USSDOpen && c.Retention == 17520*time.Hour
+			}},
+		{label: "production with a token", env: prodEnv("PASSERELLE_USSD_TOKEN", testUSSDToken),
+			check: func(c Config) bool { return c.USSDToken == testUSSDToken && !c.USSDOpen }},
+		{label: "production open on purpose", env: prodEnv("PASSERELLE_USSD_OPEN", "true"),
+			check: func(c Config) bool { return c.USSDToken == "" && c.USSDOpen }},
+		{label: "token from a flag", env: prodEnv(), args: []string{"-ussd-token", testUSSDToken},
+			check: func(c Config) bool { return c.USSDToken == testUSSDToken }},
+		{label: "token without redis", env: map[string]string{"PASSERELLE_USSD_TOKEN": testUSSDToken},
+			check: func(c Config) bool { return c.USSDToken == testUSSDToken }},
+		{label: "retention", env: map[string]string{"PASSERELLE_RETENTION": "24h"},
+			check: func(c Config) bool { return c.Retention == 24*time.Hour }},
+
+		{label: "production without a token", env: prodEnv(), wantErr: "PASSERELLE_USSD_TOKEN"},
+		{label: "production, open=false", env: prodEnv("PASSERELLE_USSD_OPEN", "false"), wantErr: "PASSERELLE_USSD_TOKEN"},
+		{label: "short token", env: map[string]string{"PASSERELLE_USSD_TOKEN": "short-secret"}, wantErr: "PASSERELLE_USSD_TOKEN"},
+		{label: "token not URL-safe", env: map[string]string{"PASSERELLE_USSD_TOKEN": "secret&token=0123456789"}, wantErr: "PASSERELLE_USSD_TOKEN"},
+		{label: "token and open", env: prodEnv("PASSERELLE_USSD_TOKEN", testUSSDToken, "PASSERELLE_USSD_OPEN", "true"), wantErr: "PASSERELLE_USSD_OPEN"},
+		{label: "bad open", env: map[string]string{"PASSERELLE_USSD_OPEN": "maybe"}, wantErr: "PASSERELLE_USSD_OPEN"},
+		{label: "retention too short", env: map[string]string{"PASSERELLE_RETENTION": "23h"}, wantErr: "PASSERELLE_RETENTION"},
+		{label: "retention not a duration", env: map[string]string{"PASSERELLE_RETENTION": "2y"}, wantErr: "PASSERELLE_RETENTION"},
+		{label: "retention negative", env: map[string]string{"PASSERELLE_RETENTION": "-17520h"}, wantErr: "PASSERELLE_RETENTION"},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
+			if c.wantErr == "" {
+				if err != nil || !c.check(cfg) {
+					t.Fatalf("cfg %+v, err %v", cfg, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
+				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
+			}
+			for _, secret := range []string{testUSSDToken, "short-secret", "secret&token", testRedisPassword} {
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("error quotes a secret: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestRedisURLNeverShown: the Redis URL's password shows in no
+// configuration error and no log line of a start-up that fails to connect.
+func TestRedisURLNeverShown(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://default:" + testRedisPassword + "@redis.internal/0", "redis://default:" + testRedisPassword + "@[::1/0"} {
+		_, _, err := loadConfig("serve", nil, envOf(prodEnv("PASSERELLE_REDIS_URL", u, "PASSERELLE_USSD_TOKEN", testUSSDToken)))
+		if err == nil || !strings.Contains(err.Error(), "PASSERELLE_REDIS_URL:") || strings.Contains(err.Error(), testRedisPassword) {
+			t.Fatalf("err = %v", err)
+		}
+	}
+	// Nothing listens on port 1: serve stops at opening the store.
+	env := prodEnv("PASSERELLE_REDIS_URL", "redis://default:"+testRedisPassword+"@127.0.0.1:1/0", "PASSERELLE_USSD_TOKEN", testUSSDToken,
+		"PASSERELLE_ADDR", "127.0.0.1:0", "PASSERELLE_LOG_LEVEL", "debug")
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if code := run(ctx, nil, envOf(env), &out, &errb); code != 1 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	logs := out.String() + errb.String()
+	if !strings.Contains(logs, "error opening the store") {
+		t.Fatalf("logs: %s", logs)
+	}
+	for _, secret := range []string{testRedisPassword, testUSSDToken, "hash-secret-0123456789"} {
+		if strings.Contains(logs, secret) {
+			t.Fatalf("logs carry a secret: %s", logs)
+		}
+	}
+}
+
+// TestUSSDRouteWarns: an open USSD route is said loudly at start-up; a
+// token is never logged.
+func TestUSSDRouteWarns(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		cfg      Config
+		wantWarn bool
+	}{
+		{Config{}, true},
+		{Config{USSDOpen: true}, true},
+		{Config{USSDToken: testUSSDToken}, false},
+	} {
+		var logs bytes.Buffer
+		logUSSDRoute(c.cfg, newLogger(&logs, Config{LogFormat: "json"}))
+		warned := strings.Contains(logs.String(), `"level":"WARN"`) && strings.Contains(logs.String(), "CHECKS NO TOKEN")
+		if warned != c.wantWarn || strings.Contains(logs.String(), testUSSDToken) {
+			t.Fatalf("%+v: logs %s", c.cfg, logs.String())
+		}
+	}
+}
+
+// fakePurger records the cutoffs it is asked to purge before.
+type fakePurger struct {
+	mu      sync.Mutex
+	befores []time.Time
+	fail    bool
+}
+
+func (f *fakePurger) PurgeRegistrations(_ context.Context, before time.Time) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.befores = append(f.befores, before)
+	if f.fail {
+		return 2, errors.New("error purging registrations: boom")
+	}
+	return 3, nil
+}
+
+func (f *fakePurger) PurgeCallbacks(context.Context, time.Time) (int, error) { return 1, nil }
+
+func (f *fakePurger) calls() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.befores...)
+}
+
+// TestPurgeLoop: the purge runs at once, then every period, with the cutoff
+// now - retention, logs counts, and stops with its context.
+func TestPurgeLoop(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	retention := 17520 * time.Hour
+	f := &fakePurger{}
+	var logs syncBuf
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		purgeLoop(ctx, f, retention, 5*time.Millisecond, func() time.Time { return now }, newLogger(&logs, Config{LogFormat: "json"}))
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(f.calls()) < 3 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the purge loop did not stop")
+	}
+	calls := f.calls()
+	if len(calls) < 3 || !calls[0].Equal(now.Add(-retention)) {
+		t.Fatalf("purges before %v", calls)
+	}
+	if l := logs.String(); !strings.Contains(l, `"msg":"retention purge"`) || !strings.Contains(l, `"registrations":3`) || !strings.Contains(l, `"callbacks":1`) {
+		t.Fatalf("logs: %s", l)
+	}
+
+	// A failure is logged and the loop goes on.
+	var flogs syncBuf
+	purgeOnce(context.Background(), &fakePurger{fail: true}, now, newLogger(&flogs, Config{LogFormat: "json"}))
+	if l := flogs.String(); !strings.Contains(l, "retention purge of registrations failed") || !strings.Contains(l, `"callbacks":1`) {
+		t.Fatalf("logs: %s", l)
+	}
+}
+
+// syncBuf is a bytes.Buffer safe for the loop's goroutine and the test.
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
