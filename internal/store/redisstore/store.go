@@ -40,7 +40,7 @@ func (s *Store) Close() error {
 // not pay the EVALSHA miss. Scripts are re-sent by EVAL if the server loses
 // them (restart, failover).
 func (s *Store) loadScripts(ctx context.Context) error {
-	for _, sc := range []*redis.Script{commitScript, deleteScript} {
+	for _, sc := range []*redis.Script{commitScript, hopScript, deleteScript} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("error loading scripts: %w", err)
 		}
