@@ -7,8 +7,10 @@ import (
 
 	"github.com/passerelle/passerelle/internal/channel/africastalking"
 	"github.com/passerelle/passerelle/internal/chat"
+	"github.com/passerelle/passerelle/internal/metrics"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/sender"
+	"github.com/passerelle/passerelle/internal/web"
 )
 
 // outboundRecorder notes messages handed to a provider (redisstore.Store).
@@ -34,4 +36,28 @@ func recordingSend(out sender.Sender, provider string, rec outboundRecorder) cha
 		}
 		return nil
 	}
+}
+
+// countingSend counts every SMS the chat service sends, and its result.
+func countingSend(send chat.SendFunc, m *metrics.Metrics) chat.SendFunc {
+	return func(ctx context.Context, o msg.Outbound) error {
+		err := send(ctx, o)
+		m.SMS(err)
+		return err
+	}
+}
+
+// countingStatuses counts the delivery reports the webhooks record.
+type countingStatuses struct {
+	web.Statuses
+	m *metrics.Metrics
+}
+
+// RecordStatus records a report and counts it by state.
+func (c countingStatuses) RecordStatus(ctx context.Context, st msg.Status) error {
+	err := c.Statuses.RecordStatus(ctx, st)
+	if err == nil {
+		c.m.Delivery(st.State)
+	}
+	return err
 }

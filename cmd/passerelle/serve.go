@@ -13,6 +13,7 @@ import (
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/contacts"
 	"github.com/passerelle/passerelle/internal/content"
+	"github.com/passerelle/passerelle/internal/metrics"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/render"
 	"github.com/passerelle/passerelle/internal/sender"
@@ -96,9 +97,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	r := render.New(c.Catalog, c.Set, cfg.USSDBudget).WithContacts(dir)
+	met := metrics.New()
 	svc := chat.New(c.Engine, r, store, hasher, log, chat.Config{
 		StateTTL: cfg.StateTTL, People: store, Limiter: store.NewFlood(cfg.FloodLimit, cfg.FloodPeriod),
-		Send: recordingSend(outbox, cfg.SMSProvider, store), Shape: cfg.SMSShaping.Apply,
+		Send: countingSend(recordingSend(outbox, cfg.SMSProvider, store), met), Shape: cfg.SMSShaping.Apply, Observer: met,
 		SMSPerDay: cfg.SMSPerDay, Features: dir.Feature,
 	})
 	defer svc.Wait()
@@ -119,7 +121,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	srv := web.New(web.Config{
 		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, USSDToken: cfg.USSDToken,
 		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
-		ATSMSToken: cfg.ATSMSToken, Outbox: outbox, OutboxProvider: cfg.SMSProvider, Statuses: store, Hasher: hasher,
+		ATSMSToken: cfg.ATSMSToken, Outbox: outbox, OutboxProvider: cfg.SMSProvider, Statuses: countingStatuses{store, met}, Hasher: hasher,
+		Metrics: met.Handler(), Observe: met.Request,
 	})
 
 	errc := make(chan error, 1)

@@ -101,6 +101,7 @@ func (s *Service) do(ctx context.Context, p msg.PersonID, in msg.Inbound, ev flo
 // SMS pages, opt-out or opt-in, erasure.
 func (s *Service) effects(ctx context.Context, h Hop, events []flow.Event) {
 	for _, ev := range events {
+		s.cfg.Observer.Action(ev.Action)
 		switch ev.Action {
 		case flow.ActSendSMS, flow.ActSendConfirmation:
 			if ev.Answers[AnsSMS] == "sent" {

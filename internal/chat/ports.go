@@ -41,5 +41,16 @@ type Limiter interface {
 	Allow(ctx context.Context, p msg.PersonID) (allowed, notice bool, err error)
 }
 
+// Observer is told what the service does, for metrics.
+type Observer interface {
+	// Hop: a hop was answered on a channel at a node ("flow:node").
+	Hop(ch msg.Channel, node string)
+	// Action: a flow action was carried out, or a message refused
+	// ("flood_refused").
+	Action(name string)
+	// Failed: a hop was answered with an apology because the store failed.
+	Failed()
+}
+
 // SendFunc sends one SMS (pages asked "by SMS", confirmations).
 type SendFunc func(ctx context.Context, m msg.Outbound) error

@@ -6,7 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
 // TestLateDuplicateHopChangesNothing: a provider's late duplicate of an
@@ -184,5 +186,38 @@ func TestFloodRetryGetsCachedReply(t *testing.T) {
 	r, err := h.Service.Handle(ctx, in)
 	if err != nil || strings.Join(r.Messages, "") != strings.Join(first.Messages, "") {
 		t.Fatalf("retry past the limit: %q, want %q", r.Messages, first.Messages)
+	}
+}
+
+// observer records what the service reports.
+type observer struct {
+	mu                  sync.Mutex
+	hops, acts, failure []string
+}
+
+func (o *observer) Hop(ch msg.Channel, node string) {
+	o.mu.Lock()
+	o.hops = append(o.hops, string(ch)+" "+node)
+	o.mu.Unlock()
+}
+func (o *observer) Action(name string) { o.mu.Lock(); o.acts = append(o.acts, name); o.mu.Unlock() }
+func (o *observer) Failed()            { o.mu.Lock(); o.failure = append(o.failure, "x"); o.mu.Unlock() }
+
+func TestObserverSeesHopsActionsFailures(t *testing.T) {
+	t.Parallel()
+	obs := &observer{}
+	h := apptest.NewWith(t, nil, func(c *chat.Config) { c.Observer = obs })
+	play(t, h, "+237674000009", "1", "1", "2") // language, register, refuse
+	svc := chat.New(h.Content.Engine, h.Renderer, failingStore{h.Store}, h.Hasher, nil, chat.Config{Observer: obs})
+	if _, err := svc.Handle(context.Background(), msg.Inbound{Channel: msg.USSD, From: "+237674000010", Session: "X", Cumulative: true}); err == nil {
+		t.Fatal("no failure")
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if len(obs.hops) != 4 || obs.hops[0] != "ussd main:language" || obs.hops[3] != "ussd registration:declined" {
+		t.Fatalf("hops %v", obs.hops)
+	}
+	if strings.Join(obs.acts, ",") != "set_language,clear_answers,clear_answers" || len(obs.failure) != 1 {
+		t.Fatalf("actions %v failures %v", obs.acts, obs.failure)
 	}
 }

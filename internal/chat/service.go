@@ -57,6 +57,8 @@ type Config struct {
 	Features func(name string) bool
 	// Visit, when set, is told every flow node entered (test coverage).
 	Visit func(key string, lang msg.Lang)
+	// Observer, when set, is told every hop, action and failure (metrics).
+	Observer Observer
 }
 
 // DefaultSMSPerDay is how many pages a person may ask by SMS in a day.
@@ -111,6 +113,9 @@ func New(e *flow.Engine, r *render.Renderer, s Store, h *msg.Hasher, log *slog.L
 	if cfg.SMSPerDay <= 0 {
 		cfg.SMSPerDay = DefaultSMSPerDay
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
+	}
 	if log == nil {
 		log = slog.Default()
 	}
@@ -127,6 +132,14 @@ var ErrUnavailable = errors.New("conversation store unavailable")
 // apology to show (an ending reply in the person's language) together with an
 // error wrapping ErrUnavailable; nothing half-written remains.
 func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error) {
+	r, err := s.handle(ctx, in)
+	if errors.Is(err, ErrUnavailable) {
+		s.cfg.Observer.Failed()
+	}
+	return r, err
+}
+
+func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error) {
 	p := s.hasher.Person(in.From)
 	dd, hop := dedupeKeys(in)
 	lang := msg.Lang("")
@@ -175,6 +188,7 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 		if err != nil {
 			return s.apology(next.Lang), fmt.Errorf("error storing conversation: %w: %w", ErrUnavailable, err)
 		}
+		s.cfg.Observer.Hop(in.Channel, next.Node)
 		s.log.LogAttrs(ctx, slog.LevelDebug, "hop", slog.String("person", string(p)), slog.String("channel", string(in.Channel)), slog.String("node", next.Node), slog.Bool("end", reply.End))
 		s.effects(ctx, Hop{Person: p, From: in.From, Lang: next.Lang, In: in, At: now}, events)
 		return reply, nil
@@ -267,9 +281,16 @@ func (s *Service) flood(ctx context.Context, p msg.PersonID, in msg.Inbound) (ms
 		return msg.Reply{}, false
 	}
 	s.log.InfoContext(ctx, "message over the flood limit", "person", string(p), "notice", notice)
+	s.cfg.Observer.Action("flood_refused")
 	if !notice {
 		return msg.Reply{}, true
 	}
 	// The language is not read for a refused message: both.
 	return msg.Reply{Messages: []string{s.render.Text(msg.French, MsgFlood) + "\n" + s.render.Text(msg.English, MsgFlood)}}, true
 }
+
+type nopObserver struct{}
+
+func (nopObserver) Hop(msg.Channel, string) {}
+func (nopObserver) Action(string)           {}
+func (nopObserver) Failed()                 {}

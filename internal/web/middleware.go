@@ -66,6 +66,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 			status = fiber.StatusInternalServerError
 		}
 	}
+	if s.cfg.Observe != nil {
+		s.cfg.Observe(c.Route().Path, status, time.Since(start))
+	}
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError

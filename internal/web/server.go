@@ -6,9 +6,11 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/sender"
@@ -55,6 +57,11 @@ type Config struct {
 	BodyLimit int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Metrics, when set, is served at GET /metrics (Prometheus text format;
+	// no personal data in any label).
+	Metrics http.Handler
+	// Observe, when set, is told every request's route, status and duration.
+	Observe func(route string, status int, d time.Duration)
 
 	// Twilio SMS webhooks (/sms/twilio and /sms/twilio/status) are mounted
 	// when TwilioAuthToken is set or TwilioSkipSignature is true. Their
@@ -129,6 +136,9 @@ func (s *Server) routes() {
 	s.app.Use(s.requestID, s.recover, s.accessLog)
 	s.app.Get("/healthz", s.healthz)
 	s.app.Get("/readyz", s.readyz)
+	if s.cfg.Metrics != nil {
+		s.app.Get("/metrics", adaptor.HTTPHandler(s.cfg.Metrics))
+	}
 	if s.cfg.USSDToken != "" {
 		s.app.Post("/ussd/africastalking", s.queryToken(s.cfg.USSDToken), s.ussdAfricasTalking)
 	} else {
