@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,11 @@ import (
 
 // Metrics holds the collectors. It is safe for concurrent use.
 type Metrics struct {
+	// Children of the hot vectors, looked up once per label set.
+	mu       sync.RWMutex
+	hopC     map[hopKey]prometheus.Counter
+	requestC map[requestKey]prometheus.Observer
+
 	reg        *prometheus.Registry
 	hops       *prometheus.CounterVec
 	actions    *prometheus.CounterVec
@@ -32,6 +38,7 @@ type Metrics struct {
 // Go runtime and process collectors).
 func New() *Metrics {
 	m := &Metrics{
+		hopC: map[hopKey]prometheus.Counter{}, requestC: map[requestKey]prometheus.Observer{},
 		reg: prometheus.NewRegistry(),
 		hops: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "passerelle_hops_total", Help: "Hops answered, by channel, flow and node shown.",
@@ -63,10 +70,30 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
+type hopKey struct {
+	ch   msg.Channel
+	node string
+}
+
+type requestKey struct {
+	route string
+	class int
+}
+
 // Hop counts a hop answered on a channel, at a node ("flow:node").
 func (m *Metrics) Hop(ch msg.Channel, node string) {
-	flow, n, _ := strings.Cut(node, ":")
-	m.hops.WithLabelValues(string(ch), flow, n).Inc()
+	k := hopKey{ch, node}
+	m.mu.RLock()
+	c, ok := m.hopC[k]
+	m.mu.RUnlock()
+	if !ok {
+		flow, n, _ := strings.Cut(node, ":")
+		c = m.hops.WithLabelValues(string(ch), flow, n)
+		m.mu.Lock()
+		m.hopC[k] = c
+		m.mu.Unlock()
+	}
+	c.Inc()
 }
 
 // Action counts a flow action or a flood refusal.
@@ -77,7 +104,17 @@ func (m *Metrics) Failed() { m.failures.Inc() }
 
 // Request observes one HTTP request.
 func (m *Metrics) Request(route string, status int, d time.Duration) {
-	m.requests.WithLabelValues(route, strconv.Itoa(status/100)+"xx").Observe(d.Seconds())
+	k := requestKey{route, status / 100}
+	m.mu.RLock()
+	o, ok := m.requestC[k]
+	m.mu.RUnlock()
+	if !ok {
+		o = m.requests.WithLabelValues(route, strconv.Itoa(k.class)+"xx")
+		m.mu.Lock()
+		m.requestC[k] = o
+		m.mu.Unlock()
+	}
+	o.Observe(d.Seconds())
 }
 
 // SMS counts an SMS handed to the provider, or refused.
