@@ -73,8 +73,12 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
+	ctx := c.UserContext()
+	if !s.log.Enabled(ctx, level) {
+		return err
+	}
 	// The request id comes from the context (logctx).
-	s.log.LogAttrs(c.UserContext(), level, "request",
+	s.log.LogAttrs(ctx, level, "request",
 		slog.String("method", c.Method()),
 		slog.String("route", c.Route().Path),
 		slog.Int("status", status),
