@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/flow"
@@ -42,17 +43,10 @@ func (s *Service) env(ctx context.Context, p msg.PersonID, in msg.Inbound, now t
 // lookup answers branches on deployment features: feature_NAME is "on" when
 // staff turned NAME on.
 func (s *Service) lookup(key string) string {
-	if name, ok := cutPrefix(key, "feature_"); ok && s.cfg.Features != nil && s.cfg.Features(name) {
+	if name, ok := strings.CutPrefix(key, "feature_"); ok && s.cfg.Features != nil && s.cfg.Features(name) {
 		return "on"
 	}
 	return ""
-}
-
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
-	}
-	return s, false
 }
 
 // do carries out the actions whose outcome the flow needs at once.

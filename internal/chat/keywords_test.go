@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -90,6 +91,6 @@ func TestKeywordInsideFreeText(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func pad(i int) string {
-	s := "0000" + itoa(i)
+	s := "0000" + strconv.Itoa(i)
 	return s[len(s)-4:]
 }

@@ -2,6 +2,7 @@ package chat_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,7 +88,7 @@ func TestConcurrentSMSApplyInTurn(t *testing.T) {
 	done := make(chan error, 2)
 	for i, text := range []string{"2", "9"} {
 		go func() {
-			in := msg.Inbound{Channel: msg.SMS, Provider: "sim", From: from, Text: text, ExternalID: "SMC" + itoa(i)}
+			in := msg.Inbound{Channel: msg.SMS, Provider: "sim", From: from, Text: text, ExternalID: "SMC" + strconv.Itoa(i)}
 			_, err := h.Service.Handle(ctx, in)
 			done <- err
 		}()

@@ -207,7 +207,7 @@ func TestTwilioInboundCannedRequests(t *testing.T) {
 			wantStatus: 400, wantBody: "E.164"},
 	}
 	s.run(t, cases)
-	if st, _, _ := s.do(t, httptestGet("/sms/twilio")); st != http.StatusMethodNotAllowed && st != http.StatusNotFound {
+	if st, _, _ := s.do(t, adminGet("/sms/twilio", "")); st != http.StatusMethodNotAllowed && st != http.StatusNotFound {
 		t.Fatalf("GET answered %d", st)
 	}
 	for _, secret := range []string{twilioToken, atSMSToken, "+237670000101", "670000101"} {

@@ -3,7 +3,6 @@ package web_test
 import (
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -53,7 +52,7 @@ func TestUSSDCannedRequests(t *testing.T) {
 	if _, body, _ := s.do(t, postForm("/ussd/africastalking", "")); strings.Contains(body, "panic") {
 		t.Fatal(body)
 	}
-	if st, _, _ := s.do(t, httptestGet("/ussd/africastalking")); st != http.StatusMethodNotAllowed && st != http.StatusNotFound {
+	if st, _, _ := s.do(t, adminGet("/ussd/africastalking", "")); st != http.StatusMethodNotAllowed && st != http.StatusNotFound {
 		t.Fatalf("GET answered %d", st)
 	}
 }
@@ -113,5 +112,3 @@ func TestUSSDRetryAndStar(t *testing.T) {
 		t.Fatalf("end = %q", body)
 	}
 }
-
-func httptestGet(path string) *http.Request { return httptest.NewRequest(http.MethodGet, path, nil) }

@@ -17,16 +17,7 @@ import (
 func TestEmbedded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url, stop, err := redisstore.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	s, err := redisstore.Open(ctx, redisstore.Options{URL: url, Prefix: "psl:"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := embeddedStore(t)
 	if err := s.Ping(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -122,4 +113,21 @@ func TestOpenReal(t *testing.T) {
 	if err := s.Ping(context.Background()); err == nil {
 		t.Fatal("Ping after Close succeeded")
 	}
+}
+
+// embeddedStore opens a store on a fresh embedded server (miniredis),
+// stopped when the test ends.
+func embeddedStore(tb testing.TB) *redisstore.Store {
+	tb.Helper()
+	url, stop, err := redisstore.Embedded()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	s, err := redisstore.Open(context.Background(), redisstore.Options{URL: url, Prefix: "psl:"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
 }

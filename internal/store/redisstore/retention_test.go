@@ -209,16 +209,7 @@ func TestPurgeCallbacks(t *testing.T) {
 func TestPurgeEmbedded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url, stop, err := redisstore.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	s, err := redisstore.Open(ctx, redisstore.Options{URL: url, Prefix: "psl:"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := embeddedStore(t)
 	now := time.Now()
 	if err := s.Commit(ctx, person(90), msg.Change{Registration: registration(90, "EOLD", now.Add(-72*time.Hour))}); err != nil {
 		t.Fatal(err)
