@@ -207,16 +207,22 @@ func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, 
 	if st.Lang != "" && st.Lang != conv.Lang {
 		ch.Lang = st.Lang
 	}
+	// A reply is kept once: under the message id for SMS (dd), in the
+	// record for the last USSD hop.
 	enc := encodeReply(reply)
 	if dd != "" {
 		ch.Reply = enc
+	}
+	var last []byte
+	if hop != "" {
+		last = enc
 	}
 	if reply.End {
 		st = flow.State{Done: true, Lang: st.Lang, Channel: st.Channel, Session: st.Session}
 		ch.StateTTL = s.cfg.USSDDedupeTTL
 	}
 	st.Updated = now.Unix()
-	ch.State = encodeRecord(make([]byte, 0, 256+len(enc)), &st, hop, enc)
+	ch.State = encodeRecord(make([]byte, 0, 256+len(last)), &st, hop, last)
 	for _, ev := range events {
 		if ev.Action == flow.ActSaveRegistration {
 			ch.Registration = &msg.Registration{
