@@ -14,6 +14,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/channel/twilio"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/smstext"
 )
 
@@ -59,6 +60,15 @@ type Config struct {
 	ATSMSToken                string
 	// SMSProvider is the outbox: "twilio", "africastalking" or "log".
 	SMSProvider string
+	// TwilioAPIURL replaces https://api.twilio.com (scheme, host and an
+	// optional path prefix); empty keeps it. It is
+	// sender.TwilioConfig.BaseURL.
+	TwilioAPIURL string
+	// ATAPIURL is the Africa's Talking API base, never empty once loaded:
+	// PASSERELLE_AT_API_URL, else sender.AfricasTalkingSandbox when
+	// ATUsername is "sandbox", else sender.AfricasTalkingLive. It is
+	// sender.AfricasTalkingConfig.BaseURL.
+	ATAPIURL string
 
 	// Conversation services (config_service.go).
 	ContactsFile string
@@ -68,6 +78,23 @@ type Config struct {
 	FloodPeriod  time.Duration
 	// Retention: registrations and call-back requests older than this are purged.
 	Retention time.Duration
+
+	// Outbox (config_service.go).
+	// OutboxInServe runs the outbox workers inside serve; false leaves
+	// sending to `passerelle worker` processes.
+	OutboxInServe bool
+	// OutboxClaimIdle is how long a message may sit with a worker that
+	// stopped answering before another worker takes it over.
+	OutboxClaimIdle time.Duration
+	// OutboxMaxAttempts is how many sends are tried for one message before
+	// it goes to the dead letters.
+	OutboxMaxAttempts int
+	// OutboxConcurrency is how many messages one worker process sends at
+	// once per lane.
+	OutboxConcurrency int
+	// OutboxRetention is how long a sent message's outcome record (no
+	// number, no text) is kept for delivery reports and staff.
+	OutboxRetention time.Duration
 }
 
 // settings lists every setting, in the order of the README's table.
@@ -91,9 +118,11 @@ func settings() []*setting {
 		{env: "PASSERELLE_TWILIO_FROM", flag: "twilio-from", def: "", usage: "Twilio sending number (E.164) or sender ID; or use the messaging service"},
 		{env: "PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", flag: "twilio-messaging-service-sid", def: "", usage: "Twilio messaging service SID (MG…), instead of a sending number"},
 		{env: "PASSERELLE_TWILIO_SKIP_SIGNATURE", flag: "twilio-skip-signature", def: "false", usage: "true turns the X-Twilio-Signature check OFF (local tests only: anyone can then post as anyone)"},
+		{env: "PASSERELLE_TWILIO_API_URL", flag: "twilio-api-url", def: "", usage: "base URL of Twilio's REST API (scheme, host and optional path prefix; a proxy or a test double); empty: https://api.twilio.com"},
 		{env: "PASSERELLE_AT_USERNAME", flag: "at-username", def: "", usage: "Africa's Talking username (sandbox uses the sandbox API)"},
 		{env: "PASSERELLE_AT_API_KEY", flag: "at-api-key", def: "", secret: true, usage: "Africa's Talking API key"},
 		{env: "PASSERELLE_AT_SMS_FROM", flag: "at-sms-from", def: "", usage: "Africa's Talking sender ID or short code; empty: the account's default"},
+		{env: "PASSERELLE_AT_API_URL", flag: "at-api-url", def: "", usage: "base URL of Africa's Talking's API (scheme, host and optional path prefix; a proxy or a test double); empty: the live API, or the sandbox API when PASSERELLE_AT_USERNAME is sandbox"},
 		{env: "PASSERELLE_CONTACTS_FILE", flag: "contacts-file", def: "", usage: "contact points and staff-checked features (see deploy/contacts.yaml); empty: every contact point reads \"staff will call you back\""},
 		{env: "PASSERELLE_SMS_SHAPING", flag: "sms-shaping", def: "none", usage: "none, or gsm7: write SMS with GSM-7 letters only (â→a, ç→c, ’→', …) so they cost one segment per 160 characters"},
 		{env: "PASSERELLE_SMS_PER_DAY", flag: "sms-per-day", def: "5", usage: "how many pages one person may ask \"by SMS\" in a day (1 to 100)"},
@@ -102,6 +131,11 @@ func settings() []*setting {
 		{env: "PASSERELLE_USSD_TOKEN", flag: "ussd-token", def: "", secret: true, usage: "token the Africa's Talking USSD callback URL carries as ?token= (at least 16 characters); empty leaves the USSD route open, refused with a Redis URL unless PASSERELLE_USSD_OPEN=true"},
 		{env: "PASSERELLE_USSD_OPEN", flag: "ussd-open", def: "false", usage: "true accepts an open USSD route (no PASSERELLE_USSD_TOKEN) with a Redis URL: only for a gateway behind a network that only Africa's Talking reaches"},
 		{env: "PASSERELLE_RETENTION", flag: "retention", def: "17520h", usage: "how long registrations and call-back requests are kept (at least 24h; default 2 years, as the consent text promises); older ones are purged at start-up and every hour"},
+		{env: "PASSERELLE_OUTBOX_IN_SERVE", flag: "outbox-in-serve", def: "true", usage: "true runs the outbox workers inside serve; false leaves sending to \"passerelle worker\" processes"},
+		{env: "PASSERELLE_OUTBOX_CLAIM_IDLE", flag: "outbox-claim-idle", def: "60s", usage: "how long a message may sit with a worker that stopped answering before another worker takes it over (5s to 1h)"},
+		{env: "PASSERELLE_OUTBOX_MAX_ATTEMPTS", flag: "outbox-max-attempts", def: "8", usage: "sends tried for one message before it goes to the dead letters (1 to 100)"},
+		{env: "PASSERELLE_OUTBOX_CONCURRENCY", flag: "outbox-concurrency", def: "8", usage: "messages one worker process sends at once per lane (1 to 256)"},
+		{env: "PASSERELLE_OUTBOX_RETENTION", flag: "outbox-retention", def: "168h", usage: "how long a sent message's outcome record (no number, no text) is kept for delivery reports and staff (1h to 2160h)"},
 	}
 }
 
@@ -192,6 +226,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	loadUSSD(&c, get, bad)
 	loadSMS(&c, get, bad)
 	loadServices(&c, get, bad)
+	loadOutbox(&c, get, bad)
 	return c, fs, errors.Join(errs...)
 }
 
@@ -255,6 +290,7 @@ func loadSMS(c *Config, get func(string) string, bad func(env, format string, a 
 	if c.ATSMSToken != "" && (len(c.ATSMSToken) < 16 || !urlSafe.MatchString(c.ATSMSToken)) {
 		bad("PASSERELLE_AT_SMS_TOKEN", "must be at least 16 characters among letters, digits and ._~- (it goes in a URL)")
 	}
+	loadAPIURLs(c, get, bad)
 
 	if c.SMSProvider == "" {
 		switch {
@@ -288,6 +324,35 @@ func loadSMS(c *Config, get func(string) string, bad func(env, format string, a 
 	default:
 		bad("PASSERELLE_SMS_PROVIDER", "want twilio, africastalking or log")
 	}
+}
+
+// loadAPIURLs reads and checks the providers' API base URLs, and resolves
+// the Africa's Talking default (live, or sandbox for the sandbox user).
+func loadAPIURLs(c *Config, get func(string) string, bad func(env, format string, a ...any)) {
+	const want = "want an absolute http(s) URL with an optional path and no query, fragment or credentials, such as %s"
+	c.TwilioAPIURL = get("PASSERELLE_TWILIO_API_URL")
+	if c.TwilioAPIURL != "" && !validAPIURL(c.TwilioAPIURL) {
+		bad("PASSERELLE_TWILIO_API_URL", want, "https://api.twilio.com")
+	}
+	c.ATAPIURL = get("PASSERELLE_AT_API_URL")
+	switch {
+	case c.ATAPIURL != "":
+		if !validAPIURL(c.ATAPIURL) {
+			bad("PASSERELLE_AT_API_URL", want, sender.AfricasTalkingLive)
+		}
+	case c.ATUsername == "sandbox":
+		c.ATAPIURL = sender.AfricasTalkingSandbox
+	default:
+		c.ATAPIURL = sender.AfricasTalkingLive
+	}
+}
+
+// validAPIURL reports whether s is an absolute http(s) URL without query,
+// fragment or user information: an API base a path can be appended to.
+func validAPIURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Opaque == "" &&
+		u.User == nil && u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" && !strings.Contains(s, "#")
 }
 
 // loadUSSD reads and checks the USSD webhook's token. With a Redis URL

@@ -41,6 +41,40 @@ func loadServices(c *Config, get func(string) string, bad func(env, format strin
 	c.Retention = keep
 }
 
+// loadOutbox reads the settings of the outbox: whether serve runs its
+// workers, when a silent worker's message is taken over, how many sends a
+// message gets, how many go at once and how long outcomes are kept.
+func loadOutbox(c *Config, get func(string) string, bad func(env, format string, a ...any)) {
+	inServe, err := strconv.ParseBool(get("PASSERELLE_OUTBOX_IN_SERVE"))
+	if err != nil {
+		bad("PASSERELLE_OUTBOX_IN_SERVE", "want true or false")
+	}
+	c.OutboxInServe = inServe
+	c.OutboxClaimIdle = durationIn(get, bad, "PASSERELLE_OUTBOX_CLAIM_IDLE", 5*time.Second, time.Hour, "5s to 1h")
+	c.OutboxMaxAttempts = intIn(get, bad, "PASSERELLE_OUTBOX_MAX_ATTEMPTS", 1, 100)
+	c.OutboxConcurrency = intIn(get, bad, "PASSERELLE_OUTBOX_CONCURRENCY", 1, 256)
+	c.OutboxRetention = durationIn(get, bad, "PASSERELLE_OUTBOX_RETENTION", time.Hour, 2160*time.Hour, "1h to 2160h")
+}
+
+// intIn reads the setting env as a whole number from lo to hi.
+func intIn(get func(string) string, bad func(env, format string, a ...any), env string, lo, hi int) int {
+	n, err := strconv.Atoi(get(env))
+	if err != nil || n < lo || n > hi {
+		bad(env, "want a number from %d to %d, got %q", lo, hi, get(env))
+	}
+	return n
+}
+
+// durationIn reads the setting env as a duration from lo to hi (said as
+// span in the message).
+func durationIn(get func(string) string, bad func(env, format string, a ...any), env string, lo, hi time.Duration, span string) time.Duration {
+	d, err := time.ParseDuration(get(env))
+	if err != nil || d < lo || d > hi {
+		bad(env, "want a duration from %s, got %q", span, get(env))
+	}
+	return d
+}
+
 // parseRate reads "COUNT/PERIOD".
 func parseRate(s string) (int, time.Duration, bool) {
 	a, b, found := strings.Cut(s, "/")

@@ -19,6 +19,8 @@ const (
 	// testRedisURL carries a password, as production URLs do.
 	testRedisPassword = "redis-secret-password-0123"
 	testRedisURL      = "redis://default:" + testRedisPassword + "@redis.internal:6379/0"
+	// testURLPassword is a password wrongly put in an API URL.
+	testURLPassword = "url-secret-password-0123"
 )
 
 // envOf returns a getenv over m.
@@ -85,6 +87,33 @@ func TestLoadConfigSMS(t *testing.T) {
 		{label: "SMS token not URL-safe", env: map[string]string{"PASSERELLE_AT_SMS_TOKEN": "secret&token=0123456789"}, wantErr: "PASSERELLE_AT_SMS_TOKEN"},
 		{label: "bad AT sender", env: map[string]string{"PASSERELLE_AT_SMS_FROM": "far too long a sender"}, wantErr: "PASSERELLE_AT_SMS_FROM"},
 		{label: "bad AT username", env: map[string]string{"PASSERELLE_AT_USERNAME": "two words"}, wantErr: "PASSERELLE_AT_USERNAME"},
+
+		{label: "API URLs by default", env: twilioEnv(),
+			check: func(c Config) bool { return c.TwilioAPIURL == "" && c.ATAPIURL == sender.AfricasTalkingLive }},
+		{label: "AT sandbox API for the sandbox user", env: map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey},
+			check: func(c Config) bool { return c.ATAPIURL == sender.AfricasTalkingSandbox }},
+		{label: "AT live API for another user", env: map[string]string{"PASSERELLE_AT_USERNAME": "passerelle", "PASSERELLE_AT_API_KEY": testATKey},
+			check: func(c Config) bool { return c.ATAPIURL == sender.AfricasTalkingLive }},
+		{label: "API URLs set", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "http://127.0.0.1:8089/twilio", "PASSERELLE_AT_API_URL", "http://127.0.0.1:8090/"),
+			check: func(c Config) bool {
+				return c.TwilioAPIURL == "http://127.0.0.1:8089/twilio" && c.ATAPIURL == "http://127.0.0.1:8090/"
+			}},
+		{label: "AT API URL wins over the sandbox", env: map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey, "PASSERELLE_AT_API_URL": "https://at.proxy.example.org/at"},
+			check: func(c Config) bool { return c.ATAPIURL == "https://at.proxy.example.org/at" }},
+		{label: "API URLs from flags", env: twilioEnv(), args: []string{"-twilio-api-url", "http://127.0.0.1:1/", "-at-api-url", "http://127.0.0.1:2"},
+			check: func(c Config) bool {
+				return c.TwilioAPIURL == "http://127.0.0.1:1/" && c.ATAPIURL == "http://127.0.0.1:2"
+			}},
+		{label: "twilio API URL without scheme", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "api.twilio.com"), wantErr: "PASSERELLE_TWILIO_API_URL"},
+		{label: "twilio API URL not http", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "ftp://api.twilio.com"), wantErr: "PASSERELLE_TWILIO_API_URL"},
+		{label: "twilio API URL with a query", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "https://api.twilio.com/?edge=x"), wantErr: "PASSERELLE_TWILIO_API_URL"},
+		{label: "twilio API URL with a fragment", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "https://api.twilio.com/#top"), wantErr: "PASSERELLE_TWILIO_API_URL"},
+		{label: "twilio API URL with an empty fragment", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "https://api.twilio.com/#"), wantErr: "PASSERELLE_TWILIO_API_URL"},
+		{label: "twilio API URL with credentials", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "https://AC1:"+testURLPassword+"@api.twilio.com"), wantErr: "PASSERELLE_TWILIO_API_URL"},
+		{label: "AT API URL without host", env: map[string]string{"PASSERELLE_AT_API_URL": "https:///version1"}, wantErr: "PASSERELLE_AT_API_URL"},
+		{label: "AT API URL opaque", env: map[string]string{"PASSERELLE_AT_API_URL": "mailto:sms@example.org"}, wantErr: "PASSERELLE_AT_API_URL"},
+		{label: "AT API URL with a query", env: map[string]string{"PASSERELLE_AT_API_URL": "https://api.africastalking.com?x=1"}, wantErr: "PASSERELLE_AT_API_URL"},
+		{label: "AT API URL relative", env: map[string]string{"PASSERELLE_AT_API_URL": "/version1"}, wantErr: "PASSERELLE_AT_API_URL"},
 	}
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
@@ -102,7 +131,7 @@ func TestLoadConfigSMS(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
 				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
 			}
-			for _, secret := range []string{testTwilioToken, testATKey, testATToken, "short-secret", "secret&token"} {
+			for _, secret := range []string{testTwilioToken, testATKey, testATToken, "short-secret", "secret&token", testURLPassword} {
 				if strings.Contains(err.Error(), secret) {
 					t.Fatalf("error quotes a secret: %v", err)
 				}
@@ -125,7 +154,8 @@ func TestHelpHidesSecrets(t *testing.T) {
 	var help bytes.Buffer
 	fs.SetOutput(&help)
 	fs.PrintDefaults()
-	for _, name := range []string{"-twilio-auth-token", "-at-sms-token", "-public-url", "-sms-provider", "-redis-url", "-ussd-token", "-ussd-open", "-retention"} {
+	for _, name := range []string{"-twilio-auth-token", "-at-sms-token", "-public-url", "-sms-provider", "-redis-url", "-ussd-token", "-ussd-open", "-retention",
+		"-twilio-api-url", "-at-api-url", "-outbox-in-serve", "-outbox-claim-idle", "-outbox-max-attempts", "-outbox-concurrency", "-outbox-retention"} {
 		if !strings.Contains(help.String(), name) {
 			t.Fatalf("help lacks %s", name)
 		}
@@ -171,7 +201,7 @@ func TestNewOutbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := newOutbox(cfg, log)
+		out, _, err := newSender(cfg, log)
 		if err != nil {
 			t.Fatal(err)
 		}

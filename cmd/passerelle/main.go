@@ -1,6 +1,7 @@
 // Command passerelle is the Passerelle SMS/USSD gateway.
 //
-//	passerelle [serve] [flags]   serve HTTP (the default)
+//	passerelle [serve] [flags]   serve HTTP (the default), with outbox workers
+//	passerelle worker [flags]    send the outbox's messages (no HTTP)
 //	passerelle lint [flags]      check flows and locales; non-zero exit on any problem
 //	passerelle sim [flags]       try the flows in a terminal (interactive or -script FILE)
 //
@@ -45,15 +46,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 1
 		}
 		return 0
+	case "worker":
+		cfg, _, err := loadConfig("worker", args, getenv)
+		if err != nil {
+			return configError(stderr, err)
+		}
+		log := newLogger(stderr, cfg)
+		if err := work(ctx, cfg, log); err != nil {
+			log.Error("passerelle worker stopped", "err", err)
+			return 1
+		}
+		return 0
 	case "lint":
 		return lint(args, getenv, stdout, stderr)
 	case "sim":
 		return simulate(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: passerelle [serve|lint|sim] [flags]; passerelle serve -h lists the settings")
+		fmt.Fprintln(stdout, "usage: passerelle [serve|worker|lint|sim] [flags]; passerelle serve -h lists the settings")
 		return 0
 	}
-	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve, lint or sim)\n", cmd)
+	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve, worker, lint or sim)\n", cmd)
 	return 2
 }
 

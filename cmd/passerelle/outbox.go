@@ -3,48 +3,75 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
-	"github.com/passerelle/passerelle/internal/channel/africastalking"
-	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/metrics"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/outbox"
 	"github.com/passerelle/passerelle/internal/sender"
+	"github.com/passerelle/passerelle/internal/store/redisstore"
 	"github.com/passerelle/passerelle/internal/web"
 )
 
-// outboundRecorder notes messages handed to a provider (redisstore.Store).
-type outboundRecorder interface {
-	RecordOutbound(ctx context.Context, id, provider, providerID string, at time.Time) error
-}
-
-// recordingSend adapts the outbox to the chat service: it sends, then notes
-// the message so that delivery reports can be matched. Africa's Talking's
-// reports carry only its own id, so its messages are noted under that id.
-func recordingSend(out sender.Sender, provider string, rec outboundRecorder) chat.SendFunc {
-	return func(ctx context.Context, m msg.Outbound) error {
-		res, err := out.Send(ctx, m)
-		if err != nil {
-			return fmt.Errorf("error sending message %s: %w", m.ID, err)
-		}
-		key := m.ID
-		if provider == africastalking.Provider && res.ProviderID != "" {
-			key = res.ProviderID
-		}
-		if err := rec.RecordOutbound(ctx, key, provider, res.ProviderID, time.Now()); err != nil {
-			return fmt.Errorf("error recording message %s: %w", m.ID, err)
-		}
-		return nil
+// newSender builds the SMS sender PASSERELLE_SMS_PROVIDER names, with its
+// credentials passed explicitly (twilio-go reads no TWILIO_* variable) and
+// its API base from PASSERELLE_TWILIO_API_URL or PASSERELLE_AT_API_URL.
+// Twilio's delivery reports come back to PASSERELLE_PUBLIC_URL/sms/twilio/status.
+// It returns the sender and the name of its route.
+func newSender(cfg Config, log *slog.Logger) (sender.Sender, string, error) {
+	var (
+		out sender.Sender
+		err error
+	)
+	provider := cfg.SMSProvider
+	switch provider {
+	case "twilio":
+		out, err = sender.NewTwilio(sender.TwilioConfig{
+			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
+			From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID,
+			StatusCallback: cfg.PublicURL + "/sms/twilio/status", BaseURL: cfg.TwilioAPIURL,
+		})
+	case "africastalking":
+		out, err = sender.NewAfricasTalking(sender.AfricasTalkingConfig{
+			Username: cfg.ATUsername, APIKey: cfg.ATAPIKey, From: cfg.ATSMSFrom, BaseURL: cfg.ATAPIURL,
+		})
+	default:
+		provider = "log"
+		out = sender.NewLog(log)
+		log.Warn("no SMS provider: outbound SMS are only logged, never sent")
 	}
+	if err != nil {
+		return nil, "", fmt.Errorf("error configuring the SMS sender: %w", err)
+	}
+	return out, provider, nil
 }
 
-// countingSend counts every SMS the chat service sends, and its result.
-func countingSend(send chat.SendFunc, m *metrics.Metrics) chat.SendFunc {
-	return func(ctx context.Context, o msg.Outbound) error {
-		err := send(ctx, o)
+// newWorker builds an outbox worker sending through the configured
+// provider, counted in met.
+func newWorker(cfg Config, store *redisstore.Store, met *metrics.Metrics, log *slog.Logger) (*outbox.Worker, error) {
+	snd, provider, err := newSender(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return outbox.New(store, countingSend(sender.ForOutbox(snd), met), outbox.Config{
+		Provider: provider, Concurrency: cfg.OutboxConcurrency, MaxAttempts: cfg.OutboxMaxAttempts,
+		ClaimIdle: cfg.OutboxClaimIdle, SendTimeout: min(sendTimeout, cfg.OutboxClaimIdle/2),
+		Classify: sender.Classify, Observer: met.Outbox(), Log: log,
+	}), nil
+}
+
+// sendTimeout bounds one provider call; it stays under half the claim idle
+// time, so that a live worker's message is not claimed by another.
+const sendTimeout = 15 * time.Second
+
+// countingSend counts every SMS handed to the provider, and its result.
+func countingSend(s outbox.Sender, m *metrics.Metrics) outbox.Sender {
+	return outbox.SenderFunc(func(ctx context.Context, o msg.Outbound) (string, error) {
+		id, err := s.Send(ctx, o)
 		m.SMS(err)
-		return err
-	}
+		return id, err
+	})
 }
 
 // countingStatuses counts the delivery reports the webhooks record.

@@ -16,7 +16,6 @@ import (
 	"github.com/passerelle/passerelle/internal/metrics"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/render"
-	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
 	"github.com/passerelle/passerelle/internal/web"
 	"github.com/passerelle/passerelle/locales"
@@ -84,26 +83,26 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return fmt.Errorf("error opening the store: %w", err)
 	}
 	defer store.Close()
+	store.WithOutboxRetention(cfg.OutboxRetention)
 
 	hasher := msg.NewHasher(secret)
-	// outbox sends every SMS that does not go inline (replies to Africa's
-	// Talking SMS, confirmations, campaigns).
-	outbox, err := newOutbox(cfg, log)
-	if err != nil {
-		return err
-	}
 	dir, err := contacts.Load(cfg.ContactsFile)
 	if err != nil {
 		return err
 	}
 	r := render.New(c.Catalog, c.Set, cfg.USSDBudget).WithContacts(dir)
 	met := metrics.New()
+	// Every message a hop causes is queued by its commit; the outbox
+	// workers send them, here unless PASSERELLE_OUTBOX_IN_SERVE=false.
+	worker, err := newWorker(cfg, store, met, log)
+	if err != nil {
+		return err
+	}
 	svc := chat.New(c.Engine, r, store, hasher, log, chat.Config{
 		StateTTL: cfg.StateTTL, People: store, Limiter: store.NewFlood(cfg.FloodLimit, cfg.FloodPeriod),
-		Send: countingSend(recordingSend(outbox, cfg.SMSProvider, store), met), Shape: cfg.SMSShaping.Apply, Observer: met,
+		SMS: true, Shape: cfg.SMSShaping.Apply, Observer: met,
 		SMSPerDay: cfg.SMSPerDay, Features: dir.Feature,
 	})
-	defer svc.Wait()
 	if cfg.AdminToken == "" {
 		log.Warn("no PASSERELLE_ADMIN_TOKEN: the admin routes are off")
 	}
@@ -118,10 +117,25 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		purgeLoop(pctx, store, cfg.Retention, purgeEvery, time.Now, log)
 	}()
 	defer func() { stopPurge(); <-purged }()
+	// The workers stop after the HTTP server: hops under way commit first.
+	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	worked := make(chan struct{})
+	if cfg.OutboxInServe {
+		go func() {
+			defer close(worked)
+			if err := worker.Run(wctx); err != nil {
+				log.Error("outbox worker stopped", "err", err)
+			}
+		}()
+	} else {
+		close(worked)
+		log.Info("PASSERELLE_OUTBOX_IN_SERVE=false: messages are sent by passerelle worker processes")
+	}
+	defer func() { stopWorker(); <-worked }()
 	srv := web.New(web.Config{
 		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, USSDToken: cfg.USSDToken,
 		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
-		ATSMSToken: cfg.ATSMSToken, Outbox: outbox, OutboxProvider: cfg.SMSProvider, Statuses: countingStatuses{store, met}, Hasher: hasher,
+		ATSMSToken: cfg.ATSMSToken, Outbox: store, People: store, Statuses: countingStatuses{store, met}, Hasher: hasher,
 		Metrics: met.Handler(), Observe: met.Request,
 	})
 
@@ -137,40 +151,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(sctx)
-}
-
-// newOutbox builds the SMS sender PASSERELLE_SMS_PROVIDER names, with its
-// credentials passed explicitly (twilio-go reads no TWILIO_* variable).
-// Twilio's delivery reports come back to PASSERELLE_PUBLIC_URL/sms/twilio/status.
-func newOutbox(cfg Config, log *slog.Logger) (sender.Sender, error) {
-	var (
-		out sender.Sender
-		err error
-	)
-	switch cfg.SMSProvider {
-	case "twilio":
-		out, err = sender.NewTwilio(sender.TwilioConfig{
-			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
-			From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID,
-			StatusCallback: cfg.PublicURL + "/sms/twilio/status",
-		})
-	case "africastalking":
-		base := sender.AfricasTalkingLive
-		if cfg.ATUsername == "sandbox" {
-			base = sender.AfricasTalkingSandbox
-		}
-		out, err = sender.NewAfricasTalking(sender.AfricasTalkingConfig{
-			Username: cfg.ATUsername, APIKey: cfg.ATAPIKey, From: cfg.ATSMSFrom, BaseURL: base,
-		})
-	default:
-		out = sender.NewLog(log)
-		log.Warn("no SMS provider: outbound SMS are only logged, never sent")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("error configuring the SMS sender: %w", err)
-	}
-	log.Info("sms outbox", "provider", cfg.SMSProvider)
-	return out, nil
 }
 
 // logSMSRoutes says which SMS webhooks are on, and warns loudly when Twilio

@@ -20,6 +20,7 @@ import (
 	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/flow"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/outbox"
 	"github.com/passerelle/passerelle/internal/render"
 	"github.com/passerelle/passerelle/internal/sim"
 	"github.com/passerelle/passerelle/internal/smstext"
@@ -155,17 +156,20 @@ func newSimulator(c *content.Content, cfg Config, store *redisstore.Store, log *
 		sent []msg.Outbound
 		n    int
 	)
-	send := func(_ context.Context, m msg.Outbound) error {
+	record := outbox.SenderFunc(func(_ context.Context, m msg.Outbound) (string, error) {
 		mu.Lock()
 		sent = append(sent, m)
 		mu.Unlock()
-		return nil
-	}
+		return "sim-" + m.ID, nil
+	})
 	s.svc = chat.New(c.Engine, render.New(c.Catalog, c.Set, cfg.USSDBudget), store, s.hasher, log, chat.Config{
-		StateTTL: cfg.StateTTL, Now: s.clock.Now, People: store, Send: send,
+		StateTTL: cfg.StateTTL, Now: s.clock.Now, People: store, SMS: true,
 		Ref: func() string { n++; return fmt.Sprintf("SIM%03d", n) },
 	})
-	s.svc.OnEvent(func(_ context.Context, _ chat.Hop, ev flow.Event) {
+	// The messages a hop queues are sent by a real outbox worker, drained
+	// after the hop, to a sender that shows them.
+	worker := outbox.New(store, record, outbox.Config{Provider: "sim", Now: s.clock.Now, Log: log, Consumer: "sim"})
+	s.svc.OnEvent(func(ctx context.Context, _ chat.Hop, ev flow.Event) {
 		line := "  ~ " + ev.Action
 		if ev.Arg != "" {
 			line += ":" + ev.Arg
@@ -177,7 +181,12 @@ func newSimulator(c *content.Content, cfg Config, store *redisstore.Store, log *
 			line += " (" + st + ")"
 		}
 		fmt.Fprintln(out, line)
-		s.svc.Wait() // the SMS of this event, sent in the background
+		if !flow.SendsSMS(ev.Action) {
+			return
+		}
+		if _, err := worker.Drain(ctx); err != nil {
+			fmt.Fprintf(errw, "passerelle sim: error sending queued messages: %v\n", err)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		for _, m := range sent {

@@ -55,7 +55,7 @@ func TestSimScript(t *testing.T) {
 			"      1. Yes",
 			"> 1",
 			"  ~ save_registration ref SIM001",
-			"  ~ send_sms:d.sms (sent)",
+			"  ~ send_sms:d.sms (queued)",
 			"    sms to +237670000000: Your ref: SIM001",
 			"    (16 chars, GSM-7, 1 SMS)",
 			"  END Saved. Ref: SIM001",

@@ -24,7 +24,7 @@ func TestErasureLeavesNothing(t *testing.T) {
 		t.Fatalf("registration: %+v", r)
 	}
 	play(t, h, other, "2", "1", "1", "John Ayuk", "2", "3", "2", "7", "Bamenda", "3", "5", "5", "1")
-	h.Service.Wait()
+	h.Outbox.Drain(t)
 	sms(t, h, from, "STOP")
 	if r := sms(t, h, from, "SUPPRIMER"); !strings.Contains(r.Messages[0], "OUI") {
 		t.Fatalf("no confirmation asked: %q", r.Messages)

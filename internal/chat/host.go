@@ -5,7 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,27 +17,67 @@ import (
 const (
 	// AnsRegFound is "yes" after load_registration found one, "no" otherwise.
 	AnsRegFound = "reg_found"
-	// AnsSMS is "sent", "limit" (over the daily quota), "off" (no SMS
-	// provider) or "error" after send_sms.
+	// AnsSMS is "queued" (the message will be sent by the outbox), "limit"
+	// (over the daily quota) or "off" (no SMS route) after send_sms,
+	// send_confirmation or send_essential.
 	AnsSMS = "sms"
 )
 
-// ConfirmationsPerDay bounds the confirmation SMS (registrations, call-backs)
-// one person can cause in a day, apart from the pages they ask.
-const ConfirmationsPerDay = 10
+// Values of AnsSMS.
+const (
+	SMSQueued = "queued"
+	SMSLimit  = "limit"
+	SMSOff    = "off"
+)
+
+// Quotas: how many messages of each kind one person may cause in a day.
+// Pages asked "by SMS" are bounded by Config.SMSPerDay.
+const (
+	// ConfirmationsPerDay bounds the confirmation SMS (registrations,
+	// call-backs) one person can cause in a day, apart from the pages.
+	ConfirmationsPerDay = 10
+	// EssentialPerDay bounds emergency and protection pages: never the
+	// daily quota of pages, only a bound against a loop run on purpose.
+	EssentialPerDay = 50
+)
+
+// Quota names, fields of the person's quota record.
+const (
+	quotaPages         = "sms_page"
+	quotaConfirmations = "sms_confirm"
+	quotaEssential     = "sms_essential"
+)
+
+// quotaWindow is the quotas' window: a day from midnight UTC.
+const quotaWindow = 24 * time.Hour
 
 // internalAnswers are answers the service or engine set: never part of a
 // registration.
 var internalAnswers = map[string]bool{"ref": true, "lang": true, AnsRegFound: true, AnsSMS: true}
 
-// env returns the engine's environment for one hop of person p.
-func (s *Service) env(ctx context.Context, p msg.PersonID, in msg.Inbound, now time.Time) flow.Env {
-	return flow.Env{
-		Ref:    s.cfg.Ref,
-		Lookup: s.lookup,
-		Do:     func(ev flow.Event) map[string]string { return s.do(ctx, p, in, ev, now) },
-		Visit:  s.cfg.Visit,
-	}
+// hop is one attempt at a hop: what was read at its start and the effects
+// the flow's actions add up to. It is the only place where an action's name
+// becomes an effect; nothing is carried out before the commit.
+type hop struct {
+	s   *Service
+	ctx context.Context
+	p   msg.PersonID
+	in  msg.Inbound
+	now time.Time
+	// quota is the person's quota record as loaded.
+	quota map[string]string
+	fx    msg.Effects
+	reg   *msg.Registration
+}
+
+// newHop starts a hop attempt on a loaded conversation.
+func (s *Service) newHop(ctx context.Context, p msg.PersonID, in msg.Inbound, conv msg.Conversation, now time.Time) *hop {
+	return &hop{s: s, ctx: ctx, p: p, in: in, now: now, quota: conv.Quota}
+}
+
+// env returns the engine's environment for the hop.
+func (h *hop) env() flow.Env {
+	return flow.Env{Ref: h.s.cfg.Ref, Lookup: h.s.lookup, Do: h.do, Visit: h.s.cfg.Visit}
 }
 
 // lookup answers branches on deployment features: feature_NAME is "on" when
@@ -49,128 +89,136 @@ func (s *Service) lookup(key string) string {
 	return ""
 }
 
-// do carries out the actions whose outcome the flow needs at once.
-func (s *Service) do(ctx context.Context, p msg.PersonID, in msg.Inbound, ev flow.Event, now time.Time) map[string]string {
-	people := s.cfg.People
+// do records an action as an effect of the hop and returns the answers the
+// flow may branch on, decided from what the hop read at its start.
+func (h *hop) do(ev flow.Event) map[string]string {
 	switch ev.Action {
 	case flow.ActLoadRegistration:
-		if people == nil {
-			return map[string]string{AnsRegFound: "no"}
+		return h.loadRegistration()
+	case flow.ActSendSMS, flow.ActSendConfirmation, flow.ActSendEssential:
+		return map[string]string{AnsSMS: h.queueSMS(ev)}
+	case flow.ActSaveRegistration:
+		h.reg = &msg.Registration{
+			Ref: ev.Ref, Person: h.p, Phone: h.in.From, Lang: ev.Lang, Channel: h.in.Channel,
+			Created: h.now.UTC(), Answers: registrationAnswers(ev.Answers),
 		}
-		r, err := people.RegistrationOf(ctx, p)
-		if err != nil {
-			if !errors.Is(err, msg.ErrNotFound) {
-				s.log.ErrorContext(ctx, "reading registration failed", "person", string(p), "err", err)
-			}
-			return map[string]string{AnsRegFound: "no"}
-		}
-		out := make(map[string]string, len(r.Answers)+2)
-		for k, v := range r.Answers {
-			out[k] = v
-		}
-		out[AnsRegFound], out["ref"] = "yes", r.Ref
-		return out
-	case flow.ActSendSMS, flow.ActSendConfirmation:
-		if s.cfg.Send == nil || people == nil {
-			return map[string]string{AnsSMS: "off"}
-		}
-		quota, limit := "sms_page", s.cfg.SMSPerDay
-		if ev.Action == flow.ActSendConfirmation {
-			quota, limit = "sms_confirm", ConfirmationsPerDay
-		}
-		ok, err := people.Take(ctx, p, quota, limit, 24*time.Hour, now)
-		switch {
-		case err != nil:
-			s.log.ErrorContext(ctx, "counting SMS quota failed", "person", string(p), "err", err)
-			return map[string]string{AnsSMS: "error"}
-		case !ok:
-			return map[string]string{AnsSMS: "limit"}
-		}
-		return map[string]string{AnsSMS: "sent"}
+	case flow.ActRequestCallback:
+		h.fx.Callbacks = append(h.fx.Callbacks, msg.Callback{
+			Ref: ev.Ref, Person: h.p, Phone: h.in.From, Lang: ev.Lang,
+			Region: ev.Answers["region"], Topic: ev.Arg, Created: h.now.UTC(),
+		})
+	case flow.ActOptOut:
+		h.fx.OptOut = msg.OptedOut
+	case flow.ActOptIn:
+		h.fx.OptOut = msg.OptedIn
+	case flow.ActDeleteData:
+		h.fx.Erase = true
 	}
 	return nil
 }
 
-// effects carries out, after the hop is stored, what the person asked for:
-// SMS pages, opt-out or opt-in, erasure.
-func (s *Service) effects(ctx context.Context, h Hop, events []flow.Event) {
-	for _, ev := range events {
-		s.cfg.Observer.Action(ev.Action)
-		switch ev.Action {
-		case flow.ActSendSMS, flow.ActSendConfirmation:
-			if ev.Answers[AnsSMS] == "sent" {
-				s.sendAsync(h, s.render.Message(h.Lang, ev.Arg, ev.Answers))
-			}
-		case flow.ActRequestCallback:
-			// After the commit, so that a hop lost to a concurrent one
-			// (compare-and-set) leaves no orphan request behind.
-			if s.cfg.People != nil {
-				c := msg.Callback{Ref: ev.Ref, Person: h.Person, Phone: h.From, Lang: ev.Lang, Region: ev.Answers["region"], Topic: ev.Arg, Created: h.At.UTC()}
-				if err := s.cfg.People.SaveCallback(ctx, c); err != nil {
-					s.log.ErrorContext(ctx, "saving call-back failed", "person", string(h.Person), "ref", ev.Ref, "err", err)
-				}
-			}
-		case flow.ActOptOut, flow.ActOptIn:
-			if s.cfg.People != nil {
-				if err := s.cfg.People.SetOptOut(ctx, h.Person, ev.Action == flow.ActOptOut); err != nil {
-					s.log.ErrorContext(ctx, "recording opt-out failed", "person", string(h.Person), "err", err)
-				}
-			}
-		case flow.ActDeleteData:
-			s.erase(ctx, h.Person)
+// loadRegistration fills the answers from the person's registration.
+func (h *hop) loadRegistration() map[string]string {
+	people := h.s.cfg.People
+	if people == nil {
+		return map[string]string{AnsRegFound: "no"}
+	}
+	r, err := people.RegistrationOf(h.ctx, h.p)
+	if err != nil {
+		if !errors.Is(err, msg.ErrNotFound) {
+			h.s.log.ErrorContext(h.ctx, "reading registration failed", "person", string(h.p), "err", err)
 		}
-		for _, e := range s.after {
-			e(ctx, h, ev)
+		return map[string]string{AnsRegFound: "no"}
+	}
+	out := make(map[string]string, len(r.Answers)+2)
+	for k, v := range r.Answers {
+		out[k] = v
+	}
+	out[AnsRegFound], out["ref"] = "yes", r.Ref
+	return out
+}
+
+// queueSMS queues the text an SMS action names, within its quota, and
+// returns the AnsSMS value.
+func (h *hop) queueSMS(ev flow.Event) string {
+	if !h.s.cfg.SMS {
+		return SMSOff
+	}
+	name, limit, kind := quotaPages, h.s.cfg.SMSPerDay, msg.KindPage
+	switch ev.Action {
+	case flow.ActSendConfirmation:
+		name, limit, kind = quotaConfirmations, ConfirmationsPerDay, msg.KindConfirmation
+	case flow.ActSendEssential:
+		name, limit = quotaEssential, EssentialPerDay
+	}
+	text := h.s.cfg.Shape(h.s.render.Message(ev.Lang, ev.Arg, ev.Answers))
+	if text == "" {
+		return SMSOff
+	}
+	if !h.take(name, limit) {
+		return SMSLimit
+	}
+	h.fx.Messages = append(h.fx.Messages, msg.Outbound{
+		ID: NewMessageID(), To: h.in.From, Person: h.p, Text: text, Lane: msg.LaneConversation, Kind: kind,
+	})
+	return SMSQueued
+}
+
+// take counts one use of a daily quota and tells whether it was within
+// limit. The count is the one read at the start of the hop plus this hop's
+// own uses; the commit writes it back.
+func (h *hop) take(name string, limit int) bool {
+	day := h.now.UnixMilli() / quotaWindow.Milliseconds()
+	cur := h.quota[name]
+	if v, ok := h.fx.Quota[name]; ok {
+		cur = v
+	}
+	n := quotaCount(cur, day)
+	if n >= limit {
+		return false
+	}
+	if h.fx.Quota == nil {
+		h.fx.Quota = map[string]string{}
+	}
+	h.fx.Quota[name] = strconv.FormatInt(day, 10) + ":" + strconv.Itoa(n+1)
+	h.fx.QuotaTTL = time.Duration((day+1)*quotaWindow.Milliseconds()-h.now.UnixMilli()) * time.Millisecond
+	return true
+}
+
+// quotaCount reads a stored counter "<window>:<count>": the count when the
+// window is day, 0 otherwise.
+func quotaCount(v string, day int64) int {
+	w, c, ok := strings.Cut(v, ":")
+	if !ok || w != strconv.FormatInt(day, 10) {
+		return 0
+	}
+	n, err := strconv.Atoi(c)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// outOfBand queues the reply's messages for a provider that takes no inline
+// reply. The reply to a STOP goes even though the person opted out.
+func (h *hop) outOfBand(r msg.Reply) {
+	kind := msg.KindReply
+	if h.fx.OptOut == msg.OptedOut {
+		kind = msg.KindStopReply
+	}
+	for _, t := range r.Messages {
+		if t == "" {
+			continue
 		}
+		h.fx.Messages = append(h.fx.Messages, msg.Outbound{
+			ID: NewMessageID(), To: h.in.From, Person: h.p, Text: t, Lane: msg.LaneConversation, Kind: kind,
+		})
 	}
 }
 
-// sendAsync sends an SMS without holding the hop's answer.
-func (s *Service) sendAsync(h Hop, text string) {
-	if s.cfg.Send == nil || text == "" {
-		return
-	}
-	m := msg.Outbound{ID: newMessageID(), To: h.From, Text: s.cfg.Shape(text)}
-	s.sending.Add(1)
-	go func() {
-		defer s.sending.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := s.cfg.Send(ctx, m); err != nil {
-			s.log.LogAttrs(ctx, slog.LevelError, "sending SMS failed", slog.String("person", string(h.Person)), slog.String("message_id", m.ID), slog.String("err", err.Error()))
-		}
-	}()
-}
-
-// Wait waits for the SMS under way to be handed to the provider (tests,
-// shutdown).
-func (s *Service) Wait() { s.sending.Wait() }
-
-// newMessageID returns a random id for an outbound message.
-func newMessageID() string {
+// NewMessageID returns a random id for an outbound message.
+func NewMessageID() string {
 	var b [10]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-// erase deletes everything stored about a person. The person was already
-// told their data is erased, so a failure is retried a few times on a
-// context of its own (the hop's may be nearly spent) and, if it still fails,
-// logged as an error for staff to act on.
-func (s *Service) erase(ctx context.Context, p msg.PersonID) {
-	if s.cfg.People == nil {
-		return
-	}
-	var err error
-	for attempt, wait := 0, 100*time.Millisecond; attempt < 3; attempt, wait = attempt+1, wait*4 {
-		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		err = s.cfg.People.DeletePerson(ectx, p)
-		cancel()
-		if err == nil {
-			s.log.InfoContext(ctx, "person erased", "person", string(p))
-			return
-		}
-		time.Sleep(wait)
-	}
-	s.log.ErrorContext(ctx, "ERASURE FAILED: the person was told their data is erased; erase it by hand", "person", string(p), "err", err)
 }

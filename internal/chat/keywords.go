@@ -103,12 +103,21 @@ func (s *Service) keyword(st flow.State, in msg.Inbound, env flow.Env) (next flo
 		}
 		return msg.Reply{Messages: []string{t}}
 	}
+	// raise hands a keyword's action to the host, as the engine does for a
+	// flow's.
+	raise := func(action string) []flow.Event {
+		ev := flow.Event{Action: action, Lang: lang}
+		if env.Do != nil {
+			env.Do(ev)
+		}
+		return []flow.Event{ev}
+	}
 	if st.Pending == pendingDelete {
 		st.Pending = ""
 		if yes(in.Text) {
 			done := flow.State{Done: true, Lang: st.Lang}
 			return done, msg.Reply{Messages: []string{s.render.Text(lang, MsgDeleted)}, End: true},
-				[]flow.Event{{Action: flow.ActDeleteData, Lang: lang}}, true
+				raise(flow.ActDeleteData), true
 		}
 		return st, say(MsgDeleteCanceled, true), nil, true
 	}
@@ -118,9 +127,9 @@ func (s *Service) keyword(st flow.State, in msg.Inbound, env flow.Env) (next flo
 	}
 	switch k {
 	case KwStop:
-		return st, say(MsgStopped, false), []flow.Event{{Action: flow.ActOptOut, Lang: lang}}, true
+		return st, say(MsgStopped, false), raise(flow.ActOptOut), true
 	case KwStart:
-		return st, say(MsgStarted, false), []flow.Event{{Action: flow.ActOptIn, Lang: lang}}, true
+		return st, say(MsgStarted, false), raise(flow.ActOptIn), true
 	case KwHelp:
 		return st, say(MsgHelp, true), nil, true
 	case KwMenu:

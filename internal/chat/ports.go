@@ -2,36 +2,29 @@ package chat
 
 import (
 	"context"
-	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
 // Store keeps conversations. A hop costs one Load and one Commit.
 type Store interface {
-	// Load returns the person's conversation and, when the hop named dedupe
-	// was answered before, its cached reply. It returns an error only when
-	// the store cannot answer.
+	// Load returns the person's conversation, with their quota counters,
+	// and, when the hop named dedupe was answered before, its cached reply.
+	// It returns an error only when the store cannot answer.
 	Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error)
-	// Commit applies a change all or nothing. It returns msg.ErrConflict when
-	// the conversation's version is no longer c.Version, msg.ErrRefTaken when
-	// the registration's reference code is in use, or the store's error.
+	// Commit applies a change and its effects all or nothing. It returns
+	// msg.ErrConflict when the conversation's version is no longer
+	// c.Version, msg.ErrRefTaken when a reference code is in use, or the
+	// store's error.
 	Commit(ctx context.Context, p msg.PersonID, c msg.Change) error
+	// Enqueue queues messages in the outbox outside a hop (a flood notice).
+	Enqueue(ctx context.Context, m ...msg.Outbound) error
 }
 
-// People is what the service keeps about people beyond their conversation.
+// People reads what is kept about people beyond their conversation.
 type People interface {
 	// RegistrationOf returns the person's registration or msg.ErrNotFound.
 	RegistrationOf(ctx context.Context, p msg.PersonID) (msg.Registration, error)
-	// SetOptOut records that the person wants campaign messages or not.
-	SetOptOut(ctx context.Context, p msg.PersonID, out bool) error
-	// DeletePerson erases everything stored about the person but their
-	// opt-out.
-	DeletePerson(ctx context.Context, p msg.PersonID) error
-	// Take counts one use of a quota and tells whether it is within limit.
-	Take(ctx context.Context, p msg.PersonID, name string, limit int, window time.Duration, now time.Time) (bool, error)
-	// SaveCallback stores a call-back request (msg.ErrRefTaken if its ref is used).
-	SaveCallback(ctx context.Context, c msg.Callback) error
 }
 
 // Limiter limits the messages one person may send.
@@ -51,6 +44,3 @@ type Observer interface {
 	// Failed: a hop was answered with an apology because the store failed.
 	Failed()
 }
-
-// SendFunc sends one SMS (pages asked "by SMS", confirmations).
-type SendFunc func(ctx context.Context, m msg.Outbound) error

@@ -127,7 +127,7 @@ func TestCallbackSavedOnceUnderConcurrentRetries(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	h.Service.Wait()
+	h.Outbox.Drain(t)
 	all, total, err := h.Store.Callbacks(ctx, true, 0, 10)
 	if err != nil || total != 1 || len(all) != 1 {
 		t.Fatalf("%d call-backs (%v): %+v; replies %q / %q", total, err, all, replies[0].Messages, replies[1].Messages)

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/flow"
@@ -39,13 +38,15 @@ type Config struct {
 	// and random reference codes.
 	Now func() time.Time
 	Ref func() string
-	// People keeps registrations, opt-outs, quotas and call-backs; without
-	// it those actions do nothing.
+	// People reads registrations (load_registration); without it a person
+	// has none.
 	People People
 	// Limiter limits inbound SMS per person; nil lets everything through.
 	Limiter Limiter
-	// Send sends SMS (pages asked "by SMS", confirmations); nil sends none.
-	Send SendFunc
+	// SMS tells that an SMS route is configured: pages asked "by SMS" and
+	// confirmations are queued in the outbox by the hop's commit. False
+	// answers sms=off.
+	SMS bool
 	// Shape adapts SMS text to the operator's alphabet (GSM-7 shaping);
 	// the default keeps it as it is.
 	Shape func(string) string
@@ -66,18 +67,18 @@ const DefaultSMSPerDay = 5
 
 // Service answers inbound messages. It is safe for concurrent use.
 type Service struct {
-	engine  *flow.Engine
-	render  *render.Renderer
-	store   Store
-	hasher  *msg.Hasher
-	log     *slog.Logger
-	cfg     Config
-	after   []Effect
-	sending sync.WaitGroup
+	engine *flow.Engine
+	render *render.Renderer
+	store  Store
+	hasher *msg.Hasher
+	log    *slog.Logger
+	cfg    Config
+	after  []Effect
 }
 
-// Effect is run after a hop's change is stored, for each event the engine
-// raised (sending an SMS, …). It must not block the hop for long.
+// Effect is told, after a hop's change is stored, each event the engine
+// raised (the simulator shows them). It carries out nothing: every effect of
+// a hop is written by its commit.
 type Effect func(ctx context.Context, h Hop, ev flow.Event)
 
 // Hop describes the hop an effect runs for.
@@ -122,7 +123,7 @@ func New(e *flow.Engine, r *render.Renderer, s Store, h *msg.Hasher, log *slog.L
 	return &Service{engine: e, render: r, store: s, hasher: h, log: log, cfg: cfg}
 }
 
-// OnEvent registers an effect run after every stored hop, for every event.
+// OnEvent registers a function told every event of every stored hop.
 func (s *Service) OnEvent(e Effect) { s.after = append(s.after, e) }
 
 // ErrUnavailable wraps store failures: the person got an apology.
@@ -141,7 +142,7 @@ func (s *Service) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 
 func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error) {
 	p := s.hasher.Person(in.From)
-	dd, hop := dedupeKeys(in)
+	dd, hopName := dedupeKeys(in)
 	lang := msg.Lang("")
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		conv, err := s.store.Load(ctx, p, dd)
@@ -154,8 +155,8 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 			}
 		}
 		if attempt == 0 {
-			if r, limited := s.flood(ctx, p, in); limited {
-				return r, nil
+			if r, limited, err := s.flood(ctx, p, in); limited {
+				return r, err
 			}
 		}
 		rec, err := decodeRecord(conv)
@@ -163,7 +164,7 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 			s.log.WarnContext(ctx, "dropping unreadable conversation state", "person", string(p), "err", err)
 			rec = record{}
 		}
-		if hop != "" && rec.hop == hop {
+		if hopName != "" && rec.hop == hopName {
 			if r, err := decodeReply(rec.reply); err == nil {
 				return r, nil // a provider retry of the last hop
 			}
@@ -173,14 +174,17 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 			st.Lang = conv.Lang
 		}
 		lang = st.Lang
-		now := s.cfg.Now()
-		next, reply, events := s.step(ctx, p, st, in, now)
+		h := s.newHop(ctx, p, in, conv, s.cfg.Now())
+		next, reply, events := s.step(h, st)
 		if in.Channel == msg.SMS {
 			for i, m := range reply.Messages {
 				reply.Messages[i] = s.cfg.Shape(m)
 			}
 		}
-		ch := s.change(conv, next, reply, events, in, p, dd, hop, now)
+		if in.ReplyOutOfBand {
+			h.outOfBand(reply)
+		}
+		ch := s.change(conv, next, reply, h, dd, hopName)
 		err = s.store.Commit(ctx, p, ch)
 		if errors.Is(err, msg.ErrConflict) || errors.Is(err, msg.ErrRefTaken) {
 			continue
@@ -190,7 +194,16 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 		}
 		s.cfg.Observer.Hop(in.Channel, next.Node)
 		s.log.LogAttrs(ctx, slog.LevelDebug, "hop", slog.String("person", string(p)), slog.String("channel", string(in.Channel)), slog.String("node", next.Node), slog.Bool("end", reply.End))
-		s.effects(ctx, Hop{Person: p, From: in.From, Lang: next.Lang, In: in, At: now}, events)
+		if h.fx.Erase {
+			s.log.InfoContext(ctx, "person erased", "person", string(p))
+		}
+		hp := Hop{Person: p, From: in.From, Lang: next.Lang, In: in, At: h.now}
+		for _, ev := range events {
+			s.cfg.Observer.Action(ev.Action)
+			for _, e := range s.after {
+				e(ctx, hp, ev)
+			}
+		}
 		return reply, nil
 	}
 	return s.apology(lang), fmt.Errorf("error storing conversation: %w: too many concurrent changes", ErrUnavailable)
@@ -201,9 +214,15 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 // same answer without a key of its own; SMS, whose retries may come after
 // later messages, are named by their message id in the store's dedupe cache.
 // A finished conversation keeps only its language and last reply, for
-// retries, as long as a USSD retry may come.
-func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, events []flow.Event, in msg.Inbound, p msg.PersonID, dd, hop string, now time.Time) msg.Change {
-	ch := msg.Change{Version: conv.Version, StateTTL: s.cfg.StateTTL, Dedupe: dd, DedupeTTL: s.cfg.SMSDedupeTTL}
+// retries, as long as a USSD retry may come. An erasure keeps nothing.
+func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, h *hop, dd, hopName string) msg.Change {
+	ch := msg.Change{Version: conv.Version, StateTTL: s.cfg.StateTTL, Dedupe: dd, DedupeTTL: s.cfg.SMSDedupeTTL,
+		Registration: h.reg, Effects: h.fx}
+	if h.fx.Erase {
+		ch.Dedupe, ch.Registration = "", nil
+		ch.Effects.Quota, ch.Effects.Callbacks, ch.Effects.OptOut = nil, nil, ""
+		return ch
+	}
 	if st.Lang != "" && st.Lang != conv.Lang {
 		ch.Lang = st.Lang
 	}
@@ -214,23 +233,15 @@ func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, 
 		ch.Reply = enc
 	}
 	var last []byte
-	if hop != "" {
+	if hopName != "" {
 		last = enc
 	}
 	if reply.End {
 		st = flow.State{Done: true, Lang: st.Lang, Channel: st.Channel, Session: st.Session}
 		ch.StateTTL = s.cfg.USSDDedupeTTL
 	}
-	st.Updated = now.Unix()
-	ch.State = encodeRecord(make([]byte, 0, 256+len(last)), &st, hop, last)
-	for _, ev := range events {
-		if ev.Action == flow.ActSaveRegistration {
-			ch.Registration = &msg.Registration{
-				Ref: ev.Ref, Person: p, Phone: in.From, Lang: ev.Lang, Channel: in.Channel,
-				Created: now.UTC(), Answers: registrationAnswers(ev.Answers),
-			}
-		}
-	}
+	st.Updated = h.now.Unix()
+	ch.State = encodeRecord(make([]byte, 0, 256+len(last)), &st, hopName, last)
 	return ch
 }
 
@@ -273,26 +284,35 @@ func NewRef() string {
 // flood applies the per-person limit to SMS, after provider retries were
 // answered from the cache (a retry is not a new message). limited tells that
 // the message is not to be answered; the reply is then the one notice of the
-// period, or nothing.
-func (s *Service) flood(ctx context.Context, p msg.PersonID, in msg.Inbound) (msg.Reply, bool) {
+// period, or nothing. For a provider that takes no inline reply the notice
+// is queued in the outbox; err tells that it could not be.
+func (s *Service) flood(ctx context.Context, p msg.PersonID, in msg.Inbound) (msg.Reply, bool, error) {
 	if in.Channel != msg.SMS || s.cfg.Limiter == nil {
-		return msg.Reply{}, false
+		return msg.Reply{}, false, nil
 	}
 	allowed, notice, err := s.cfg.Limiter.Allow(ctx, p)
 	if err != nil {
 		s.log.ErrorContext(ctx, "flood check failed; letting the message through", "person", string(p), "err", err)
-		return msg.Reply{}, false
+		return msg.Reply{}, false, nil
 	}
 	if allowed {
-		return msg.Reply{}, false
+		return msg.Reply{}, false, nil
 	}
 	s.log.InfoContext(ctx, "message over the flood limit", "person", string(p), "notice", notice)
 	s.cfg.Observer.Action("flood_refused")
 	if !notice {
-		return msg.Reply{}, true
+		return msg.Reply{}, true, nil
 	}
 	// The language is not read for a refused message: both.
-	return msg.Reply{Messages: []string{s.render.Text(msg.French, MsgFlood) + "\n" + s.render.Text(msg.English, MsgFlood)}}, true
+	r := msg.Reply{Messages: []string{s.cfg.Shape(s.render.Text(msg.French, MsgFlood) + "\n" + s.render.Text(msg.English, MsgFlood))}}
+	if in.ReplyOutOfBand {
+		h := &hop{s: s, p: p, in: in}
+		h.outOfBand(r)
+		if err := s.store.Enqueue(ctx, h.fx.Messages...); err != nil {
+			return r, true, fmt.Errorf("error queueing flood notice: %w: %w", ErrUnavailable, err)
+		}
+	}
+	return r, true, nil
 }
 
 type nopObserver struct{}

@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -11,8 +10,8 @@ import (
 
 // step runs one hop on a state: it recognises a new session, extracts the new
 // input, handles paging and otherwise lets the engine decide.
-func (s *Service) step(ctx context.Context, p msg.PersonID, st flow.State, in msg.Inbound, now time.Time) (flow.State, msg.Reply, []flow.Event) {
-	env := s.env(ctx, p, in, now)
+func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Event) {
+	env, in, now := h.env(), h.in, h.now
 	var events []flow.Event
 	if st.Updated != 0 && now.Sub(time.Unix(st.Updated, 0)) > s.cfg.StateTTL {
 		st = flow.State{Lang: st.Lang}

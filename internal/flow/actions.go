@@ -2,7 +2,8 @@ package flow
 
 // Actions a node may run on entry ("do:"). The engine itself handles
 // set_language, clear_answers and the reference codes of save_registration
-// and request_callback; the host carries out every action from the events.
+// and request_callback; every action is also handed to the host (Env.Do)
+// while the node is entered, which turns it into the hop's typed effects.
 const (
 	// ActSetLanguage sets the conversation language from its argument or, with
 	// none, from the "lang" answer.
@@ -18,6 +19,9 @@ const (
 	// ActSendConfirmation sends a confirmation (registration, call-back) by
 	// SMS: not counted against the pages, limited apart.
 	ActSendConfirmation = "send_confirmation"
+	// ActSendEssential sends an emergency or protection page by SMS: never
+	// refused by the daily quota of pages.
+	ActSendEssential = "send_essential"
 	// ActRequestCallback records a call-back request under a new reference code.
 	ActRequestCallback = "request_callback"
 	// ActDeleteData erases everything stored about the person.
@@ -34,9 +38,11 @@ const (
 // KnownActions lists every action a flow may name.
 var KnownActions = map[string]bool{
 	ActSetLanguage: true, ActSaveRegistration: true, ActClearAnswers: true,
-	ActSendSMS: true, ActSendConfirmation: true, ActRequestCallback: true, ActDeleteData: true,
+	ActSendSMS: true, ActSendConfirmation: true, ActSendEssential: true, ActRequestCallback: true, ActDeleteData: true,
 	ActOptOut: true, ActOptIn: true, ActLoadRegistration: true,
 }
 
 // SendsSMS tells whether an action sends its argument's text by SMS.
-func SendsSMS(action string) bool { return action == ActSendSMS || action == ActSendConfirmation }
+func SendsSMS(action string) bool {
+	return action == ActSendSMS || action == ActSendConfirmation || action == ActSendEssential
+}

@@ -15,9 +15,10 @@ type Env struct {
 	// Lookup answers a branch on a key that is not an answer (deployment
 	// features such as "feature_cfce_costs"); nil answers nothing.
 	Lookup func(key string) string
-	// Do carries out, while the node is entered, an action whose outcome the
-	// flow needs at once (load_registration, send_sms); the answers it
-	// returns are merged into the state before branches look at them.
+	// Do is handed every action while the node is entered; the answers it
+	// returns (the outcome a flow branches on: reg_found, sms) are merged
+	// into the state before branches look at them. The host records the
+	// action as an effect of the hop; it carries out nothing itself.
 	Do func(ev Event) map[string]string
 	// Visit, when set, is told every node entered and the language then
 	// (coverage of golden transcripts).
@@ -251,14 +252,11 @@ func (e *Engine) act(st State, key, action string, env Env) (State, Event) {
 	case ActClearAnswers:
 		st.Answers = nil
 	}
-	switch name {
-	case ActLoadRegistration, ActSendSMS, ActSendConfirmation, ActRequestCallback:
-		if env.Do != nil {
-			ev.Lang = st.Lang
-			ev.Answers = st.Answers
-			for k, v := range env.Do(ev) {
-				st.Answers = setAnswer(st.Answers, k, v)
-			}
+	if env.Do != nil {
+		ev.Lang = st.Lang
+		ev.Answers = st.Answers
+		for k, v := range env.Do(ev) {
+			st.Answers = setAnswer(st.Answers, k, v)
 		}
 	}
 	ev.Lang = st.Lang

@@ -32,6 +32,7 @@ type Metrics struct {
 	requests   *prometheus.HistogramVec
 	sms        *prometheus.CounterVec
 	deliveries *prometheus.CounterVec
+	outbox     *Outbox
 }
 
 // New returns the metrics, registered with a registry of their own (plus the
@@ -60,10 +61,15 @@ func New() *Metrics {
 			Name: "passerelle_sms_delivery_total", Help: "Delivery reports by state (queued, sent, delivered, undelivered, failed).",
 		}, []string{"state"}),
 	}
+	m.outbox = newOutbox()
 	m.reg.MustRegister(m.hops, m.actions, m.failures, m.requests, m.sms, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(m.outbox.collectors()...)
 	return m
 }
+
+// Outbox returns the outbox workers' observer.
+func (m *Metrics) Outbox() *Outbox { return m.outbox }
 
 // Handler serves the metrics in Prometheus's text format.
 func (m *Metrics) Handler() http.Handler {

@@ -54,6 +54,10 @@ type Inbound struct {
 	Text string
 	// Cumulative tells that Text holds the whole session's inputs joined by '*'.
 	Cumulative bool
+	// ReplyOutOfBand tells that the provider takes no inline reply (Africa's
+	// Talking SMS): the reply's messages are queued in the outbox by the
+	// hop's commit.
+	ReplyOutOfBand bool
 	// ExternalID identifies the message at the provider (Twilio MessageSid,
 	// Africa's Talking id); providers retry with the same id. Empty for USSD,
 	// where Session and Text identify a hop.
@@ -71,12 +75,56 @@ type Reply struct {
 }
 
 // Outbound is a message Passerelle sends on its own initiative
-// (confirmations, information pages, campaigns).
+// (confirmations, information pages, replies that cannot go inline,
+// campaigns).
 type Outbound struct {
 	ID   string // our id, echoed back by delivery status callbacks
 	To   Address
 	Text string
+	// Person is the recipient's keyed hash: the outbox checks their opt-out
+	// at send time and erasure finds their queued messages by it.
+	Person PersonID
+	// Lane is the outbox lane; empty is LaneConversation.
+	Lane Lane
+	// Kind says why the message is sent.
+	Kind Kind
+	// Campaign names the campaign of a bulk message.
+	Campaign string
+	// ResendUnknown asks the bulk lane to send again a message whose
+	// outcome is unknown (the conversation lane always does).
+	ResendUnknown bool
 }
+
+// Lane is an outbox lane. Conversation messages never wait behind bulk
+// ones.
+type Lane string
+
+// Outbox lanes.
+const (
+	LaneConversation Lane = "conv"
+	LaneBulk         Lane = "bulk"
+)
+
+// Lanes lists the outbox lanes, conversation first.
+var Lanes = []Lane{LaneConversation, LaneBulk}
+
+// Kind says why an outbound message is sent.
+type Kind string
+
+// Kinds of outbound messages.
+const (
+	// KindPage is a page the person asked "by SMS".
+	KindPage Kind = "page"
+	// KindConfirmation confirms a registration or a call-back request.
+	KindConfirmation Kind = "confirmation"
+	// KindReply is the reply to an inbound SMS that cannot go inline.
+	KindReply Kind = "reply"
+	// KindStopReply confirms a STOP: the one message sent to a person who
+	// opted out.
+	KindStopReply Kind = "stop_reply"
+	// KindCampaign is a campaign message.
+	KindCampaign Kind = "campaign"
+)
 
 // ErrInvalidAddress is returned for a phone number that is not E.164.
 var ErrInvalidAddress = errors.New("invalid phone number")

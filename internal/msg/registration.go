@@ -29,6 +29,10 @@ type Conversation struct {
 	Lang Lang
 	// Reply is the encoded reply of the same hop answered before, if any.
 	Reply []byte
+	// Quota holds the person's quota counters as stored ("<window>:<count>"
+	// by name), read with the state so that a hop decides from them and its
+	// commit writes them back under the same compare-and-set.
+	Quota map[string]string
 }
 
 // Change is what one hop writes, all or nothing.
@@ -47,6 +51,9 @@ type Change struct {
 	DedupeTTL time.Duration
 	// Registration, when set, is stored with its indexes.
 	Registration *Registration
+	// Effects are everything else the hop caused, written by the same
+	// commit.
+	Effects Effects
 }
 
 // Filter selects registrations for staff: empty fields match everything.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
@@ -30,8 +31,10 @@ type AfricasTalkingConfig struct {
 	APIKey   string // required
 	// From is the sender id or short code; empty uses the account default.
 	From string
-	// BaseURL is the API host: AfricasTalkingLive (the default),
-	// AfricasTalkingSandbox or a test server.
+	// BaseURL is the API base: AfricasTalkingLive (the default),
+	// AfricasTalkingSandbox or a test server; an absolute http(s) URL
+	// without query or fragment, whose path, if any, prefixes
+	// /version1/messaging.
 	BaseURL string
 	// HTTPClient sends the requests. Nil: a client with a 10 s timeout.
 	HTTPClient *http.Client
@@ -48,7 +51,7 @@ var _ Sender = (*AfricasTalking)(nil)
 
 // NewAfricasTalking returns an Africa's Talking sender. It returns an error
 // when the username or API key is missing or BaseURL is not an absolute
-// http(s) URL.
+// http(s) URL without query or fragment.
 func NewAfricasTalking(cfg AfricasTalkingConfig) (*AfricasTalking, error) {
 	if cfg.Username == "" || cfg.APIKey == "" {
 		return nil, errors.New("error configuring africastalking: username and API key are required")
@@ -57,7 +60,7 @@ func NewAfricasTalking(cfg AfricasTalkingConfig) (*AfricasTalking, error) {
 	if base == "" {
 		base = AfricasTalkingLive
 	}
-	if _, err := parseHTTPURL(base); err != nil {
+	if _, err := parseBaseURL(base); err != nil {
 		return nil, fmt.Errorf("error configuring africastalking base URL: %w", err)
 	}
 	c := cfg.HTTPClient
@@ -76,7 +79,7 @@ func NewAfricasTalking(cfg AfricasTalkingConfig) (*AfricasTalking, error) {
 // Send posts the message and returns Africa's Talking's messageId. Errors
 // wrap an *Error: retryable for HTTP 429 and 5xx, network errors, and
 // recipient statuses 500 and 501; InvalidNumber for status 403; OptedOut for
-// 406 and 409.
+// 406 and 409. RetryAfter carries the answer's Retry-After header.
 func (a *AfricasTalking) Send(ctx context.Context, m msg.Outbound) (Result, error) {
 	form := url.Values{"username": {a.username}, "to": {string(m.To)}, "message": {m.Text}}
 	if a.from != "" {
@@ -96,13 +99,15 @@ func (a *AfricasTalking) Send(ctx context.Context, m msg.Outbound) (Result, erro
 		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
 	defer res.Body.Close()
+	retryAfter := parseRetryAfter(res.Header.Get("Retry-After"), time.Now())
 	body, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
 	if err != nil {
-		e := &Error{Provider: ProviderAfricasTalking, Status: res.StatusCode, Retryable: true, Err: err}
+		e := &Error{Provider: ProviderAfricasTalking, Status: res.StatusCode, Retryable: true, RetryAfter: retryAfter, Err: err}
 		return Result{}, fmt.Errorf("error reading answer to message %s: %w", m.ID, e)
 	}
 	id, e := parseATAnswer(res.StatusCode, body)
 	if e != nil {
+		e.RetryAfter = retryAfter
 		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
 	return Result{ProviderID: id}, nil

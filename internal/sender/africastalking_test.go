@@ -26,6 +26,13 @@ type fakeAT struct {
 // newFakeAT starts a fake Africa's Talking API answering status and body.
 func newFakeAT(tb testing.TB, status int, body string) *fakeAT {
 	tb.Helper()
+	return newFakeATHeader(tb, status, body, nil)
+}
+
+// newFakeATHeader starts a fake Africa's Talking API answering status, header
+// and body.
+func newFakeATHeader(tb testing.TB, status int, body string, header http.Header) *fakeAT {
+	tb.Helper()
 	f := &fakeAT{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /version1/messaging", func(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +48,9 @@ func newFakeAT(tb testing.TB, status int, body string) *fakeAT {
 			Message: r.PostForm.Get("message"), From: r.PostForm.Get("from"),
 		})
 		f.mu.Unlock()
+		for k, v := range header {
+			w.Header()[k] = v
+		}
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))
 	})
@@ -74,6 +84,8 @@ func TestNewAfricasTalkingValidates(t *testing.T) {
 		{"no username", AfricasTalkingConfig{APIKey: "k"}, false},
 		{"no key", AfricasTalkingConfig{Username: "passerelle"}, false},
 		{"relative base", AfricasTalkingConfig{Username: "passerelle", APIKey: "k", BaseURL: "api.africastalking.com"}, false},
+		{"base with query", AfricasTalkingConfig{Username: "passerelle", APIKey: "k", BaseURL: "https://proxy.example.test/at?a=1"}, false},
+		{"base with path", AfricasTalkingConfig{Username: "passerelle", APIKey: "k", BaseURL: "https://proxy.example.test/at"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Error is a failed send, classified for the caller.
@@ -22,6 +23,10 @@ type Error struct {
 	OptedOut bool
 	// InvalidNumber tells that the number cannot receive SMS; never retry.
 	InvalidNumber bool
+	// RetryAfter is the wait the provider asked for before trying again
+	// (its Retry-After header, in delta-seconds or HTTP-date form), at most
+	// MaxRetryAfter; 0 when it sent none or an unreadable one.
+	RetryAfter time.Duration
 	// Err is the underlying cause.
 	Err error
 }
@@ -44,6 +49,9 @@ func (e *Error) Error() string {
 		b.WriteString(" (invalid number)")
 	case e.Retryable:
 		b.WriteString(" (retryable)")
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " retry after %v", e.RetryAfter)
 	}
 	if e.Err != nil {
 		b.WriteString(": ")

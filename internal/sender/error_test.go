@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
@@ -50,6 +51,8 @@ func TestErrorMessage(t *testing.T) {
 			"africastalking http 500 (retryable): code 12345 at 1"},
 		{"trailing number", &Error{Provider: "x", Err: errors.New("to 0670000001")}, "x: to ***"},
 		{"no cause", &Error{Provider: "twilio", OptedOut: true}, "twilio (opted out)"},
+		{"retry after", &Error{Provider: "twilio", Status: 429, Code: "20429", Retryable: true, RetryAfter: 30 * time.Second},
+			"twilio http 429 code 20429 (retryable) retry after 30s"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -33,8 +33,12 @@ type TwilioConfig struct {
 	// StatusCallback is the absolute URL Twilio posts delivery reports to;
 	// each send appends ?mid=<msg.Outbound.ID>. Empty: no callbacks.
 	StatusCallback string
-	// BaseURL replaces the scheme and host of every Twilio API request (a
-	// test server). Empty: https://api.twilio.com.
+	// BaseURL replaces https://api.twilio.com in every Twilio API request:
+	// its scheme and host, and its path, if any, as a prefix of the API's
+	// (https://proxy.example/twilio sends to
+	// https://proxy.example/twilio/2010-04-01/Accounts/…). It must be an
+	// absolute http(s) URL without query or fragment. Empty:
+	// https://api.twilio.com.
 	BaseURL string
 	// HTTPClient gives the transport and timeout of requests. Nil: the
 	// default transport with a 10 s timeout.
@@ -57,7 +61,7 @@ var _ Sender = (*Twilio)(nil)
 // NewTwilio returns a Twilio sender. It returns an error when the account SID
 // or auth token is missing, when not exactly one of From and
 // MessagingServiceSID is set, or when StatusCallback or BaseURL is not an
-// absolute http(s) URL.
+// absolute http(s) URL, or BaseURL carries a query or fragment.
 func NewTwilio(cfg TwilioConfig) (*Twilio, error) {
 	if cfg.AccountSID == "" || cfg.AuthToken == "" {
 		return nil, errors.New("error configuring twilio: account SID and auth token are required")
@@ -76,7 +80,7 @@ func NewTwilio(cfg TwilioConfig) (*Twilio, error) {
 		}
 	}
 	if cfg.BaseURL != "" {
-		if t.base, err = parseHTTPURL(cfg.BaseURL); err != nil {
+		if t.base, err = parseBaseURL(cfg.BaseURL); err != nil {
 			return nil, fmt.Errorf("error configuring twilio base URL: %w", err)
 		}
 	}
@@ -95,7 +99,8 @@ func NewTwilio(cfg TwilioConfig) (*Twilio, error) {
 
 // Send creates the message at Twilio and returns its SID. Errors wrap an
 // *Error: retryable for 429, code 20429, 5xx and network errors; OptedOut for
-// 21610; InvalidNumber for 21211 and 21614.
+// 21610; InvalidNumber for 21211 and 21614. RetryAfter carries the answer's
+// Retry-After header.
 func (t *Twilio) Send(ctx context.Context, m msg.Outbound) (Result, error) {
 	params := &openapi.CreateMessageParams{}
 	params.SetTo(string(m.To)).SetBody(m.Text)
@@ -110,10 +115,13 @@ func (t *Twilio) Send(ctx context.Context, m msg.Outbound) (Result, error) {
 	tr := &sendTransport{ctx: ctx, base: t.base, next: t.next}
 	res, err := t.api(tr).CreateMessage(params)
 	if err != nil {
-		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, twilioError(err, tr.status))
+		e := twilioError(err, tr.status)
+		e.RetryAfter = parseRetryAfter(tr.retryAfter, time.Now())
+		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
 	if res.Sid == nil || *res.Sid == "" {
-		e := &Error{Provider: ProviderTwilio, Status: tr.status, Err: errors.New("answer carries no message SID")}
+		e := &Error{Provider: ProviderTwilio, Status: tr.status, Err: errors.New("answer carries no message SID"),
+			RetryAfter: parseRetryAfter(tr.retryAfter, time.Now())}
 		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
 	return Result{ProviderID: *res.Sid}, nil
@@ -150,6 +158,19 @@ func parseHTTPURL(s string) (*url.URL, error) {
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("error parsing URL %q: want an absolute http(s) URL", s)
+	}
+	return u, nil
+}
+
+// parseBaseURL parses an API base: an absolute http or https URL without
+// query or fragment, whose path, if any, prefixes the API's paths.
+func parseBaseURL(s string) (*url.URL, error) {
+	u, err := parseHTTPURL(s)
+	if err != nil {
+		return nil, err
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("error parsing URL %q: want no query or fragment", s)
 	}
 	return u, nil
 }

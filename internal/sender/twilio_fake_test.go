@@ -26,6 +26,13 @@ type fakeTwilio struct {
 // newFakeTwilio starts a fake Twilio API answering status and body.
 func newFakeTwilio(tb testing.TB, status int, body string) *fakeTwilio {
 	tb.Helper()
+	return newFakeTwilioHeader(tb, status, body, nil)
+}
+
+// newFakeTwilioHeader starts a fake Twilio API answering status, header and
+// body.
+func newFakeTwilioHeader(tb testing.TB, status int, body string, header http.Header) *fakeTwilio {
+	tb.Helper()
 	f := &fakeTwilio{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", func(w http.ResponseWriter, r *http.Request) {
@@ -45,6 +52,9 @@ func newFakeTwilio(tb testing.TB, status int, body string) *fakeTwilio {
 		f.mu.Lock()
 		f.sends = append(f.sends, s)
 		f.mu.Unlock()
+		for k, v := range header {
+			w.Header()[k] = v
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(body))

@@ -36,6 +36,9 @@ func TestNewTwilioValidates(t *testing.T) {
 		{"no token", func(c *TwilioConfig) { c.AuthToken = "" }, false},
 		{"relative callback", func(c *TwilioConfig) { c.StatusCallback = "/twilio/status" }, false},
 		{"ftp base", func(c *TwilioConfig) { c.BaseURL = "ftp://example.test" }, false},
+		{"base with query", func(c *TwilioConfig) { c.BaseURL = "https://proxy.example.test/twilio?a=1" }, false},
+		{"base with fragment", func(c *TwilioConfig) { c.BaseURL = "https://proxy.example.test/twilio#x" }, false},
+		{"base with path", func(c *TwilioConfig) { c.BaseURL = "https://proxy.example.test/twilio" }, true},
 		{"callback", func(c *TwilioConfig) { c.StatusCallback = "https://gw.example.test/twilio/status" }, true},
 	}
 	for _, c := range cases {

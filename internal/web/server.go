@@ -13,7 +13,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/passerelle/passerelle/internal/msg"
-	"github.com/passerelle/passerelle/internal/sender"
 )
 
 // Conversations answers inbound messages (chat.Service).
@@ -75,14 +74,12 @@ type Config struct {
 	// (/sms/africastalking and /sms/africastalking/status): their callback
 	// URLs carry it as ?token=. Empty: those routes are off.
 	ATSMSToken string
-	// Outbox sends the replies that cannot go inline (Africa's Talking SMS);
-	// OutboxProvider names its provider ("twilio", "africastalking", "log").
-	// Default: a log sender.
-	Outbox         sender.Sender
-	OutboxProvider string
-	// SendTimeout bounds sending one reply through Outbox (default 5 s).
-	SendTimeout time.Duration
-	// Statuses records outbound messages, delivery reports and opt-outs;
+	// Outbox shows staff where the outbox stands and retries its dead
+	// letters (nil: routes off).
+	Outbox Outbox
+	// People erases a person for staff (nil: route off).
+	People People
+	// Statuses records delivery reports and opt-outs;
 	// Hasher names the person of an opt-out. The status routes need both.
 	Statuses Statuses
 	Hasher   *msg.Hasher
@@ -152,6 +149,13 @@ func (s *Server) routes() {
 		if s.cfg.Callbacks != nil {
 			admin.Get("/callbacks", s.listCallbacks)
 			admin.Post("/callbacks/:ref/done", s.closeCallback)
+		}
+		if s.cfg.Outbox != nil {
+			admin.Get("/outbox", s.outboxStats)
+			admin.Post("/outbox/dead/retry", s.retryDead)
+		}
+		if s.cfg.People != nil && s.cfg.Hasher != nil {
+			admin.Delete("/people/:phone", s.erasePerson)
 		}
 	}
 	s.smsRoutes()

@@ -2,25 +2,17 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"log/slog"
 	"net/url"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/passerelle/passerelle/internal/channel"
-	"github.com/passerelle/passerelle/internal/channel/africastalking"
 	"github.com/passerelle/passerelle/internal/channel/twilio"
 	"github.com/passerelle/passerelle/internal/msg"
-	"github.com/passerelle/passerelle/internal/sender"
 )
-
-// defaultSendTimeout bounds the sending of one reply through the outbox.
-const defaultSendTimeout = 5 * time.Second
 
 // smsRoutes mounts the SMS webhooks that are configured:
 //   - Twilio (/sms/twilio, /sms/twilio/status) when TwilioAuthToken is set or
@@ -30,12 +22,6 @@ const defaultSendTimeout = 5 * time.Second
 //
 // Status routes need Statuses and Hasher as well.
 func (s *Server) smsRoutes() {
-	if s.cfg.SendTimeout <= 0 {
-		s.cfg.SendTimeout = defaultSendTimeout
-	}
-	if s.cfg.Outbox == nil {
-		s.cfg.Outbox, s.cfg.OutboxProvider = sender.NewLog(s.log), "log"
-	}
 	statuses := s.cfg.Statuses != nil && s.cfg.Hasher != nil
 	if s.cfg.TwilioAuthToken != "" || s.cfg.TwilioSkipSignature {
 		var v *twilio.Verifier
@@ -98,46 +84,6 @@ var (
 	errBadToken     = &channel.Error{Status: fiber.StatusForbidden, Reason: "bad token"}
 )
 
-// sendReply sends each message of a reply to a person through the outbox,
-// within SendTimeout, and records each message sent. It stops at the first
-// failure and reports whether that failure is worth a provider retry.
-func (s *Server) sendReply(ctx context.Context, c *fiber.Ctx, to msg.Address, r msg.Reply) (retry bool) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-	defer cancel()
-	for _, text := range r.Messages {
-		if text == "" {
-			continue
-		}
-		out := msg.Outbound{ID: newMessageID(), To: to, Text: text}
-		res, err := s.cfg.Outbox.Send(ctx, out)
-		if err != nil {
-			s.log.Error("reply not sent", "request_id", rid(c), "message_id", out.ID, "provider", s.cfg.OutboxProvider, "err", err)
-			if sender.IsOptedOut(err) {
-				_ = s.optOut(ctx, c, to, s.cfg.OutboxProvider) // logged there
-			}
-			return sender.IsRetryable(err)
-		}
-		if s.cfg.Statuses == nil {
-			continue
-		}
-		if err := s.cfg.Statuses.RecordOutbound(ctx, outboundKey(s.cfg.OutboxProvider, out.ID, res.ProviderID),
-			s.cfg.OutboxProvider, res.ProviderID, s.cfg.Now()); err != nil {
-			s.log.Warn("reply sent but not recorded", "request_id", rid(c), "message_id", out.ID, "err", err)
-		}
-	}
-	return false
-}
-
-// outboundKey is the id an outbound message is recorded under: ours, which
-// Twilio's status callbacks echo (?mid=), or for Africa's Talking, whose
-// reports carry only its own id, the provider's id.
-func outboundKey(provider, id, providerID string) string {
-	if provider == africastalking.Provider && providerID != "" {
-		return providerID
-	}
-	return id
-}
-
 // optOut marks a person as refusing our messages, as a provider told. It
 // logs and returns the store's error.
 func (s *Server) optOut(ctx context.Context, c *fiber.Ctx, to msg.Address, provider string) error {
@@ -152,11 +98,4 @@ func (s *Server) optOut(ctx context.Context, c *fiber.Ctx, to msg.Address, provi
 	s.log.LogAttrs(ctx, slog.LevelInfo, "person opted out by provider",
 		slog.String("request_id", rid(c)), slog.String("person", string(p)), slog.String("provider", provider))
 	return nil
-}
-
-// newMessageID returns a random id for an outbound message.
-func newMessageID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

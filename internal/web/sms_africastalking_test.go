@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -66,7 +67,9 @@ func newATServer(tb testing.TB, f *fakeAT) *testServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return newSMSServer(tb, func(_ *apptest.App, c *web.Config) { c.Outbox, c.OutboxProvider = snd, sender.ProviderAfricasTalking })
+	return newSMSServer(tb, func(a *apptest.App, _ *web.Config) {
+		a.Outbox.Use(a, sender.ForOutbox(snd), sender.ProviderAfricasTalking, sender.Classify)
+	})
 }
 
 func atInbound(id, from, text string) url.Values {
@@ -93,7 +96,9 @@ func TestATInboundCannedRequests(t *testing.T) {
 		{label: "bad number", target: ok, body: atInbound("ATXid_in_6", "670000706", "x").Encode(), wantStatus: 400, wantBody: "E.164"},
 		{label: "malformed", target: ok, body: "id=%zz", wantStatus: 400, wantBody: "malformed"},
 	})
+	s.Outbox.Drain(t)
 	sends := f.received()
+	sort.Slice(sends, func(i, j int) bool { return sends[i].Get("to") < sends[j].Get("to") }) // sent concurrently
 	if len(sends) != 2 {
 		t.Fatalf("%d SMS sent, want 2 (refused requests send nothing)", len(sends))
 	}
@@ -109,8 +114,9 @@ func TestATInboundCannedRequests(t *testing.T) {
 	}
 }
 
-// TestATInboundReply: the reply goes out through the outbox, is recorded
-// under AT's message id, and a retried callback changes no conversation.
+// TestATInboundReply: the reply is queued by the hop's commit and sent by
+// the outbox, which records AT's message id so that AT's delivery reports
+// find it; a retried callback changes nothing and queues nothing twice.
 func TestATInboundReply(t *testing.T) {
 	t.Parallel()
 	f := newFakeAT(t, 201, "101")
@@ -120,38 +126,58 @@ func TestATInboundReply(t *testing.T) {
 	if st, _, _ := s.post(t, target, body, nil); st != 200 {
 		t.Fatalf("status %d", st)
 	}
-	got, err := s.Store.Status(context.Background(), "ATXid_out_1")
-	if err != nil || got.State != msg.Sent || got.Provider != "africastalking" || got.ProviderID != "ATXid_out_1" {
-		t.Fatalf("outbound record %+v, %v", got, err)
-	}
-	notOutbound := func(k string) bool { return strings.Contains(k, "msg:{msg}:") }
-	before := s.snapshot(t, notOutbound)
+	s.Outbox.Drain(t)
+	before := s.snapshot(t, func(string) bool { return false })
 	if st, _, _ := s.post(t, target, body, nil); st != 200 {
 		t.Fatalf("retry status %d", st)
 	}
-	if !sameSnapshot(before, s.snapshot(t, notOutbound)) {
-		t.Fatal("a retried callback changed the conversation")
+	s.Outbox.Drain(t)
+	if !sameSnapshot(before, s.snapshot(t, func(string) bool { return false })) {
+		t.Fatal("a retried callback changed something")
 	}
 	sends := f.received()
-	if len(sends) != 2 || sends[1].Get("message") != sends[0].Get("message") || sends[1].Get("to") != "+237670000801" {
-		t.Fatalf("sends %v: a retry re-sends the same reply", sends)
+	if len(sends) != 1 || sends[0].Get("to") != "+237670000801" || !strings.HasPrefix(sends[0].Get("message"), "Bienvenue / Welcome") {
+		t.Fatalf("sends %v: want the reply once", sends)
+	}
+	ctx := context.Background()
+	if err := s.Store.RecordStatus(ctx, msg.Status{Provider: sender.ProviderAfricasTalking, ProviderID: "ATXid_out_1", State: msg.Delivered}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Store.OutboxStats(ctx, s.Clock.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := st.Lanes[msg.LaneConversation]; c.Sent != 1 || c.Delivered != 1 || c.Queued != 0 {
+		t.Fatalf("conversation lane %+v: want 1 sent and delivered, none queued", c)
 	}
 }
 
-// TestATInboundSendFailures: a provider outage answers 503 (AT may post
-// again); a blacklisted recipient answers 200 and is marked opted out.
+// TestATInboundSendFailures: a provider outage leaves the reply queued for
+// a retry (the callback was answered 200 once stored); a blacklisted
+// recipient is marked opted out and their reply not retried.
 func TestATInboundSendFailures(t *testing.T) {
 	t.Parallel()
 	target := "/sms/africastalking?token=" + atSMSToken
-	down := newATServer(t, newFakeAT(t, 500, "500"))
-	if st, body, _ := down.post(t, target, atInbound("ATXid_in_f1", "+237670000901", "Bonjour").Encode(), nil); st != 503 || !strings.Contains(body, "try again") {
-		t.Fatalf("outage: %d %q", st, body)
+	ctx := context.Background()
+	downAPI := newFakeAT(t, 500, "500")
+	down := newATServer(t, downAPI)
+	if st, _, _ := down.post(t, target, atInbound("ATXid_in_f1", "+237670000901", "Bonjour").Encode(), nil); st != 200 {
+		t.Fatalf("outage: %d", st)
+	}
+	down.Outbox.Drain(t)
+	st, err := down.Store.OutboxStats(ctx, down.Clock.Now(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := st.Lanes[msg.LaneConversation]; len(downAPI.received()) != 1 || c.Queued != 1 || c.Retrying != 1 || c.Sent != 0 {
+		t.Fatalf("outage: %d tries, lane %+v: want one try, the reply waiting for a retry", len(downAPI.received()), c)
 	}
 	blocked := newATServer(t, newFakeAT(t, 201, "406"))
 	if st, _, _ := blocked.post(t, target, atInbound("ATXid_in_f2", "+237670000902", "Bonjour").Encode(), nil); st != 200 {
 		t.Fatalf("blacklisted: %d", st)
 	}
-	out, err := blocked.Store.OptedOut(context.Background(), blocked.Hasher.Person("+237670000902"))
+	blocked.Outbox.Drain(t)
+	out, err := blocked.Store.OptedOut(ctx, blocked.Hasher.Person("+237670000902"))
 	if err != nil || !out {
 		t.Fatalf("opted out = %v, %v", out, err)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,8 +14,6 @@ import (
 // Statuses keeps outbound messages, their delivery reports and opt-outs
 // (redisstore.Store).
 type Statuses interface {
-	// RecordOutbound notes a message handed to a provider under id.
-	RecordOutbound(ctx context.Context, id, provider, providerID string, at time.Time) error
 	// RecordStatus stores a delivery report under st.ID.
 	RecordStatus(ctx context.Context, st msg.Status) error
 	// SetOptOut records that a person refuses campaign messages (out) or
@@ -46,8 +43,8 @@ func (s *Server) smsTwilioStatus(v *twilio.Verifier) fiber.Handler {
 }
 
 // smsAfricasTalkingStatus records Africa's Talking's delivery reports
-// (behind queryToken(ATSMSToken)). They carry only AT's message id, so reports are filed
-// under it, as are the messages sent through AT (see outboundKey).
+// (behind queryToken(ATSMSToken)). They carry only AT's message id, which
+// the outbox recorded beside ours when it sent the message.
 // UserInBlacklist and DoNotDisturbRejection mark the recipient opted out.
 // Answers as smsTwilioStatus.
 func (s *Server) smsAfricasTalkingStatus(c *fiber.Ctx) error {

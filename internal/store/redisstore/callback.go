@@ -160,28 +160,6 @@ func (s *Store) CloseCallback(ctx context.Context, ref string, at time.Time) err
 	return nil
 }
 
-// deleteCallbacksScript erases a person's call-back requests.
-// KEYS: 1 person index, 2 open, 3 all. ARGV: 1 person, 2 hash prefix.
-var deleteCallbacksScript = redis.NewScript(`
-local refs = redis.call('HGET', KEYS[1], ARGV[1])
-if not refs then return 0 end
-for ref in string.gmatch(refs, '%S+') do
-  redis.call('DEL', ARGV[2] .. ref)
-  redis.call('ZREM', KEYS[2], ref)
-  redis.call('ZREM', KEYS[3], ref)
-end
-redis.call('HDEL', KEYS[1], ARGV[1])
-return 0
-`)
-
-func (s *Store) deleteCallbacks(ctx context.Context, p msg.PersonID) error {
-	keys := []string{s.keys.cbPerson(), s.keys.cbOpen(), s.keys.cbAll()}
-	if err := deleteCallbacksScript.Run(ctx, s.rdb, keys, string(p), s.keys.prefix+"cb:{cb}:").Err(); err != nil {
-		return fmt.Errorf("error deleting call-backs: %w", err)
-	}
-	return nil
-}
-
 func decodeCallback(h map[string]string) msg.Callback {
 	c := msg.Callback{Ref: h["ref"], Person: msg.PersonID(h["person"]), Phone: msg.Address(h["phone"]),
 		Lang: msg.Lang(h["lang"]), Region: h["region"], Topic: h["topic"]}

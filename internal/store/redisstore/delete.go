@@ -3,39 +3,102 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// deleteScript removes a person's conversation, language and registration.
-// KEYS: 1 conv, 2 person, 3 regp, 4 regs, 5 quota, 6 dd. ARGV: 1 reg prefix, 2 idx prefix,
-// 3 person.
-var deleteScript = redis.NewScript(unindexLua + `
-local ref = redis.call('HGET', KEYS[3], ARGV[3])
-if ref then unindex(ARGV[1], ARGV[2], KEYS[4], ref, ARGV[3]) end
-redis.call('HDEL', KEYS[3], ARGV[3])
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[5], KEYS[6])
-return 0
+// eraseLua is the Lua function, shared by the commit and the staff erasure,
+// that erases everything stored about a person but their opt-out: the
+// conversation, remembered language, cached replies, quotas, flood
+// counters, registration and its index entries, call-back requests and the
+// messages queued for them. Key names are derived from the prefix; on one
+// node or behind Sentinel the whole erasure is one atomic step.
+//
+// erase(prefix, person) returns {keys deleted, registration ref or ”,
+// call-backs, messages}.
+const eraseLua = `
+local function erase(pfx, p)
+  local t = '{' .. p .. '}'
+  local n = redis.call('DEL', pfx .. 'conv:' .. t, pfx .. 'person:' .. t, pfx .. 'dd:' .. t,
+    pfx .. 'quota:' .. t, 'rate:' .. pfx .. 'flood:' .. t, pfx .. 'floodnote:' .. t)
+  local regs = pfx .. 'regs:{reg}'
+  local regp = pfx .. 'regp:{reg}'
+  local ref = redis.call('HGET', regp, p)
+  if ref then
+    unindex(pfx .. 'reg:{reg}:', pfx .. 'idx:{reg}:', regs, ref, p)
+    redis.call('HDEL', regp, p)
+  end
+  local cbp, cbs = pfx .. 'cbp:{cb}', 0
+  local refs = redis.call('HGET', cbp, p)
+  if refs then
+    for r in string.gmatch(refs, '%S+') do
+      cbs = cbs + redis.call('DEL', pfx .. 'cb:{cb}:' .. r)
+      redis.call('ZREM', pfx .. 'cbopen:{cb}', r)
+      redis.call('ZREM', pfx .. 'cball:{cb}', r)
+    end
+    redis.call('HDEL', cbp, p)
+  end
+  local obp, msgs = pfx .. 'obp:' .. t, 0
+  local stats = pfx .. 'obstats:{ob}'
+  for _, id in ipairs(redis.call('SMEMBERS', obp)) do
+    local k = pfx .. 'obm:{ob}:' .. id
+    local o = redis.call('HMGET', k, 'lane', 'st')
+    if o[1] then
+      if o[2] ~= 'dead' then redis.call('HINCRBY', stats, o[1] .. ':queued', -1) end
+      redis.call('HINCRBY', stats, o[1] .. ':erased', 1)
+      redis.call('DEL', k)
+      msgs = msgs + 1
+    end
+  end
+  redis.call('DEL', obp)
+  return {n, ref or '', cbs, msgs}
+end
+`
+
+// eraseScript erases a person for staff and writes the audit entry in the
+// same step. KEYS: 1 audit stream. ARGV: 1 prefix, 2 person, 3 who, 4 when,
+// 5 audit max length.
+var eraseScript = redis.NewScript(unindexLua + eraseLua + `
+local r = erase(ARGV[1], ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[5], '*', 'who', ARGV[3], 'at', ARGV[4],
+    'action', 'erase_person', 'person', ARGV[2])
+end
+return r
 `)
 
-// DeletePerson removes, in one script, the person's conversation, remembered
-// language, cached replies, quotas, registration and its index entries,
-// then (a second script: another hash slot) their call-back requests.
-// Entries already in the registration stream (ref, lang, region, situation,
-// sector, created; no name or phone) are kept until the stream is trimmed;
-// the opt-out set keeps the person's keyed hash, so that STOP still holds. Deleting a person with nothing stored is not an error.
+// AuditMaxLen caps the audit stream (approximately).
+const AuditMaxLen = 100000
+
+func (k keyspace) audit() string { return k.prefix + "audit:{audit}" }
+
+// ErasePerson erases, in one atomic step, everything stored about a person
+// but their entry in the opt-out set (so that STOP still holds): see
+// eraseLua. Entries already in the registration stream (ref, lang, region,
+// situation, sector, created; no name, phone or person) are kept until the
+// stream is trimmed. When who is not empty, an audit entry (who, when,
+// "erase_person", the keyed hash; never the number) is written in the same
+// step. Erasing a person with nothing stored is not an error. It returns the
+// store's error (wrapped).
+func (s *Store) ErasePerson(ctx context.Context, p msg.PersonID, who string, at time.Time) (msg.Erased, error) {
+	v, err := eraseScript.Run(ctx, s.rdb, []string{s.keys.audit()}, s.keys.prefix, string(p), who,
+		at.UTC().Format(time.RFC3339), AuditMaxLen).Slice()
+	if err != nil {
+		return msg.Erased{}, fmt.Errorf("error erasing person: %w", err)
+	}
+	if len(v) != 4 {
+		return msg.Erased{}, fmt.Errorf("error erasing person: unexpected reply")
+	}
+	ref, _ := v[1].(string)
+	return msg.Erased{Keys: int(asInt(v[0])), Registration: ref, Callbacks: int(asInt(v[2])), Messages: int(asInt(v[3]))}, nil
+}
+
+// DeletePerson erases a person as ErasePerson does, without an audit entry.
 // It returns the store's error (wrapped).
 func (s *Store) DeletePerson(ctx context.Context, p msg.PersonID) error {
-	conv, person, dd := s.keys.person(p)
-	keys := []string{conv, person, s.keys.regp, s.keys.regs, s.keys.quota(p), dd}
-	if err := deleteScript.Run(ctx, s.rdb, keys, s.keys.reg, s.keys.idx, string(p)).Err(); err != nil {
-		return fmt.Errorf("error deleting person: %w", err)
-	}
-	// Flood counters (short-lived) and call-backs live in other hash slots.
-	if err := s.rdb.Del(ctx, s.keys.floodKeys(p)...).Err(); err != nil {
-		return fmt.Errorf("error deleting person: %w", err)
-	}
-	return s.deleteCallbacks(ctx, p)
+	_, err := s.ErasePerson(ctx, p, "", time.Now())
+	return err
 }

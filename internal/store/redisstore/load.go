@@ -12,31 +12,30 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// Load returns the person's conversation, or only the cached reply when the
-// hop named dedupe was answered before. No state gives a zero Conversation
+// Load returns the person's conversation and quota counters, or only the
+// cached reply when the hop named dedupe was answered before. No state gives a zero Conversation
 // (Version 0, nil State). It costs one round trip (a pipeline of plain
 // reads, cheaper for Redis than a script) and returns the store's error
 // (wrapped) when Redis cannot answer or answers something unexpected.
 func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
 	conv, person, dd := s.keys.person(p)
 	var c msg.Conversation
-	// One MGET of the state and the language (same hash slot); an SMS also
-	// reads its cached reply, in the same pipeline. MGET and HMGET answer a
+	// One MGET of the state and the language (same hash slot) and the quota
+	// counters; an SMS also reads its cached reply, in the same pipeline. MGET and HMGET answer a
 	// missing key with a nil element rather than redis.Nil, which spares
 	// go-redis its error handling on the hot path.
 	var vals, cached *redis.SliceCmd
-	if dedupe == "" {
-		vals = s.rdb.MGet(ctx, conv, person)
-		if err := vals.Err(); err != nil {
-			return c, fmt.Errorf("error loading conversation: %w", err)
-		}
-	} else {
-		pipe := s.rdb.Pipeline()
-		vals = pipe.MGet(ctx, conv, person)
+	pipe := s.rdb.Pipeline()
+	vals = pipe.MGet(ctx, conv, person)
+	quota := pipe.HGetAll(ctx, s.keys.quota(p))
+	if dedupe != "" {
 		cached = pipe.HMGet(ctx, dd, ddField(dedupe))
-		if _, err := pipe.Exec(ctx); err != nil {
-			return c, fmt.Errorf("error loading conversation: %w", err)
-		}
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return c, fmt.Errorf("error loading conversation: %w", err)
+	}
+	if q := quota.Val(); len(q) > 0 {
+		c.Quota = q
 	}
 	v := vals.Val()
 	if len(v) != 2 {

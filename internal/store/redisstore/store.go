@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -11,12 +12,22 @@ import (
 type Store struct {
 	rdb  redis.UniversalClient
 	keys keyspace
+	// outboxRetention is how long an outbound message's record is kept.
+	outboxRetention time.Duration
 }
 
 // New returns a Store over an existing client, every key starting with
 // prefix. prefix must not contain '{' or '}'. New does not contact Redis.
 func New(client redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: client, keys: newKeyspace(prefix)}
+}
+
+// WithOutboxRetention sets how long an outbound message's record (its
+// outcome, without number or text once settled) is kept; zero keeps
+// DefaultOutboxRetention. It returns s.
+func (s *Store) WithOutboxRetention(d time.Duration) *Store {
+	s.outboxRetention = d
+	return s
 }
 
 // Ping checks that Redis answers, for readiness probes. It returns the
@@ -40,7 +51,8 @@ func (s *Store) Close() error {
 // not pay the EVALSHA miss. Scripts are re-sent by EVAL if the server loses
 // them (restart, failover).
 func (s *Store) loadScripts(ctx context.Context) error {
-	for _, sc := range []*redis.Script{commitScript, hopScript, deleteScript} {
+	for _, sc := range []*redis.Script{commitScript, hopScript, eraseScript, enqueueScript,
+		beginScript, finishScript, promoteScript, reportScript} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("error loading scripts: %w", err)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/outbox"
 	"github.com/passerelle/passerelle/internal/render"
 	"github.com/passerelle/passerelle/internal/sim"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
@@ -48,22 +49,41 @@ type App struct {
 	phones map[msg.Address]*sim.Phone
 }
 
-// Outbox records sent SMS in order.
+// Outbox is the outbox as the tests see it: messages committed by hops are
+// sent by a real outbox worker (drained on demand) to a recording sender.
 type Outbox struct {
-	mu   sync.Mutex
-	sent []msg.Outbound
+	worker *outbox.Worker
+	mu     sync.Mutex
+	sent   []msg.Outbound
 }
 
-// Send records m.
-func (o *Outbox) Send(_ context.Context, m msg.Outbound) error {
+// send records m.
+func (o *Outbox) send(_ context.Context, m msg.Outbound) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.sent = append(o.sent, m)
-	return nil
+	return "fake-" + m.ID, nil
 }
 
-// Sent returns the messages sent so far.
+// Use makes the outbox send through s (a real provider sender pointed at a
+// local fake) instead of recording.
+func (o *Outbox) Use(a *App, s outbox.Sender, provider string, classify outbox.Classifier) {
+	o.worker = outbox.New(a.Store, s, outbox.Config{
+		Provider: provider, Now: a.Clock.Now, Log: Discard(), Consumer: "apptest", Classify: classify,
+	})
+}
+
+// Drain sends every message queued so far.
+func (o *Outbox) Drain(tb testing.TB) {
+	tb.Helper()
+	if _, err := o.worker.Drain(context.Background()); err != nil {
+		tb.Fatalf("draining the outbox: %v", err)
+	}
+}
+
+// Sent drains the outbox and returns the messages sent so far.
 func (o *Outbox) Sent() []msg.Outbound {
+	_, _ = o.worker.Drain(context.Background())
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return append([]msg.Outbound(nil), o.sent...)
@@ -109,13 +129,15 @@ func NewWith(tb testing.TB, log *slog.Logger, configure func(*chat.Config)) *App
 	var n atomic.Int64
 	cfg := chat.Config{
 		Now: a.Clock.Now, Ref: func() string { return fmt.Sprintf("T%05d", n.Add(1)) },
-		People: a.Store, Limiter: a.Store.NewFlood(FloodLimit, 10*time.Minute), Send: a.Outbox.Send,
+		People: a.Store, Limiter: a.Store.NewFlood(FloodLimit, 10*time.Minute), SMS: true,
 	}
 	if configure != nil {
 		configure(&cfg)
 	}
 	a.Service = chat.New(c.Engine, a.Renderer, a.Store, a.Hasher, log, cfg)
-	tb.Cleanup(a.Service.Wait)
+	a.Outbox.worker = outbox.New(a.Store, outbox.SenderFunc(a.Outbox.send), outbox.Config{
+		Provider: "test", Now: a.Clock.Now, Log: log, Consumer: "apptest",
+	})
 	return a
 }
 

@@ -1,0 +1,127 @@
+package outbox
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// finishTries bounds the attempts at recording a batch's outcomes; after
+// them the entries stay unacknowledged and are claimed again later (an
+// unknown outcome, which the conversation lane sends again).
+const finishTries = 3
+
+// process sends a batch of entries of one lane: Begin (one round trip),
+// the sends (Concurrency at once), Finish (one round trip).
+func (w *Worker) process(ctx context.Context, lane msg.Lane, entries []Entry) {
+	if len(entries) == 0 {
+		return
+	}
+	jobs, err := w.q.OutboxBegin(ctx, lane, entries, w.cfg.Now())
+	if err != nil {
+		w.log.Error("beginning sends failed; entries left for a later claim", "lane", string(lane), "entries", len(entries), "err", err)
+		return
+	}
+	outs := make([]Outcome, 0, len(jobs))
+	var (
+		mu  sync.Mutex
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, w.cfg.Concurrency)
+	)
+	for _, j := range jobs {
+		if j.Decision != Send {
+			w.cfg.Observer.Settled(lane, j.Decision, j.Decision == ReportUnknown)
+			continue
+		}
+		if j.Unknown {
+			w.cfg.Observer.Settled(lane, Send, true)
+			w.log.Warn("sending again a message whose outcome is unknown", "lane", string(lane), "message_id", j.MsgID, "attempt", j.Attempt)
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			o := w.sendOne(ctx, lane, j)
+			mu.Lock()
+			outs = append(outs, o)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(outs) == 0 {
+		return
+	}
+	for try := 1; ; try++ {
+		err = w.q.OutboxFinish(ctx, lane, outs, w.cfg.Now())
+		if err == nil {
+			return
+		}
+		if try == finishTries {
+			w.log.Error("recording send outcomes failed; entries left for a later claim", "lane", string(lane), "entries", len(outs), "err", err)
+			return
+		}
+		sleep(ctx, time.Duration(try)*100*time.Millisecond)
+	}
+}
+
+// sendOne sends one message and classifies the outcome.
+func (w *Worker) sendOne(ctx context.Context, lane msg.Lane, j Job) Outcome {
+	o := Outcome{Entry: j.Entry, Provider: w.cfg.Provider}
+	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
+	start := time.Now()
+	pid, err := w.send.Send(sctx, j.Message)
+	cancel()
+	took := time.Since(start)
+	defer func() { w.cfg.Observer.Sent(lane, o.Result, took, waited(j.StreamID, w.cfg.Now())) }()
+	if err == nil {
+		o.Result, o.ProviderID = Sent, pid
+		return o
+	}
+	f := w.cfg.Classify(err)
+	o.Err = clip(err.Error(), 300)
+	switch {
+	case f.OptedOut:
+		o.Result = OptedOut
+	case f.InvalidNumber:
+		o.Result = Invalid
+	case f.Retryable && j.Attempt < w.cfg.MaxAttempts:
+		o.Result = Retry
+		o.RetryAt = w.cfg.Now().Add(backoff(j.Attempt, w.cfg.BackoffBase, w.cfg.BackoffMax, f.RetryAfter, w.cfg.Rand))
+	case f.Retryable:
+		o.Result = Dead
+		o.Err = fmt.Sprintf("after %d attempts: %s", j.Attempt, o.Err)
+	default:
+		o.Result = Dead
+	}
+	w.log.LogAttrs(ctx, slog.LevelWarn, "send failed", slog.String("lane", string(lane)), slog.String("message_id", j.MsgID),
+		slog.Int("attempt", j.Attempt), slog.String("result", string(o.Result)), slog.String("err", o.Err))
+	return o
+}
+
+// waited is the time since the entry's stream id was made (its queueing,
+// or its return from a retry wait).
+func waited(streamID string, now time.Time) time.Duration {
+	ms, _, ok := strings.Cut(streamID, "-")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return max(now.Sub(time.UnixMilli(n)), 0)
+}
+
+// clip cuts s to at most n bytes.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

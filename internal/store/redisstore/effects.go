@@ -1,0 +1,250 @@
+package redisstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// effectKeys are the keys a commit with effects declares after conv, person
+// and dd (KEYS 4–13 of commitScript).
+func (s *Store) effectKeys(p msg.PersonID) []string {
+	return []string{
+		s.keys.quota(p), s.keys.optout(), s.keys.obStats(),
+		s.keys.cbOpen(), s.keys.cbAll(), s.keys.cbPerson(),
+		s.keys.regp, s.keys.regs, s.keys.stream, s.keys.obPerson(p),
+	}
+}
+
+// fxArg is the JSON form of a hop's effects handed to commitScript. Numbers
+// travel as strings: Lua's numbers are doubles.
+type fxArg struct {
+	Reg    *regArg           `json:"reg,omitempty"`
+	CBs    []cbArg           `json:"cbs,omitempty"`
+	Opt    string            `json:"opt,omitempty"`
+	Quota  map[string]string `json:"q,omitempty"`
+	QTTL   string            `json:"qttl,omitempty"`
+	Msgs   []obArg           `json:"msgs,omitempty"`
+	MsgTTL string            `json:"mttl"`
+	Erase  bool              `json:"erase,omitempty"`
+	Now    string            `json:"now"`
+	RegMax string            `json:"regmax"`
+	CBTTL  string            `json:"cbttl"`
+}
+
+type regArg struct {
+	Ref       string   `json:"ref"`
+	Person    string   `json:"person"`
+	Ms        string   `json:"ms"`
+	Lang      string   `json:"lang"`
+	Region    string   `json:"region"`
+	Situation string   `json:"situation"`
+	Sector    string   `json:"sector"`
+	Created   string   `json:"created"`
+	Fields    []string `json:"fields"`
+}
+
+type cbArg struct {
+	Ref    string   `json:"ref"`
+	Ms     string   `json:"ms"`
+	Fields []string `json:"fields"`
+}
+
+// obArg is one message to queue; empty optional fields are left out of the
+// record to keep it small.
+type obArg struct {
+	ID     string   `json:"id"`
+	Lane   string   `json:"lane"`
+	P      string   `json:"p,omitempty"`
+	Fields []string `json:"fields"`
+}
+
+// effectsArg encodes c's registration and effects for commitScript.
+func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string, error) {
+	fx := c.Effects
+	a := fxArg{
+		Opt: string(fx.OptOut), Erase: fx.Erase, Now: strconv.FormatInt(now.UnixMilli(), 10),
+		MsgTTL: strconv.FormatInt(ttlMillis(s.outboxRetention, DefaultOutboxRetention), 10),
+		RegMax: strconv.Itoa(StreamMaxLen), CBTTL: strconv.FormatInt(int64(callbackTTL/time.Second), 10),
+	}
+	if c.Registration != nil {
+		r, err := regArgOf(p, c.Registration)
+		if err != nil {
+			return "", err
+		}
+		a.Reg = r
+	}
+	for _, cb := range fx.Callbacks {
+		if cb.Ref == "" {
+			return "", errNoRef
+		}
+		a.CBs = append(a.CBs, cbArg{Ref: cb.Ref, Ms: strconv.FormatInt(cb.Created.UnixMilli(), 10), Fields: callbackFields(p, cb)})
+	}
+	if len(fx.Quota) > 0 {
+		a.Quota = fx.Quota
+		a.QTTL = strconv.FormatInt(ttlMillis(fx.QuotaTTL, 24*time.Hour), 10)
+	}
+	for _, m := range fx.Messages {
+		o, err := obArgOf(m, p)
+		if err != nil {
+			return "", err
+		}
+		a.Msgs = append(a.Msgs, o)
+	}
+	return jsonString(a)
+}
+
+// jsonMarshal is json.Marshal without HTML escaping, so that texts keep
+// their '<', '>' and '&' as they are.
+func jsonMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+// regArgOf describes a registration for the commit script.
+func regArgOf(p msg.PersonID, r *msg.Registration) (*regArg, error) {
+	if r.Ref == "" {
+		return nil, errNoRef
+	}
+	created := r.Created
+	if created.IsZero() {
+		created = time.Now()
+	}
+	created = created.UTC()
+	a := &regArg{
+		Ref: r.Ref, Person: string(p), Ms: strconv.FormatInt(created.UnixMilli(), 10), Lang: string(r.Lang),
+		Region: r.Answers[ansRegion], Situation: r.Answers[ansSituation], Sector: r.Answers[ansSector],
+		Created: created.Format(createdLayout),
+	}
+	a.Fields = []string{"ref", r.Ref, "person", string(p), "phone", string(r.Phone), "lang", string(r.Lang),
+		"channel", string(r.Channel), "created", a.Created}
+	for k, v := range r.Answers {
+		a.Fields = append(a.Fields, answerPrefix+k, v)
+	}
+	return a, nil
+}
+
+// callbackFields are the hash fields of a call-back request.
+func callbackFields(p msg.PersonID, c msg.Callback) []string {
+	return []string{"ref", c.Ref, "person", string(p), "phone", string(c.Phone), "lang", string(c.Lang),
+		"region", c.Region, "topic", c.Topic, "created", c.Created.UTC().Format(createdLayout)}
+}
+
+// obArgOf describes an outbound message for enqueueLua.
+func obArgOf(m msg.Outbound, p msg.PersonID) (obArg, error) {
+	if m.ID == "" || m.To == "" {
+		return obArg{}, fmt.Errorf("error queueing message: no id or recipient")
+	}
+	lane := m.Lane
+	if lane == "" {
+		lane = msg.LaneConversation
+	}
+	if lane != msg.LaneConversation && lane != msg.LaneBulk {
+		return obArg{}, fmt.Errorf("error queueing message %s: unknown lane %q", m.ID, lane)
+	}
+	if m.Person != "" {
+		p = m.Person
+	}
+	f := []string{"to", string(m.To), "text", m.Text, "lane", string(lane), "kind", string(m.Kind)}
+	if p != "" {
+		f = append(f, "p", string(p))
+	}
+	if m.Campaign != "" {
+		f = append(f, "camp", m.Campaign)
+	}
+	if m.ResendUnknown {
+		f = append(f, "ru", "1")
+	}
+	return obArg{ID: m.ID, Lane: string(lane), P: string(p), Fields: f}, nil
+}
+
+// effectsLua checks and applies a hop's effects. KEYS 4–13 as effectKeys;
+// ARGV 12 the key prefix, 13 the person.
+const effectsLua = `
+local fx_regmax = '100000'
+
+local function check_effects(fx)
+  local pfx = ARGV[12]
+  if fx.reg then
+    local owner = redis.call('HGET', pfx .. 'reg:{reg}:' .. fx.reg.ref, 'person')
+    if owner and owner ~= fx.reg.person then return 2 end
+  end
+  if fx.cbs then
+    for _, cb in ipairs(fx.cbs) do
+      if redis.call('EXISTS', pfx .. 'cb:{cb}:' .. cb.ref) == 1 then return 2 end
+    end
+  end
+  return 0
+end
+
+local function write_registration(r)
+  local pfx = ARGV[12]
+  local regp, idxp = pfx .. 'reg:{reg}:', pfx .. 'idx:{reg}:'
+  local owner = redis.call('HGET', regp .. r.ref, 'person')
+  local old = redis.call('HGET', KEYS[10], r.person)
+  if old then unindex(regp, idxp, KEYS[11], old, r.person) end
+  if owner and old ~= r.ref then unindex(regp, idxp, KEYS[11], r.ref, r.person) end
+  redis.call('HSET', regp .. r.ref, unpack(r.fields))
+  redis.call('HSET', KEYS[10], r.person, r.ref)
+  redis.call('ZADD', KEYS[11], r.ms, r.ref)
+  local names = {'lang', 'region', 'situation', 'sector'}
+  local vals = {r.lang, r.region, r.situation, r.sector}
+  for i = 1, 4 do
+    if vals[i] ~= '' then redis.call('SADD', idxp .. names[i] .. ':' .. vals[i], r.ref) end
+  end
+  redis.call('XADD', KEYS[12], 'MAXLEN', '~', fx_regmax, '*', 'ref', r.ref, 'lang', r.lang,
+    'region', r.region, 'situation', r.situation, 'sector', r.sector, 'created', r.created)
+end
+
+local function write_callback(cb, ttl)
+  local pfx, p = ARGV[12], ARGV[13]
+  local prefix = pfx .. 'cb:{cb}:'
+  redis.call('HSET', prefix .. cb.ref, unpack(cb.fields))
+  redis.call('EXPIRE', prefix .. cb.ref, ttl)
+  redis.call('ZADD', KEYS[7], cb.ms, cb.ref)
+  redis.call('ZADD', KEYS[8], cb.ms, cb.ref)
+  -- The person's list keeps the refs that still exist, so that it grows no
+  -- longer than the requests kept.
+  local refs = {}
+  local old = redis.call('HGET', KEYS[9], p)
+  if old then
+    for r in string.gmatch(old, '%S+') do
+      if redis.call('EXISTS', prefix .. r) == 1 then refs[#refs + 1] = r end
+    end
+  end
+  refs[#refs + 1] = cb.ref
+  redis.call('HSET', KEYS[9], p, table.concat(refs, ' '))
+end
+
+local function apply_effects(fx)
+  fx_regmax = fx.regmax
+  if not fx.erase then
+    if fx.reg then write_registration(fx.reg) end
+    if fx.cbs then
+      for _, cb in ipairs(fx.cbs) do write_callback(cb, fx.cbttl) end
+    end
+    if fx.opt == 'out' then redis.call('SADD', KEYS[5], ARGV[13]) end
+    if fx.opt == 'in' then redis.call('SREM', KEYS[5], ARGV[13]) end
+    if fx.q then
+      local h = {}
+      for k, v in pairs(fx.q) do h[#h + 1] = k; h[#h + 1] = v end
+      if #h > 0 then
+        redis.call('HSET', KEYS[4], unpack(h))
+        if redis.call('PTTL', KEYS[4]) < tonumber(fx.qttl) then redis.call('PEXPIRE', KEYS[4], fx.qttl) end
+      end
+    end
+  end
+  if fx.msgs then
+    for _, m in ipairs(fx.msgs) do enqueue(ARGV[12], m, fx.mttl, fx.now) end
+  end
+end
+`

@@ -1,0 +1,168 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/outbox"
+)
+
+// The outbox shares the hash tag {ob}:
+//
+//	ob:{ob}:<lane>         stream, one entry (i=<id>) per message to send; an
+//	                       entry is deleted once acknowledged
+//	obdelay:{ob}:<lane>    sorted set of ids waiting for a retry, by due ms
+//	obdead:{ob}            stream of dead letters (i, lane, err)
+//	obm:{ob}:<id>          hash: to, text, p, lane, kind, camp, ru, n
+//	                       (attempts), st (state), err, pv, pid, at, upd;
+//	                       to, text and p are dropped once the message is
+//	                       settled; expires after the outbox retention
+//	obpid:{ob}:<pv>:<pid>  our id of a provider's message id
+//	obstats:{ob}           hash <lane>:<counter>
+//
+// and obp:{p}, the set of a person's unsettled message ids, which erasure
+// reads. The hop's commit writes obm, the stream entry, obp and obstats in
+// the same script as the hop's state.
+
+// DefaultOutboxRetention is how long a message's record is kept by default.
+const DefaultOutboxRetention = 7 * 24 * time.Hour
+
+// DeadMaxLen caps the dead-letter stream (approximately).
+const DeadMaxLen = 100000
+
+// group is the consumer group of the outbox workers.
+const group = "workers"
+
+func (k keyspace) obStream(l msg.Lane) string { return k.prefix + "ob:{ob}:" + string(l) }
+func (k keyspace) obDelay(l msg.Lane) string  { return k.prefix + "obdelay:{ob}:" + string(l) }
+func (k keyspace) obDead() string             { return k.prefix + "obdead:{ob}" }
+func (k keyspace) obMsg(id string) string     { return k.prefix + "obm:{ob}:" + id }
+func (k keyspace) obPID(provider, pid string) string {
+	return k.prefix + "obpid:{ob}:" + provider + ":" + pid
+}
+func (k keyspace) obStats() string                { return k.prefix + "obstats:{ob}" }
+func (k keyspace) obPerson(p msg.PersonID) string { return k.prefix + "obp:{" + string(p) + "}" }
+func (k keyspace) optout() string                 { return k.prefix + "optout:{opt}" }
+
+// enqueueLua queues one message (an obArg): its record, its stream entry,
+// the person's index and the lane's count.
+const enqueueLua = `
+local function enqueue(pfx, m, ttl, now)
+  local k = pfx .. 'obm:{ob}:' .. m.id
+  redis.call('HSET', k, 'st', 'queued', 'n', '0', 'at', now, unpack(m.fields))
+  redis.call('PEXPIRE', k, ttl)
+  redis.call('XADD', pfx .. 'ob:{ob}:' .. m.lane, '*', 'i', m.id)
+  if m.p and m.p ~= '' then
+    local pk = pfx .. 'obp:{' .. m.p .. '}'
+    redis.call('SADD', pk, m.id)
+    if redis.call('PTTL', pk) < tonumber(ttl) then redis.call('PEXPIRE', pk, ttl) end
+  end
+  redis.call('HINCRBY', pfx .. 'obstats:{ob}', m.lane .. ':queued', 1)
+end
+`
+
+// enqueueScript queues messages outside a hop. ARGV: 1 prefix, 2 JSON
+// {msgs, mttl, now}.
+var enqueueScript = redis.NewScript(enqueueLua + `
+local a = cjson.decode(ARGV[2])
+for _, m in ipairs(a.msgs) do enqueue(ARGV[1], m, a.mttl, a.now) end
+return 0
+`)
+
+// Enqueue queues messages in the outbox in one atomic step, outside a hop
+// (a flood notice, campaigns). It returns an error for a message without an
+// id or recipient, or the store's error (wrapped).
+func (s *Store) Enqueue(ctx context.Context, ms ...msg.Outbound) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	a := fxArg{Now: strconv.FormatInt(time.Now().UnixMilli(), 10),
+		MsgTTL: strconv.FormatInt(ttlMillis(s.outboxRetention, DefaultOutboxRetention), 10)}
+	for _, m := range ms {
+		o, err := obArgOf(m, m.Person)
+		if err != nil {
+			return err
+		}
+		a.Msgs = append(a.Msgs, o)
+	}
+	b, err := jsonString(a)
+	if err != nil {
+		return err
+	}
+	if err := enqueueScript.Run(ctx, s.rdb, []string{s.keys.obStats()}, s.keys.prefix, b).Err(); err != nil {
+		return fmt.Errorf("error queueing messages: %w", err)
+	}
+	return nil
+}
+
+// OutboxInit creates the workers' consumer group on each lane's stream (a
+// group that exists is kept). It returns the store's error (wrapped).
+func (s *Store) OutboxInit(ctx context.Context) error {
+	for _, l := range msg.Lanes {
+		err := s.rdb.XGroupCreateMkStream(ctx, s.keys.obStream(l), group, "0").Err()
+		if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+			return fmt.Errorf("error creating outbox group: %w", err)
+		}
+	}
+	return nil
+}
+
+// OutboxRead reads up to count new entries of a lane for consumer, waiting
+// up to block for one (no wait when block is negative). It returns the
+// store's error (wrapped).
+func (s *Store) OutboxRead(ctx context.Context, lane msg.Lane, consumer string, count int, block time.Duration) ([]outbox.Entry, error) {
+	if block < 0 {
+		block = -1
+	}
+	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: group, Consumer: consumer, Streams: []string{s.keys.obStream(lane), ">"}, Count: int64(count), Block: block,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error reading outbox: %w", err)
+	}
+	var out []outbox.Entry
+	for _, st := range res {
+		out = appendEntries(out, st.Messages)
+	}
+	return out, nil
+}
+
+// OutboxClaim takes over up to count entries of a lane that another
+// consumer read and left unacknowledged for at least minIdle (a worker that
+// died). It returns the store's error (wrapped).
+func (s *Store) OutboxClaim(ctx context.Context, lane msg.Lane, consumer string, minIdle time.Duration, count int) ([]outbox.Entry, error) {
+	msgs, _, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+		Stream: s.keys.obStream(lane), Group: group, Consumer: consumer, MinIdle: minIdle, Start: "0-0", Count: int64(count),
+	}).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("error claiming outbox entries: %w", err)
+	}
+	return appendEntries(nil, msgs), nil
+}
+
+func appendEntries(out []outbox.Entry, msgs []redis.XMessage) []outbox.Entry {
+	for _, m := range msgs {
+		id, _ := m.Values["i"].(string)
+		out = append(out, outbox.Entry{StreamID: m.ID, MsgID: id})
+	}
+	return out
+}
+
+// jsonString marshals v for a script argument.
+func jsonString(v any) (string, error) {
+	b, err := jsonMarshal(v)
+	if err != nil {
+		return "", fmt.Errorf("error encoding script argument: %w", err)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,247 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/outbox"
+)
+
+// beginScript decides what to do with an entry a worker read, and marks a
+// message it is to send as being sent (st=sending, one more attempt): a
+// worker that finds a message already "sending" knows that a previous
+// attempt's outcome is unknown.
+// KEYS: 1 record, 2 stream, 3 optout, 4 stats. ARGV: 1 stream id, 2 group,
+// 3 now ms, 4 lane, 5 prefix, 6 id.
+var beginScript = redis.NewScript(`
+local function settle(st, counter)
+  local p = redis.call('HGET', KEYS[1], 'p')
+  redis.call('HSET', KEYS[1], 'st', st, 'upd', ARGV[3])
+  redis.call('HDEL', KEYS[1], 'to', 'text', 'p')
+  if p then redis.call('SREM', ARGV[5] .. 'obp:{' .. p .. '}', ARGV[6]) end
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':queued', -1)
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':' .. counter, 1)
+end
+local o = redis.call('HMGET', KEYS[1], 'st', 'to', 'text', 'p', 'kind', 'ru', 'camp')
+local function ack()
+  redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
+  redis.call('XDEL', KEYS[2], ARGV[1])
+end
+if not o[1] then ack() return {'gone'} end
+local st = o[1]
+if st ~= 'queued' and st ~= 'sending' and st ~= 'retry' then ack() return {'done'} end
+if o[5] ~= 'stop_reply' and o[4] and redis.call('SISMEMBER', KEYS[3], o[4]) == 1 then
+  settle('skipped', 'skipped')
+  ack()
+  return {'optout'}
+end
+local unknown = '0'
+if st == 'sending' then
+  unknown = '1'
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':unknown', 1)
+  if ARGV[4] == 'bulk' and o[6] ~= '1' then
+    settle('unknown', 'unknown_settled')
+    ack()
+    return {'unknown'}
+  end
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':resent_unknown', 1)
+end
+local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
+redis.call('HSET', KEYS[1], 'st', 'sending', 'upd', ARGV[3])
+return {'send', o[2] or '', o[3] or '', o[4] or '', o[5] or '', tostring(n), unknown, o[7] or ''}
+`)
+
+// finishScript records a send's outcome and acknowledges the entry.
+// KEYS: 1 record, 2 stream, 3 stats, 4 optout, 5 delay, 6 dead, 7 provider
+// id key. ARGV: 1 stream id, 2 group, 3 result, 4 now ms, 5 provider, 6
+// provider id, 7 error, 8 retry at ms, 9 lane, 10 prefix, 11 retention ms,
+// 12 id, 13 dead max length.
+var finishScript = redis.NewScript(`
+redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
+redis.call('XDEL', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local res, lane = ARGV[3], ARGV[9]
+local p = redis.call('HGET', KEYS[1], 'p')
+local function strip()
+  redis.call('HDEL', KEYS[1], 'to', 'text', 'p')
+  if p then redis.call('SREM', ARGV[10] .. 'obp:{' .. p .. '}', ARGV[12]) end
+  redis.call('HINCRBY', KEYS[3], lane .. ':queued', -1)
+end
+if res == 'sent' then
+  redis.call('HSET', KEYS[1], 'st', 'sent', 'pv', ARGV[5], 'pid', ARGV[6], 'upd', ARGV[4])
+  strip()
+  redis.call('HINCRBY', KEYS[3], lane .. ':sent', 1)
+  if ARGV[6] ~= '' then redis.call('SET', KEYS[7], ARGV[12], 'PX', ARGV[11]) end
+  redis.call('PEXPIRE', KEYS[1], ARGV[11])
+elseif res == 'retry' then
+  redis.call('HSET', KEYS[1], 'st', 'retry', 'err', ARGV[7], 'upd', ARGV[4])
+  redis.call('ZADD', KEYS[5], ARGV[8], ARGV[12])
+  redis.call('HINCRBY', KEYS[3], lane .. ':retried', 1)
+elseif res == 'dead' then
+  redis.call('HSET', KEYS[1], 'st', 'dead', 'err', ARGV[7], 'upd', ARGV[4])
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[13], '*', 'i', ARGV[12], 'lane', lane, 'err', ARGV[7])
+  redis.call('HINCRBY', KEYS[3], lane .. ':queued', -1)
+  redis.call('HINCRBY', KEYS[3], lane .. ':dead', 1)
+elseif res == 'optout' then
+  redis.call('HSET', KEYS[1], 'st', 'failed', 'err', ARGV[7], 'upd', ARGV[4])
+  if p then redis.call('SADD', KEYS[4], p) end
+  strip()
+  redis.call('HINCRBY', KEYS[3], lane .. ':failed', 1)
+elseif res == 'invalid' then
+  redis.call('HSET', KEYS[1], 'st', 'invalid', 'err', ARGV[7], 'upd', ARGV[4])
+  strip()
+  redis.call('HINCRBY', KEYS[3], lane .. ':invalid_number', 1)
+end
+return 0
+`)
+
+// promoteScript moves the messages whose retry time has come back into
+// their lane's stream. KEYS: 1 delay set, 2 stream. ARGV: 1 now ms, 2 limit,
+// 3 prefix.
+var promoteScript = redis.NewScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, id in ipairs(ids) do
+  redis.call('ZREM', KEYS[1], id)
+  local k = ARGV[3] .. 'obm:{ob}:' .. id
+  if redis.call('HGET', k, 'st') == 'retry' then
+    redis.call('HSET', k, 'st', 'queued')
+    redis.call('XADD', KEYS[2], '*', 'i', id)
+  end
+end
+return #ids
+`)
+
+// OutboxBegin decides, in one round trip, what to do with entries a worker
+// read from a lane (see outbox.Decision) and marks those to send as being
+// sent. It returns the store's error (wrapped); entries are then left for
+// another attempt.
+func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox.Entry, now time.Time) ([]outbox.Job, error) {
+	stream, nowMs := s.keys.obStream(lane), now.UnixMilli()
+	calls := make([]scriptCall, len(entries))
+	for i, e := range entries {
+		calls[i] = scriptCall{
+			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats()},
+			args: []any{e.StreamID, group, nowMs, string(lane), s.keys.prefix, e.MsgID},
+		}
+	}
+	res, err := s.runAll(ctx, beginScript, calls)
+	if err != nil {
+		return nil, fmt.Errorf("error beginning sends: %w", err)
+	}
+	jobs := make([]outbox.Job, len(entries))
+	for i, r := range res {
+		v, _ := r.([]any)
+		jobs[i] = jobOf(entries[i], lane, v)
+	}
+	return jobs, nil
+}
+
+// jobOf reads beginScript's answer.
+func jobOf(e outbox.Entry, lane msg.Lane, v []any) outbox.Job {
+	j := outbox.Job{Entry: e, Decision: outbox.Gone}
+	if len(v) == 0 {
+		return j
+	}
+	d, _ := v[0].(string)
+	j.Decision = outbox.Decision(d)
+	if j.Decision != outbox.Send || len(v) < 8 {
+		return j
+	}
+	str := func(i int) string { s, _ := v[i].(string); return s }
+	j.Message = msg.Outbound{ID: e.MsgID, To: msg.Address(str(1)), Text: str(2), Person: msg.PersonID(str(3)),
+		Kind: msg.Kind(str(4)), Lane: lane, Campaign: str(7)}
+	j.Attempt, _ = strconv.Atoi(str(5))
+	j.Unknown = str(6) == "1"
+	return j
+}
+
+// OutboxFinish records the outcomes of sends and acknowledges their
+// entries, in one round trip. It returns the store's error (wrapped); the
+// entries then stay unacknowledged and are claimed again later.
+func (s *Store) OutboxFinish(ctx context.Context, lane msg.Lane, outs []outbox.Outcome, now time.Time) error {
+	stream, nowMs := s.keys.obStream(lane), now.UnixMilli()
+	ret := ttlMillis(s.outboxRetention, DefaultOutboxRetention)
+	calls := make([]scriptCall, len(outs))
+	for i, o := range outs {
+		pidKey := s.keys.obPID(o.Provider, o.ProviderID)
+		calls[i] = scriptCall{
+			keys: []string{s.keys.obMsg(o.MsgID), stream, s.keys.obStats(), s.keys.optout(), s.keys.obDelay(lane), s.keys.obDead(), pidKey},
+			args: []any{o.StreamID, group, string(o.Result), nowMs, o.Provider, o.ProviderID, o.Err,
+				o.RetryAt.UnixMilli(), string(lane), s.keys.prefix, ret, o.MsgID, DeadMaxLen},
+		}
+	}
+	if _, err := s.runAll(ctx, finishScript, calls); err != nil {
+		return fmt.Errorf("error finishing sends: %w", err)
+	}
+	return nil
+}
+
+// OutboxPromote moves up to limit messages per lane whose retry time has
+// come back into their lane. It returns how many it moved, or the store's
+// error (wrapped).
+func (s *Store) OutboxPromote(ctx context.Context, now time.Time, limit int) (int, error) {
+	n := 0
+	for _, l := range msg.Lanes {
+		k, err := promoteScript.Run(ctx, s.rdb, []string{s.keys.obDelay(l), s.keys.obStream(l)}, now.UnixMilli(), limit, s.keys.prefix).Int()
+		if err != nil {
+			return n, fmt.Errorf("error promoting retries: %w", err)
+		}
+		n += k
+	}
+	return n, nil
+}
+
+// scriptCall is one call of a script in a pipeline.
+type scriptCall struct {
+	keys []string
+	args []any
+}
+
+// runAll runs a script once per call in one pipeline and returns each
+// call's answer. A server that lost the script (restart, failover) gets it
+// loaded once more, and the calls it refused are sent again: a refused call
+// ran nothing. Any other error of any call is returned.
+func (s *Store) runAll(ctx context.Context, sc *redis.Script, calls []scriptCall) ([]any, error) {
+	out := make([]any, len(calls))
+	todo := make([]int, len(calls))
+	for i := range todo {
+		todo[i] = i
+	}
+	for attempt := 0; attempt < 2 && len(todo) > 0; attempt++ {
+		pipe := s.rdb.Pipeline()
+		cmds := make([]*redis.Cmd, len(todo))
+		for j, i := range todo {
+			cmds[j] = sc.EvalSha(ctx, pipe, calls[i].keys, calls[i].args...)
+		}
+		_, _ = pipe.Exec(ctx)
+		var again []int
+		for j, c := range cmds {
+			v, err := c.Result()
+			switch {
+			case err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT"):
+				again = append(again, todo[j])
+			case err != nil && !errors.Is(err, redis.Nil):
+				return nil, err
+			default:
+				out[todo[j]] = v
+			}
+		}
+		if len(again) > 0 {
+			if err := sc.Load(ctx, s.rdb).Err(); err != nil {
+				return nil, fmt.Errorf("error loading script: %w", err)
+			}
+		}
+		todo = again
+	}
+	if len(todo) > 0 {
+		return nil, errors.New("script still missing after loading it")
+	}
+	return out, nil
+}
