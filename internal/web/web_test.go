@@ -53,7 +53,8 @@ func newServer(tb testing.TB) *testServer {
 func newServerLog(tb testing.TB, log *slog.Logger) *testServer {
 	tb.Helper()
 	a := apptest.New(tb, log)
-	srv := web.New(web.Config{Conversations: a.Service, Registry: a.Store, Callbacks: a.Store, Store: a.Store, Log: log, AdminToken: adminToken, Now: a.Clock.Now})
+	srv := web.New(web.Config{Conversations: a.Service, Registry: a.Store, Callbacks: a.Store, Store: a.Store, Log: log, AdminToken: adminToken, Now: a.Clock.Now,
+		Outbox: a.Store, People: a.Store, Hasher: a.Hasher})
 	return &testServer{App: a, srv: srv}
 }
 
