@@ -44,11 +44,18 @@ local function write_hop()
   end
   if ARGV[6] ~= '' then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[7]) end
   if ARGV[8] ~= '' then
+    if redis.call('HLEN', KEYS[3]) >= ` + ddMaxFields + ` then redis.call('DEL', KEYS[3]) end
     redis.call('HSET', KEYS[3], ARGV[8], ARGV[9])
     redis.call('PEXPIRE', KEYS[3], ARGV[10])
   end
 end
 `
+
+// ddMaxFields caps a person's cache of replies to provider retries: past
+// it the cache starts afresh, so that a person who writes every day keeps
+// a bounded hash (a provider retries within minutes, long before 64 more
+// messages of the same person).
+const ddMaxFields = "64"
 
 // hopScript commits a hop that causes nothing but its own state: the common
 // path, kept short because a script's cost grows with its size. It reads

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -213,5 +214,30 @@ func TestOptOut(t *testing.T) {
 	}
 	if got, _ := s.OptedOut(ctx, p); !got {
 		t.Fatal("erasure lost the opt-out")
+	}
+}
+
+// TestDedupeCacheIsBounded: a person's cache of replies to provider retries
+// stays under its cap however many messages they send.
+func TestDedupeCacheIsBounded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, prefix := mustStore(t)
+	p := person(54)
+	var v int64
+	for i := 0; i < 200; i++ {
+		c := msg.Change{Version: v, State: []byte("s"), Dedupe: "twilio|m|SM" + strconv.Itoa(i), Reply: []byte("r")}
+		if err := s.Commit(ctx, p, c); err != nil {
+			t.Fatal(err)
+		}
+		v++
+	}
+	if n := rdb.HLen(ctx, prefix+"dd:{"+string(p)+"}").Val(); n == 0 || n > 64 {
+		t.Fatalf("dedupe cache holds %d replies", n)
+	}
+	// The latest reply is still cached.
+	c, err := s.Load(ctx, p, "twilio|m|SM199")
+	if err != nil || string(c.Reply) != "r" {
+		t.Fatalf("latest reply %q, %v", c.Reply, err)
 	}
 }
