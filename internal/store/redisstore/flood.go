@@ -52,8 +52,3 @@ func (f *Flood) Allow(ctx context.Context, p msg.PersonID) (allowed, notice bool
 	}
 	return false, first, nil
 }
-
-// floodKeys are the flood keys of a person, for erasure.
-func (k keyspace) floodKeys(p msg.PersonID) []string {
-	return []string{"rate:" + k.flood(p), k.floodNote(p)}
-}
