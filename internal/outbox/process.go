@@ -17,12 +17,21 @@ import (
 // unknown outcome, which the conversation lane sends again).
 const finishTries = 3
 
-// process sends a batch of entries of one lane: Begin (one round trip),
-// the sends (Concurrency at once), Finish (one round trip).
+// process sends entries of one lane in chunks of Concurrency: Begin (one
+// round trip), the sends (all at once), Finish (one round trip). A chunk
+// takes at most one SendTimeout, so a live worker's entries are not claimed
+// by another (ClaimIdle exceeds it), and a worker that dies leaves at most
+// one chunk with an unknown outcome.
 func (w *Worker) process(ctx context.Context, lane msg.Lane, entries []Entry) {
-	if len(entries) == 0 {
-		return
+	for len(entries) > 0 {
+		n := min(len(entries), w.cfg.Concurrency)
+		w.processChunk(ctx, lane, entries[:n])
+		entries = entries[n:]
 	}
+}
+
+// processChunk sends up to Concurrency entries at once.
+func (w *Worker) processChunk(ctx context.Context, lane msg.Lane, entries []Entry) {
 	jobs, err := w.q.OutboxBegin(ctx, lane, entries, w.cfg.Now())
 	if err != nil {
 		w.log.Error("beginning sends failed; entries left for a later claim", "lane", string(lane), "entries", len(entries), "err", err)
@@ -30,9 +39,8 @@ func (w *Worker) process(ctx context.Context, lane msg.Lane, entries []Entry) {
 	}
 	outs := make([]Outcome, 0, len(jobs))
 	var (
-		mu  sync.Mutex
-		wg  sync.WaitGroup
-		sem = make(chan struct{}, w.cfg.Concurrency)
+		mu sync.Mutex
+		wg sync.WaitGroup
 	)
 	for _, j := range jobs {
 		if j.Decision != Send {
@@ -44,9 +52,8 @@ func (w *Worker) process(ctx context.Context, lane msg.Lane, entries []Entry) {
 			w.log.Warn("sending again a message whose outcome is unknown", "lane", string(lane), "message_id", j.MsgID, "attempt", j.Attempt)
 		}
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer wg.Done()
 			o := w.sendOne(ctx, lane, j)
 			mu.Lock()
 			outs = append(outs, o)

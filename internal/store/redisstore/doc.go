@@ -17,7 +17,11 @@
 //	                        (h = first 16 bytes of SHA-256 of the dedupe name, hex)
 //	quota:{p}               hash <name>:<window> → count     TTL end of the latest window
 //	optout:{opt}            set of PersonIDs who sent STOP (kept through erasure)
-//	msg:{msg}:<id>          hash of an outbound message's delivery state
+//	obp:{p}                 set of the person's unsettled outbox message ids
+//	ob:{ob}:<lane>, obm:{ob}:<id>, obdelay:{ob}:<lane>, obdead:{ob},
+//	obpid:{ob}:<pv>:<pid>, obstats:{ob}
+//	                        the outbox (see outbox.go)
+//	audit:{audit}           stream of staff erasures (who, when, keyed hash)
 //	reg:{reg}:<ref>         hash ref, person, phone, lang, channel, created, a.<answer>…
 //	regp:{reg}              hash person → ref (one registration per person)
 //	regs:{reg}              sorted set of refs scored by created unix ms
@@ -41,8 +45,8 @@
 //
 // # Cluster
 //
-// Commit writes a person's keys and, when the hop saves a registration, the
-// {reg} keys in the same script. That is atomic on one node or behind
+// Commit writes a person's keys and the keys of the hop's effects ({reg},
+// {cb}, {opt}, {ob}) in the same script. That is atomic on one node or behind
 // Sentinel. On Redis Cluster the two hash tags live in different slots and
 // the script is refused: the registration write would have to be split out
 // of Commit (not done). The registration scripts also derive the index keys

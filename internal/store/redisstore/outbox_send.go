@@ -66,7 +66,9 @@ return {'send', o[2] or '', o[3] or '', o[4] or '', o[5] or '', tostring(n), unk
 var finishScript = redis.NewScript(`
 redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
 redis.call('XDEL', KEYS[2], ARGV[1])
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+-- Only a message being sent takes an outcome: an erased one is gone, and
+-- one settled already (another worker finished it) is not counted twice.
+if redis.call('HGET', KEYS[1], 'st') ~= 'sending' then return 0 end
 local res, lane = ARGV[3], ARGV[9]
 local p = redis.call('HGET', KEYS[1], 'p')
 local function strip()
