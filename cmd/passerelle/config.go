@@ -232,6 +232,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 
 var (
 	twilioAccountSID = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
+	twilioToken      = regexp.MustCompile(`^[A-Za-z0-9]{16,}$`)
 	twilioServiceSID = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)
 	senderID         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ]{0,10}$`)
 	urlSafe          = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
@@ -263,8 +264,10 @@ func loadSMS(c *Config, get func(string) string, bad func(env, format string, a 
 	if c.TwilioAccountSID != "" && !twilioAccountSID.MatchString(c.TwilioAccountSID) {
 		bad("PASSERELLE_TWILIO_ACCOUNT_SID", "want AC followed by 32 hexadecimal digits")
 	}
-	if c.TwilioAuthToken != "" && (len(c.TwilioAuthToken) < 16 || strings.ContainsAny(c.TwilioAuthToken, " \t\r\n")) {
-		bad("PASSERELLE_TWILIO_AUTH_TOKEN", "must be at least 16 characters without spaces")
+	// twilio-go refuses a token with other characters before sending
+	// (error 21224), which would turn every SMS into a dead letter.
+	if c.TwilioAuthToken != "" && !twilioToken.MatchString(c.TwilioAuthToken) {
+		bad("PASSERELLE_TWILIO_AUTH_TOKEN", "must be at least 16 letters and digits (Twilio's tokens are 32 hexadecimal digits)")
 	}
 	if c.TwilioAuthToken != "" && !skip && c.PublicURL == "" {
 		bad("PASSERELLE_PUBLIC_URL", "required when PASSERELLE_TWILIO_AUTH_TOKEN is set: Twilio's signatures are checked against it")

@@ -10,7 +10,7 @@ import (
 
 // Secrets used by the tests: no error message or help text may quote them.
 const (
-	testTwilioToken = "twilio-secret-token-0123456789ab"
+	testTwilioToken = "7w1l10s3cr3770k3n0123456789abcde"
 	testATKey       = "at-secret-api-key-0123456789"
 	testATToken     = "at-secret-sms-token-0123456789"
 	testSID         = "AC0123456789abcdef0123456789abcdef"
@@ -63,12 +63,13 @@ func TestLoadConfigSMS(t *testing.T) {
 			check: func(c Config) bool { return c.SMSProvider == "log" }},
 		{label: "skip signature", env: map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "true"},
 			check: func(c Config) bool { return c.TwilioSkipSignature }},
-		{label: "secret from a flag", env: twilioEnv(), args: []string{"-twilio-auth-token", "flag-token-0123456789abcdef"},
-			check: func(c Config) bool { return c.TwilioAuthToken == "flag-token-0123456789abcdef" }},
+		{label: "secret from a flag", env: twilioEnv(), args: []string{"-twilio-auth-token", "flagtoken0123456789abcdef"},
+			check: func(c Config) bool { return c.TwilioAuthToken == "flagtoken0123456789abcdef" }},
 
 		{label: "bad public URL", env: twilioEnv("PASSERELLE_PUBLIC_URL", "gw.example.org"), wantErr: "PASSERELLE_PUBLIC_URL"},
 		{label: "public URL with a query", env: twilioEnv("PASSERELLE_PUBLIC_URL", "https://gw.example.org/?a=1"), wantErr: "PASSERELLE_PUBLIC_URL"},
 		{label: "auth token without public URL", env: map[string]string{"PASSERELLE_TWILIO_AUTH_TOKEN": testTwilioToken}, wantErr: "PASSERELLE_PUBLIC_URL"},
+		{label: "auth token twilio-go would refuse", env: map[string]string{"PASSERELLE_TWILIO_AUTH_TOKEN": "abc-def-0123456789abcdef", "PASSERELLE_PUBLIC_URL": "https://gw.example.org"}, wantErr: "PASSERELLE_TWILIO_AUTH_TOKEN"},
 		{label: "twilio without public URL", env: twilioEnv("PASSERELLE_PUBLIC_URL", ""), wantErr: "PASSERELLE_PUBLIC_URL"},
 		{label: "short auth token", env: twilioEnv("PASSERELLE_TWILIO_AUTH_TOKEN", "short-secret"), wantErr: "PASSERELLE_TWILIO_AUTH_TOKEN"},
 		{label: "twilio without auth token", env: twilioEnv("PASSERELLE_TWILIO_AUTH_TOKEN", ""), wantErr: "PASSERELLE_TWILIO_AUTH_TOKEN"},
