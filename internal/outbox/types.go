@@ -6,10 +6,13 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// Entry is one message's place in a lane's stream.
+// Entry is one message's place in a lane's stream, and the message the
+// entry carries.
 type Entry struct {
 	// StreamID is the stream entry's id; MsgID our message id.
 	StreamID, MsgID string
+	// Message is the message as queued (its Lane is set by Begin).
+	Message msg.Outbound
 }
 
 // Decision is what Begin decided for an entry.

@@ -43,15 +43,18 @@ local function erase(pfx, p)
   end
   local obp, msgs = pfx .. 'obp:' .. t, 0
   local stats = pfx .. 'obstats:{ob}'
-  for _, id in ipairs(redis.call('SMEMBERS', obp)) do
+  local q = redis.call('HGETALL', obp)
+  for i = 1, #q, 2 do
+    local id, lane, sid = q[i], string.match(q[i + 1], '^(%S+) (%S+)$')
     local k = pfx .. 'obm:{ob}:' .. id
-    local o = redis.call('HMGET', k, 'lane', 'st')
-    if o[1] then
-      if o[2] ~= 'dead' then redis.call('HINCRBY', stats, o[1] .. ':queued', -1) end
-      redis.call('HINCRBY', stats, o[1] .. ':erased', 1)
-      redis.call('DEL', k)
-      msgs = msgs + 1
+    local st = redis.call('HGET', k, 'st')
+    if lane then
+      redis.call('XDEL', pfx .. 'ob:{ob}:' .. lane, sid)
+      if st ~= 'dead' then redis.call('HINCRBY', stats, lane .. ':queued', -1) end
+      redis.call('HINCRBY', stats, lane .. ':erased', 1)
     end
+    redis.call('DEL', k)
+    msgs = msgs + 1
   end
   redis.call('DEL', obp)
   return {n, ref or '', cbs, msgs}

@@ -54,13 +54,16 @@ type cbArg struct {
 	Fields []string `json:"fields"`
 }
 
-// obArg is one message to queue; empty optional fields are left out of the
-// record to keep it small.
+// obArg is one message to queue: its stream entry carries it whole.
 type obArg struct {
-	ID     string   `json:"id"`
-	Lane   string   `json:"lane"`
-	P      string   `json:"p,omitempty"`
-	Fields []string `json:"fields"`
+	ID   string `json:"id"`
+	Lane string `json:"lane"`
+	To   string `json:"to"`
+	Text string `json:"text"`
+	P    string `json:"p"`
+	Kind string `json:"kind"`
+	Camp string `json:"camp"`
+	RU   string `json:"ru"`
 }
 
 // effectsArg encodes c's registration and effects for commitScript.
@@ -139,7 +142,8 @@ func callbackFields(p msg.PersonID, c msg.Callback) []string {
 		"region", c.Region, "topic", c.Topic, "created", c.Created.UTC().Format(createdLayout)}
 }
 
-// obArgOf describes an outbound message for enqueueLua.
+// obArgOf describes an outbound message for enqueueLua; p is the person
+// when the message does not name one.
 func obArgOf(m msg.Outbound, p msg.PersonID) (obArg, error) {
 	if m.ID == "" || m.To == "" {
 		return obArg{}, fmt.Errorf("error queueing message: no id or recipient")
@@ -154,17 +158,11 @@ func obArgOf(m msg.Outbound, p msg.PersonID) (obArg, error) {
 	if m.Person != "" {
 		p = m.Person
 	}
-	f := []string{"to", string(m.To), "text", m.Text, "lane", string(lane), "kind", string(m.Kind)}
-	if p != "" {
-		f = append(f, "p", string(p))
-	}
-	if m.Campaign != "" {
-		f = append(f, "camp", m.Campaign)
-	}
+	a := obArg{ID: m.ID, Lane: string(lane), To: string(m.To), Text: m.Text, P: string(p), Kind: string(m.Kind), Camp: m.Campaign}
 	if m.ResendUnknown {
-		f = append(f, "ru", "1")
+		a.RU = "1"
 	}
-	return obArg{ID: m.ID, Lane: string(lane), P: string(p), Fields: f}, nil
+	return a, nil
 }
 
 // effectsLua checks and applies a hop's effects. KEYS 4–13 as effectKeys;

@@ -16,20 +16,26 @@ import (
 
 // The outbox shares the hash tag {ob}:
 //
-//	ob:{ob}:<lane>         stream, one entry (i=<id>) per message to send; an
-//	                       entry is deleted once acknowledged
+//	ob:{ob}:<lane>         stream, one entry per message to send, carrying it
+//	                       whole: i (our id), t (number), x (text), p (keyed
+//	                       hash), k (kind), c (campaign), r (resend unknown);
+//	                       deleted once acknowledged
+//	obm:{ob}:<id>          hash, made when a send begins: st (state), n
+//	                       (attempts), lane, kind, p, sid, err, pv, pid, upd;
+//	                       the message itself (t, x, c, r) only while it
+//	                       waits for a retry or lies in the dead letters; p
+//	                       is dropped once settled; expires after the
+//	                       outbox retention
 //	obdelay:{ob}:<lane>    sorted set of ids waiting for a retry, by due ms
 //	obdead:{ob}            stream of dead letters (i, lane, err)
-//	obm:{ob}:<id>          hash: to, text, p, lane, kind, camp, ru, n
-//	                       (attempts), st (state), err, pv, pid, at, upd;
-//	                       to, text and p are dropped once the message is
-//	                       settled; expires after the outbox retention
 //	obpid:{ob}:<pv>:<pid>  our id of a provider's message id
 //	obstats:{ob}           hash <lane>:<counter>
 //
-// and obp:{p}, the set of a person's unsettled message ids, which erasure
-// reads. The hop's commit writes obm, the stream entry, obp and obstats in
-// the same script as the hop's state.
+// and obp:{p}, a hash of the person's unsettled messages (id → "<lane>
+// <stream id>"), which erasure reads to delete their stream entries. A
+// queued message costs its stream entry and one field of obp:{p}, both in
+// Redis's compact encodings; the hop's commit writes them in the same
+// script as the hop's state.
 
 // DefaultOutboxRetention is how long a message's record is kept by default.
 const DefaultOutboxRetention = 7 * 24 * time.Hour
@@ -51,17 +57,16 @@ func (k keyspace) obStats() string                { return k.prefix + "obstats:{
 func (k keyspace) obPerson(p msg.PersonID) string { return k.prefix + "obp:{" + string(p) + "}" }
 func (k keyspace) optout() string                 { return k.prefix + "optout:{opt}" }
 
-// enqueueLua queues one message (an obArg): its record, its stream entry,
-// the person's index and the lane's count.
+// enqueueLua queues one message (an obArg): its stream entry, the
+// person's index and the lane's count. The entry's fields are the same for
+// every message, so that the stream stores their names once.
 const enqueueLua = `
 local function enqueue(pfx, m, ttl, now)
-  local k = pfx .. 'obm:{ob}:' .. m.id
-  redis.call('HSET', k, 'st', 'queued', 'n', '0', 'at', now, unpack(m.fields))
-  redis.call('PEXPIRE', k, ttl)
-  redis.call('XADD', pfx .. 'ob:{ob}:' .. m.lane, '*', 'i', m.id)
-  if m.p and m.p ~= '' then
+  local sid = redis.call('XADD', pfx .. 'ob:{ob}:' .. m.lane, '*', 'i', m.id, 't', m.to, 'x', m.text,
+    'p', m.p, 'k', m.kind, 'c', m.camp, 'r', m.ru)
+  if m.p ~= '' then
     local pk = pfx .. 'obp:{' .. m.p .. '}'
-    redis.call('SADD', pk, m.id)
+    redis.call('HSET', pk, m.id, m.lane .. ' ' .. sid)
     if redis.call('PTTL', pk) < tonumber(ttl) then redis.call('PEXPIRE', pk, ttl) end
   end
   redis.call('HINCRBY', pfx .. 'obstats:{ob}', m.lane .. ':queued', 1)
@@ -152,8 +157,11 @@ func (s *Store) OutboxClaim(ctx context.Context, lane msg.Lane, consumer string,
 
 func appendEntries(out []outbox.Entry, msgs []redis.XMessage) []outbox.Entry {
 	for _, m := range msgs {
-		id, _ := m.Values["i"].(string)
-		out = append(out, outbox.Entry{StreamID: m.ID, MsgID: id})
+		v := func(k string) string { s, _ := m.Values[k].(string); return s }
+		out = append(out, outbox.Entry{StreamID: m.ID, MsgID: v("i"), Message: msg.Outbound{
+			ID: v("i"), To: msg.Address(v("t")), Text: v("x"), Person: msg.PersonID(v("p")),
+			Kind: msg.Kind(v("k")), Campaign: v("c"), ResendUnknown: v("r") == "1",
+		}})
 	}
 	return out
 }

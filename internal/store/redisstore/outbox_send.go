@@ -15,54 +15,61 @@ import (
 )
 
 // beginScript decides what to do with an entry a worker read, and marks a
-// message it is to send as being sent (st=sending, one more attempt): a
-// worker that finds a message already "sending" knows that a previous
-// attempt's outcome is unknown.
+// message it is to send as being sent (st=sending, one more attempt),
+// making its record on the first attempt: a worker that finds a message
+// already "sending" knows that a previous attempt's outcome is unknown.
 // KEYS: 1 record, 2 stream, 3 optout, 4 stats. ARGV: 1 stream id, 2 group,
-// 3 now ms, 4 lane, 5 prefix, 6 id.
+// 3 now ms, 4 lane, 5 prefix, 6 id, 7 person, 8 kind, 9 resend unknown,
+// 10 retention ms.
 var beginScript = redis.NewScript(`
-local function settle(st, counter)
-  local p = redis.call('HGET', KEYS[1], 'p')
-  redis.call('HSET', KEYS[1], 'st', st, 'upd', ARGV[3])
-  redis.call('HDEL', KEYS[1], 'to', 'text', 'p')
-  if p then redis.call('SREM', ARGV[5] .. 'obp:{' .. p .. '}', ARGV[6]) end
-  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':queued', -1)
-  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':' .. counter, 1)
-end
-local o = redis.call('HMGET', KEYS[1], 'st', 'to', 'text', 'p', 'kind', 'ru', 'camp')
 local function ack()
   redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
   redis.call('XDEL', KEYS[2], ARGV[1])
 end
-if not o[1] then ack() return {'gone'} end
-local st = o[1]
-if st ~= 'queued' and st ~= 'sending' and st ~= 'retry' then ack() return {'done'} end
-if o[5] ~= 'stop_reply' and o[4] and redis.call('SISMEMBER', KEYS[3], o[4]) == 1 then
-  settle('skipped', 'skipped')
+local function settle(st, counter)
+  redis.call('HSET', KEYS[1], 'st', st, 'lane', ARGV[4], 'kind', ARGV[8], 'upd', ARGV[3])
+  redis.call('HDEL', KEYS[1], 'p')
+  redis.call('PEXPIRE', KEYS[1], ARGV[10])
+  if ARGV[7] ~= '' then redis.call('HDEL', ARGV[5] .. 'obp:{' .. ARGV[7] .. '}', ARGV[6]) end
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':queued', -1)
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':' .. counter, 1)
   ack()
+end
+-- An entry deleted meanwhile was erased with its person.
+if #redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1]) == 0 then
+  redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
+  return {'gone'}
+end
+local st = redis.call('HGET', KEYS[1], 'st')
+if st and st ~= 'queued' and st ~= 'sending' then ack() return {'done'} end
+if ARGV[8] ~= 'stop_reply' and ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[7]) == 1 then
+  settle('skipped', 'skipped')
   return {'optout'}
 end
 local unknown = '0'
 if st == 'sending' then
   unknown = '1'
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':unknown', 1)
-  if ARGV[4] == 'bulk' and o[6] ~= '1' then
+  if ARGV[4] == 'bulk' and ARGV[9] ~= '1' then
     settle('unknown', 'unknown_settled')
-    ack()
     return {'unknown'}
   end
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':resent_unknown', 1)
 end
 local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
-redis.call('HSET', KEYS[1], 'st', 'sending', 'upd', ARGV[3])
-return {'send', o[2] or '', o[3] or '', o[4] or '', o[5] or '', tostring(n), unknown, o[7] or ''}
+redis.call('HSET', KEYS[1], 'st', 'sending', 'lane', ARGV[4], 'kind', ARGV[8], 'p', ARGV[7], 'sid', ARGV[1], 'upd', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[10])
+return {'send', tostring(n), unknown}
 `)
 
-// finishScript records a send's outcome and acknowledges the entry.
+// finishScript records a send's outcome and acknowledges the entry. A
+// message to retry or given up keeps its text in its record, as its entry
+// is deleted.
 // KEYS: 1 record, 2 stream, 3 stats, 4 optout, 5 delay, 6 dead, 7 provider
 // id key. ARGV: 1 stream id, 2 group, 3 result, 4 now ms, 5 provider, 6
 // provider id, 7 error, 8 retry at ms, 9 lane, 10 prefix, 11 retention ms,
-// 12 id, 13 dead max length.
+// 12 id, 13 dead max length, 14 number, 15 text, 16 campaign, 17 resend
+// unknown.
 var finishScript = redis.NewScript(`
 redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
 redis.call('XDEL', KEYS[2], ARGV[1])
@@ -72,28 +79,32 @@ if redis.call('HGET', KEYS[1], 'st') ~= 'sending' then return 0 end
 local res, lane = ARGV[3], ARGV[9]
 local p = redis.call('HGET', KEYS[1], 'p')
 local function strip()
-  redis.call('HDEL', KEYS[1], 'to', 'text', 'p')
-  if p then redis.call('SREM', ARGV[10] .. 'obp:{' .. p .. '}', ARGV[12]) end
+  redis.call('HDEL', KEYS[1], 'p')
+  if p and p ~= '' then redis.call('HDEL', ARGV[10] .. 'obp:{' .. p .. '}', ARGV[12]) end
   redis.call('HINCRBY', KEYS[3], lane .. ':queued', -1)
+end
+local function keep()
+  redis.call('HSET', KEYS[1], 't', ARGV[14], 'x', ARGV[15], 'c', ARGV[16], 'r', ARGV[17])
 end
 if res == 'sent' then
   redis.call('HSET', KEYS[1], 'st', 'sent', 'pv', ARGV[5], 'pid', ARGV[6], 'upd', ARGV[4])
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':sent', 1)
   if ARGV[6] ~= '' then redis.call('SET', KEYS[7], ARGV[12], 'PX', ARGV[11]) end
-  redis.call('PEXPIRE', KEYS[1], ARGV[11])
 elseif res == 'retry' then
   redis.call('HSET', KEYS[1], 'st', 'retry', 'err', ARGV[7], 'upd', ARGV[4])
+  keep()
   redis.call('ZADD', KEYS[5], ARGV[8], ARGV[12])
   redis.call('HINCRBY', KEYS[3], lane .. ':retried', 1)
 elseif res == 'dead' then
   redis.call('HSET', KEYS[1], 'st', 'dead', 'err', ARGV[7], 'upd', ARGV[4])
+  keep()
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[13], '*', 'i', ARGV[12], 'lane', lane, 'err', ARGV[7])
   redis.call('HINCRBY', KEYS[3], lane .. ':queued', -1)
   redis.call('HINCRBY', KEYS[3], lane .. ':dead', 1)
 elseif res == 'optout' then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'err', ARGV[7], 'upd', ARGV[4])
-  if p then redis.call('SADD', KEYS[4], p) end
+  if p and p ~= '' then redis.call('SADD', KEYS[4], p) end
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':failed', 1)
 elseif res == 'invalid' then
@@ -101,21 +112,38 @@ elseif res == 'invalid' then
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':invalid_number', 1)
 end
+redis.call('PEXPIRE', KEYS[1], ARGV[11])
 return 0
 `)
 
+// requeueLua puts a message kept in its record (a retry come due, a dead
+// letter staff retry) back in its lane's stream, the text leaving the
+// record for the entry. requeue(prefix, id, n) returns false when the
+// message was erased or expired.
+const requeueLua = `
+local function requeue(pfx, id, n)
+  local k = pfx .. 'obm:{ob}:' .. id
+  local r = redis.call('HMGET', k, 'lane', 't', 'x', 'p', 'kind', 'c', 'r')
+  if not r[1] or not r[2] then return false end
+  local sid = redis.call('XADD', pfx .. 'ob:{ob}:' .. r[1], '*', 'i', id, 't', r[2], 'x', r[3],
+    'p', r[4] or '', 'k', r[5] or '', 'c', r[6] or '', 'r', r[7] or '')
+  redis.call('HDEL', k, 't', 'x', 'c', 'r')
+  redis.call('HSET', k, 'st', 'queued', 'sid', sid)
+  if n then redis.call('HSET', k, 'n', n) end
+  if r[4] and r[4] ~= '' then
+    redis.call('HSET', pfx .. 'obp:{' .. r[4] .. '}', id, r[1] .. ' ' .. sid)
+  end
+  return true
+end
+`
+
 // promoteScript moves the messages whose retry time has come back into
-// their lane's stream. KEYS: 1 delay set, 2 stream. ARGV: 1 now ms, 2 limit,
-// 3 prefix.
-var promoteScript = redis.NewScript(`
+// their lane's stream. KEYS: 1 delay set. ARGV: 1 now ms, 2 limit, 3 prefix.
+var promoteScript = redis.NewScript(requeueLua + `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)
-  local k = ARGV[3] .. 'obm:{ob}:' .. id
-  if redis.call('HGET', k, 'st') == 'retry' then
-    redis.call('HSET', k, 'st', 'queued')
-    redis.call('XADD', KEYS[2], '*', 'i', id)
-  end
+  if redis.call('HGET', ARGV[3] .. 'obm:{ob}:' .. id, 'st') == 'retry' then requeue(ARGV[3], id, nil) end
 end
 return #ids
 `)
@@ -126,11 +154,13 @@ return #ids
 // another attempt.
 func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox.Entry, now time.Time) ([]outbox.Job, error) {
 	stream, nowMs := s.keys.obStream(lane), now.UnixMilli()
+	ret := ttlMillis(s.outboxRetention, DefaultOutboxRetention)
 	calls := make([]scriptCall, len(entries))
 	for i, e := range entries {
 		calls[i] = scriptCall{
 			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats()},
-			args: []any{e.StreamID, group, nowMs, string(lane), s.keys.prefix, e.MsgID},
+			args: []any{e.StreamID, group, nowMs, string(lane), s.keys.prefix, e.MsgID,
+				string(e.Message.Person), string(e.Message.Kind), ru(e.Message.ResendUnknown), ret},
 		}
 	}
 	res, err := s.runAll(ctx, beginScript, calls)
@@ -153,15 +183,24 @@ func jobOf(e outbox.Entry, lane msg.Lane, v []any) outbox.Job {
 	}
 	d, _ := v[0].(string)
 	j.Decision = outbox.Decision(d)
-	if j.Decision != outbox.Send || len(v) < 8 {
+	if j.Decision != outbox.Send || len(v) < 3 {
 		return j
 	}
-	str := func(i int) string { s, _ := v[i].(string); return s }
-	j.Message = msg.Outbound{ID: e.MsgID, To: msg.Address(str(1)), Text: str(2), Person: msg.PersonID(str(3)),
-		Kind: msg.Kind(str(4)), Lane: lane, Campaign: str(7)}
-	j.Attempt, _ = strconv.Atoi(str(5))
-	j.Unknown = str(6) == "1"
+	j.Message = e.Message
+	j.Message.ID, j.Message.Lane = e.MsgID, lane
+	n, _ := v[1].(string)
+	j.Attempt, _ = strconv.Atoi(n)
+	u, _ := v[2].(string)
+	j.Unknown = u == "1"
 	return j
+}
+
+// ru is the stream and record form of msg.Outbound.ResendUnknown.
+func ru(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
 }
 
 // OutboxFinish records the outcomes of sends and acknowledges their
@@ -176,7 +215,8 @@ func (s *Store) OutboxFinish(ctx context.Context, lane msg.Lane, outs []outbox.O
 		calls[i] = scriptCall{
 			keys: []string{s.keys.obMsg(o.MsgID), stream, s.keys.obStats(), s.keys.optout(), s.keys.obDelay(lane), s.keys.obDead(), pidKey},
 			args: []any{o.StreamID, group, string(o.Result), nowMs, o.Provider, o.ProviderID, o.Err,
-				o.RetryAt.UnixMilli(), string(lane), s.keys.prefix, ret, o.MsgID, DeadMaxLen},
+				o.RetryAt.UnixMilli(), string(lane), s.keys.prefix, ret, o.MsgID, DeadMaxLen,
+				string(o.Message.To), o.Message.Text, o.Message.Campaign, ru(o.Message.ResendUnknown)},
 		}
 	}
 	if _, err := s.runAll(ctx, finishScript, calls); err != nil {
@@ -191,7 +231,7 @@ func (s *Store) OutboxFinish(ctx context.Context, lane msg.Lane, outs []outbox.O
 func (s *Store) OutboxPromote(ctx context.Context, now time.Time, limit int) (int, error) {
 	n := 0
 	for _, l := range msg.Lanes {
-		k, err := promoteScript.Run(ctx, s.rdb, []string{s.keys.obDelay(l), s.keys.obStream(l)}, now.UnixMilli(), limit, s.keys.prefix).Int()
+		k, err := promoteScript.Run(ctx, s.rdb, []string{s.keys.obDelay(l)}, now.UnixMilli(), limit, s.keys.prefix).Int()
 		if err != nil {
 			return n, fmt.Errorf("error promoting retries: %w", err)
 		}

@@ -202,7 +202,7 @@ func (s *Store) deadLetters(ctx context.Context, entries []redis.XMessage) ([]ou
 
 // retryDeadScript puts dead letters back in their lane with their attempts
 // reset. KEYS: 1 dead stream, 2 stats. ARGV: 1 prefix, 2 limit.
-var retryDeadScript = redis.NewScript(`
+var retryDeadScript = redis.NewScript(requeueLua + `
 local es = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[2])
 local n = 0
 for _, e in ipairs(es) do
@@ -212,10 +212,7 @@ for _, e in ipairs(es) do
     if f[i] == 'i' then id = f[i + 1] elseif f[i] == 'lane' then lane = f[i + 1] end
   end
   redis.call('XDEL', KEYS[1], e[1])
-  local k = ARGV[1] .. 'obm:{ob}:' .. id
-  if id and lane and redis.call('HGET', k, 'st') == 'dead' then
-    redis.call('HSET', k, 'st', 'queued', 'n', '0')
-    redis.call('XADD', ARGV[1] .. 'ob:{ob}:' .. lane, '*', 'i', id)
+  if id and lane and redis.call('HGET', ARGV[1] .. 'obm:{ob}:' .. id, 'st') == 'dead' and requeue(ARGV[1], id, '0') then
     redis.call('HINCRBY', KEYS[2], lane .. ':dead', -1)
     redis.call('HINCRBY', KEYS[2], lane .. ':queued', 1)
     n = n + 1

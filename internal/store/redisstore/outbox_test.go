@@ -57,7 +57,7 @@ func TestOutboxLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := rdb.HGetAll(ctx, prefix+"obm:{ob}:m1").Val()
-	if rec["st"] != "sent" || rec["pid"] != "SM1" || rec["to"] != "" || rec["text"] != "" || rec["p"] != "" {
+	if rec["st"] != "sent" || rec["pid"] != "SM1" || rec["t"] != "" || rec["x"] != "" || rec["p"] != "" {
 		t.Fatalf("record after send %v", rec)
 	}
 	for _, k := range scanKeys(t, rdb, prefix) {
