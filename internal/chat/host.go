@@ -53,7 +53,10 @@ const quotaWindow = 24 * time.Hour
 
 // internalAnswers are answers the service or engine set: never part of a
 // registration.
-var internalAnswers = map[string]bool{"ref": true, "lang": true, AnsRegFound: true, AnsSMS: true}
+var internalAnswers = map[string]bool{"ref": true, "lang": true, AnsRegFound: true, AnsSMS: true, AnsCampaign: true}
+
+// AnsCampaign is the campaign whose reply flow the person is in.
+const AnsCampaign = "campaign"
 
 // hop is one attempt at a hop: what was read at its start and the effects
 // the flow's actions add up to. It is the only place where an action's name
@@ -66,13 +69,15 @@ type hop struct {
 	now time.Time
 	// quota is the person's quota record as loaded.
 	quota map[string]string
-	fx    msg.Effects
-	reg   *msg.Registration
+	// window is the open reply window of a campaign ("<id>|<flow>|<node>").
+	window string
+	fx     msg.Effects
+	reg    *msg.Registration
 }
 
 // newHop starts a hop attempt on a loaded conversation.
 func (s *Service) newHop(ctx context.Context, p msg.PersonID, in msg.Inbound, conv msg.Conversation, now time.Time) *hop {
-	return &hop{s: s, ctx: ctx, p: p, in: in, now: now, quota: conv.Quota}
+	return &hop{s: s, ctx: ctx, p: p, in: in, now: now, quota: conv.Quota, window: conv.CampaignReply}
 }
 
 // env returns the engine's environment for the hop.
@@ -113,6 +118,13 @@ func (h *hop) do(ev flow.Event) map[string]string {
 		h.fx.OptOut = msg.OptedIn
 	case flow.ActDeleteData:
 		h.fx.Erase = true
+	case flow.ActSubscribe:
+		h.fx.Subscribe, h.fx.Lang, h.fx.Phone = msg.OptedIn, ev.Lang, h.in.From
+	case flow.ActSaveCampaignReply:
+		if c := ev.Answers[AnsCampaign]; c != "" {
+			h.fx.CampaignAnswers = &msg.CampaignAnswers{Campaign: c, Phone: h.in.From, Lang: ev.Lang, At: h.now.UTC(),
+				Answers: registrationAnswers(ev.Answers)}
+		}
 	}
 	return nil
 }

@@ -22,6 +22,8 @@ const (
 	KwFrench  Keyword = "fr"
 	KwEnglish Keyword = "en"
 	KwDelete  Keyword = "delete"
+	// KwSubscribe asks for information messages without registering.
+	KwSubscribe Keyword = "subscribe"
 )
 
 // keywords maps the first word of a message, lower-cased and without
@@ -33,6 +35,7 @@ var keywords = map[string]Keyword{
 	"menu": KwMenu,
 	"fr":   KwFrench, "francais": KwFrench, "en": KwEnglish, "english": KwEnglish,
 	"supprimer": KwDelete, "delete": KwDelete,
+	"abonner": KwSubscribe, "subscribe": KwSubscribe, "infos": KwSubscribe, "news": KwSubscribe,
 }
 
 // Message IDs of the keyword answers.
@@ -45,10 +48,11 @@ const (
 	MsgDeleted        = "kw.deleted"
 	MsgDeleteCanceled = "kw.delete_cancelled"
 	MsgFlood          = "kw.flood"
+	MsgSubscribed     = "kw.subscribed"
 )
 
 func init() {
-	Messages = append(Messages, MsgStopped, MsgStarted, MsgHelp, MsgLanguageSet, MsgDeleteConfirm, MsgDeleted, MsgDeleteCanceled, MsgFlood)
+	Messages = append(Messages, MsgStopped, MsgStarted, MsgHelp, MsgLanguageSet, MsgDeleteConfirm, MsgDeleted, MsgDeleteCanceled, MsgFlood, MsgSubscribed)
 }
 
 // fold lower-cases s and strips its accents ("ARRÊT" → "arret").
@@ -150,6 +154,8 @@ func (s *Service) keyword(st flow.State, in msg.Inbound, env flow.Env) (next flo
 		}
 		st.Resuming = false
 		return st, say(MsgLanguageSet, true), events, true
+	case KwSubscribe:
+		return st, say(MsgSubscribed, false), raise(flow.ActSubscribe), true
 	case KwDelete:
 		st.Pending = pendingDelete
 		return st, say(MsgDeleteConfirm, false), nil, true

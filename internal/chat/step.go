@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,10 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 		if next, reply, evs, ok := s.keyword(st, in, env); ok {
 			next.Channel, next.Session = in.Channel, session
 			return next, reply, evs
+		}
+		if next, evs, ok := s.campaignReply(h, st, env); ok {
+			next.Channel, next.Session = in.Channel, session
+			return next, s.reply(next, in.Channel), evs
 		}
 	}
 	consumed, advance := st.Consumed, true
@@ -131,3 +136,39 @@ func (s *Service) apology(lang msg.Lang) msg.Reply {
 
 // MsgUnavailable is the apology shown when the store fails.
 const MsgUnavailable = flow.MsgUnavailable
+
+// campaignReply answers an SMS sent within a campaign's reply window: the
+// person enters the campaign's flow at its node, their message taken as the
+// answer there. The window closes with the hop's commit.
+func (s *Service) campaignReply(h *hop, st flow.State, env flow.Env) (flow.State, []flow.Event, bool) {
+	if h.window == "" {
+		return st, nil, false
+	}
+	f := strings.Split(h.window, "|")
+	if len(f) != 4 {
+		return st, nil, false
+	}
+	id, key := f[0], f[1]+":"+f[2]
+	if until, err := strconv.ParseInt(f[3], 10, 64); err != nil || h.now.UnixMilli() > until {
+		return st, nil, false // the window has passed
+	}
+	h.fx.CampaignReply = id
+	if !s.engine.IsEntry(key) {
+		return st, nil, false // the flow changed since: the window just closes
+	}
+	st.Answers = setAnswer(st.Answers, AnsCampaign, id)
+	next, evs := s.engine.Goto(st, key, env)
+	if next.Done {
+		return next, evs, true
+	}
+	next, more := s.engine.Step(next, h.in.Text, env)
+	return next, append(evs, more...), true
+}
+
+func setAnswer(m map[string]string, k, v string) map[string]string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	m[k] = v
+	return m
+}

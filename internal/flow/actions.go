@@ -29,6 +29,12 @@ const (
 	// ActOptOut and ActOptIn stop and restart campaign messages.
 	ActOptOut = "opt_out"
 	ActOptIn  = "opt_in"
+	// ActSubscribe adds the person to the subscribers of information
+	// messages (campaigns) without registering.
+	ActSubscribe = "subscribe"
+	// ActSaveCampaignReply keeps the answers given in a campaign's reply
+	// flow for the campaign's staff.
+	ActSaveCampaignReply = "save_campaign_reply"
 	// ActLoadRegistration fills the answers from the person's stored
 	// registration (reg_found is "yes" when there is one), for "my
 	// information" pages.
@@ -39,7 +45,7 @@ const (
 var KnownActions = map[string]bool{
 	ActSetLanguage: true, ActSaveRegistration: true, ActClearAnswers: true,
 	ActSendSMS: true, ActSendConfirmation: true, ActSendEssential: true, ActRequestCallback: true, ActDeleteData: true,
-	ActOptOut: true, ActOptIn: true, ActLoadRegistration: true,
+	ActOptOut: true, ActOptIn: true, ActLoadRegistration: true, ActSubscribe: true, ActSaveCampaignReply: true,
 }
 
 // SendsSMS tells whether an action sends its argument's text by SMS.

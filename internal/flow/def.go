@@ -31,7 +31,10 @@ type Flow struct {
 	Name  string `yaml:"flow"`
 	Start string `yaml:"start"`
 	// Sources name where the facts shown by this flow come from, for staff review.
-	Sources []string         `yaml:"sources"`
+	Sources []string `yaml:"sources"`
+	// Entries are nodes a conversation may enter from outside the flows:
+	// a reply to a campaign that names flow and node.
+	Entries []string         `yaml:"entries"`
 	Nodes   map[string]*Node `yaml:"nodes"`
 }
 

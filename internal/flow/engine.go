@@ -75,6 +75,31 @@ func (e *Engine) Restart(st State, env Env) (State, []Event) {
 	return e.enter(st, flowName+":"+f.Start, env, nil)
 }
 
+// Goto enters node key ("flow:node") from outside the flows (a reply to a
+// campaign), keeping the language and the answers; the current screen goes
+// into the history, so "0" leads back to it.
+func (e *Engine) Goto(st State, key string, env Env) (State, []Event) {
+	st = st.clone()
+	st.Hint, st.Resuming, st.Done, st.Page = "", false, false, 0
+	st = push(st)
+	return e.enter(st, key, env, nil)
+}
+
+// IsEntry tells whether key ("flow:node") is one of its flow's entries.
+func (e *Engine) IsEntry(key string) bool {
+	flow, node := split(key)
+	f, ok := e.set.Flows[flow]
+	if !ok {
+		return false
+	}
+	for _, n := range f.Entries {
+		if n == node {
+			return true
+		}
+	}
+	return false
+}
+
 // OfferResume marks a started conversation as waiting for "continue or start
 // again"; Screen then shows that question.
 func (e *Engine) OfferResume(st State) State {

@@ -185,6 +185,15 @@ func (v *validator) check(flow, key string, c *Check) {
 func (v *validator) reachable() {
 	seen := map[string]bool{}
 	stack := []string{v.s.Entry}
+	for name, f := range v.s.Flows {
+		for _, e := range f.Entries {
+			if _, ok := f.Nodes[e]; !ok {
+				v.add(name, name+":"+e, "entries: no such node")
+				continue
+			}
+			stack = append(stack, name+":"+e)
+		}
+	}
 	for len(stack) > 0 {
 		k := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]

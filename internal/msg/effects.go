@@ -21,11 +21,33 @@ type Effects struct {
 	// Erase erases everything stored about the person (their opt-out
 	// excepted) before the messages are queued.
 	Erase bool
+	// Subscribe adds the person to the subscribers of information messages
+	// (with their language and number), or removes them (OptedOut).
+	Subscribe OptChoice
+	// Lang and Phone describe the person for a subscription.
+	Lang  Lang
+	Phone Address
+	// CampaignReply is the campaign whose reply window this hop used: the
+	// window closes and the reply is counted.
+	CampaignReply string
+	// CampaignAnswers, when set, are kept as the person's answers to a
+	// campaign's reply flow.
+	CampaignAnswers *CampaignAnswers
+}
+
+// CampaignAnswers are a person's answers to a campaign's reply flow.
+type CampaignAnswers struct {
+	Campaign string            `json:"-"`
+	Phone    Address           `json:"phone"`
+	Lang     Lang              `json:"lang"`
+	At       time.Time         `json:"at"`
+	Answers  map[string]string `json:"answers"`
 }
 
 // Empty tells whether there is nothing to write.
 func (e *Effects) Empty() bool {
-	return len(e.Callbacks) == 0 && e.OptOut == "" && len(e.Quota) == 0 && len(e.Messages) == 0 && !e.Erase
+	return len(e.Callbacks) == 0 && e.OptOut == "" && len(e.Quota) == 0 && len(e.Messages) == 0 && !e.Erase &&
+		e.Subscribe == "" && e.CampaignReply == "" && e.CampaignAnswers == nil
 }
 
 // OptChoice is a person's choice about information messages.

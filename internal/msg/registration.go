@@ -33,6 +33,9 @@ type Conversation struct {
 	// by name), read with the state so that a hop decides from them and its
 	// commit writes them back under the same compare-and-set.
 	Quota map[string]string
+	// CampaignReply is the open reply window of a campaign the person
+	// received ("<campaign>|<flow>|<node>"), read for SMS hops.
+	CampaignReply string
 }
 
 // Change is what one hop writes, all or nothing.

@@ -27,7 +27,7 @@ type Queue interface {
 	OutboxClaim(ctx context.Context, lane msg.Lane, consumer string, minIdle time.Duration, count int) ([]Entry, error)
 	// OutboxBegin decides what to do with entries and marks those to send
 	// as being sent.
-	OutboxBegin(ctx context.Context, lane msg.Lane, entries []Entry, now time.Time) ([]Job, error)
+	OutboxBegin(ctx context.Context, lane msg.Lane, entries []Entry, now time.Time, g Guard) ([]Job, error)
 	// OutboxFinish records outcomes and acknowledges their entries.
 	OutboxFinish(ctx context.Context, lane msg.Lane, outs []Outcome, now time.Time) error
 	// OutboxPromote moves messages whose retry time has come back into

@@ -32,7 +32,12 @@ func (w *Worker) process(ctx context.Context, lane msg.Lane, entries []Entry) {
 
 // processChunk sends up to Concurrency entries at once.
 func (w *Worker) processChunk(ctx context.Context, lane msg.Lane, entries []Entry) {
-	jobs, err := w.q.OutboxBegin(ctx, lane, entries, w.cfg.Now())
+	now := w.cfg.Now()
+	var g Guard
+	if lane == msg.LaneBulk && w.cfg.Guard != nil {
+		g = w.cfg.Guard(now)
+	}
+	jobs, err := w.q.OutboxBegin(ctx, lane, entries, now, g)
 	if err != nil {
 		w.log.Error("beginning sends failed; entries left for a later claim", "lane", string(lane), "entries", len(entries), "err", err)
 		return
@@ -80,6 +85,14 @@ func (w *Worker) processChunk(ctx context.Context, lane msg.Lane, entries []Entr
 // sendOne sends one message and classifies the outcome.
 func (w *Worker) sendOne(ctx context.Context, lane msg.Lane, j Job) Outcome {
 	o := Outcome{Entry: j.Entry, Provider: w.cfg.Provider}
+	if j.Message.Campaign != "" && w.cfg.Throttle != nil {
+		// The campaign's rate and the route's ceiling, shared by every
+		// worker: wait for a place.
+		if err := w.cfg.Throttle(ctx, j.Message); err != nil {
+			o.Result, o.RetryAt, o.Err = Retry, w.cfg.Now().Add(w.cfg.BackoffBase), "throttle: "+err.Error()
+			return o
+		}
+	}
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
 	start := time.Now()
 	pid, err := w.send.Send(sctx, j.Message)

@@ -31,7 +31,23 @@ const (
 	// ReportUnknown: a bulk message whose previous attempt's outcome is
 	// unknown, recorded as such and not sent again.
 	ReportUnknown Decision = "unknown"
+	// Deferred: a campaign message held for later (quiet hours, a
+	// conversation under way, its campaign paused).
+	Deferred Decision = "deferred"
+	// CampaignCancelled: its campaign was cancelled; it is not sent.
+	CampaignCancelled Decision = "cancelled"
 )
+
+// Guard is what campaign messages are checked against at send time.
+type Guard struct {
+	// QuietUntil, when after now, holds campaign messages until then.
+	QuietUntil time.Time
+	// SessionGuard defers a campaign message to a person whose conversation
+	// changed less than this long ago (an SMS arriving during a USSD
+	// session ends it on many phones); StateTTL is the conversations'
+	// expiry, from which the store tells the time of the last change.
+	SessionGuard, StateTTL time.Duration
+}
 
 // Job is an entry Begin handled: to send, or settled without sending.
 type Job struct {

@@ -59,6 +59,13 @@ type Config struct {
 	// Now and Rand are the clock and the jitter source (tests inject them).
 	Now  func() time.Time
 	Rand func() float64
+	// Guard returns what campaign messages are checked against now (quiet
+	// hours, the session guard); nil checks nothing.
+	Guard func(now time.Time) Guard
+	// Throttle waits until a campaign message may be sent: the campaign's
+	// rate and the route's ceiling, shared by every worker; nil sends at
+	// once.
+	Throttle func(ctx context.Context, m msg.Outbound) error
 	// Classify tells what a send error means; nil treats every error as
 	// retryable.
 	Classify Classifier

@@ -20,6 +20,9 @@ import (
 //	drop              the USSD session drops without an answer
 //	wait DURATION     the clock moves (Go duration: 90s, 25h)
 //	phone +2376…      the next messages come from another person
+//	campaign ID FLOW:NODE WINDOW
+//	                  the phone receives campaign ID's SMS: a reply within
+//	                  WINDOW (a Go duration) enters FLOW:NODE
 //
 // Run plays a script and writes the transcript: each message sent, then the
 // reply, indented.
@@ -66,6 +69,21 @@ func Run(ctx context.Context, script io.Reader, phones func(msg.Address) *Phone,
 			}
 			fmt.Fprintf(out, "wait %s\n", arg)
 			p.Clock.Advance(d)
+			continue
+		case "campaign":
+			f := strings.Fields(arg)
+			if len(f) != 3 || p.Campaign == nil {
+				return fmt.Errorf("error in script line %d: want campaign ID FLOW:NODE WINDOW on a phone that receives campaigns", line)
+			}
+			d, perr := time.ParseDuration(f[2])
+			if perr != nil {
+				return fmt.Errorf("error in script line %d: %w", line, perr)
+			}
+			fmt.Fprintf(out, "campaign %s\n", arg)
+			if err := p.Campaign(ctx, p.From, f[0], f[1], d); err != nil {
+				return fmt.Errorf("error in script line %d: %w", line, err)
+			}
+			fmt.Fprintln(out, "  (campaign SMS received)")
 			continue
 		case "phone":
 			a, perr := msg.ParseAddress(arg)

@@ -48,6 +48,9 @@ type Phone struct {
 	Provider string
 	Service  string
 	Clock    *Clock
+	// Campaign, when set, delivers a campaign's SMS to the phone: its
+	// reply window on flow:node opens for window (scripts' "campaign").
+	Campaign func(ctx context.Context, from msg.Address, id, key string, window time.Duration) error
 
 	session  int
 	sid      string

@@ -14,7 +14,8 @@ import (
 // that erases everything stored about a person but their opt-out: the
 // conversation, remembered language, cached replies, quotas, flood
 // counters, registration and its index entries, call-back requests and the
-// messages queued for them. Key names are derived from the prefix; on one
+// messages queued for them, their subscription and what campaigns hold of
+// them. Key names are derived from the prefix; on one
 // node or behind Sentinel the whole erasure is one atomic step.
 //
 // erase(prefix, person) returns {keys deleted, registration ref or ”,
@@ -57,6 +58,14 @@ local function erase(pfx, p)
     msgs = msgs + 1
   end
   redis.call('DEL', obp)
+  -- Campaigns: the subscription, the open reply window, each campaign's
+  -- record of having queued them and their replies.
+  redis.call('HDEL', pfx .. 'sub:{sub}', p)
+  n = n + redis.call('DEL', pfx .. 'cr:' .. t, pfx .. 'crp:' .. t)
+  for _, id in ipairs(redis.call('ZRANGE', pfx .. 'camps:{camp}', 0, -1)) do
+    redis.call('HDEL', pfx .. 'camprc:{camp}:' .. id, p)
+    redis.call('HDEL', pfx .. 'camprsp:{camp}:' .. id, p)
+  end
   return {n, ref or '', cbs, msgs}
 end
 `

@@ -34,6 +34,13 @@ type fxArg struct {
 	Now    string            `json:"now"`
 	RegMax string            `json:"regmax"`
 	CBTTL  string            `json:"cbttl"`
+	// Subscription (in, out), its value, the campaign whose reply window
+	// closes, and a campaign's answers.
+	Sub     string `json:"sub,omitempty"`
+	SubVal  string `json:"subval,omitempty"`
+	Camp    string `json:"camp,omitempty"`
+	CampAns string `json:"campans,omitempty"`
+	CampID  string `json:"campid,omitempty"`
 }
 
 type regArg struct {
@@ -86,6 +93,18 @@ func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string,
 			return "", errNoRef
 		}
 		a.CBs = append(a.CBs, cbArg{Ref: cb.Ref, Ms: strconv.FormatInt(cb.Created.UnixMilli(), 10), Fields: callbackFields(p, cb)})
+	}
+	if fx.Subscribe != "" {
+		a.Sub = string(fx.Subscribe)
+		a.SubVal = string(fx.Lang) + " " + string(fx.Phone) + " " + a.Now
+	}
+	a.Camp = fx.CampaignReply
+	if ca := fx.CampaignAnswers; ca != nil {
+		b, err := jsonMarshal(ca)
+		if err != nil {
+			return "", fmt.Errorf("error encoding campaign answers: %w", err)
+		}
+		a.CampID, a.CampAns = ca.Campaign, string(b)
 	}
 	if len(fx.Quota) > 0 {
 		a.Quota = fx.Quota
@@ -230,8 +249,25 @@ local function apply_effects(fx)
     if fx.cbs then
       for _, cb in ipairs(fx.cbs) do write_callback(cb, fx.cbttl) end
     end
-    if fx.opt == 'out' then redis.call('SADD', KEYS[5], ARGV[13]) end
+    if fx.opt == 'out' then
+      redis.call('SADD', KEYS[5], ARGV[13])
+      redis.call('HDEL', ARGV[12] .. 'sub:{sub}', ARGV[13])
+    end
     if fx.opt == 'in' then redis.call('SREM', KEYS[5], ARGV[13]) end
+    if fx.sub == 'in' then
+      redis.call('HSET', ARGV[12] .. 'sub:{sub}', ARGV[13], fx.subval)
+      redis.call('SREM', KEYS[5], ARGV[13])
+    end
+    if fx.sub == 'out' then redis.call('HDEL', ARGV[12] .. 'sub:{sub}', ARGV[13]) end
+    local t = '{' .. ARGV[13] .. '}'
+    if fx.camp then
+      redis.call('DEL', ARGV[12] .. 'cr:' .. t)
+      redis.call('HINCRBY', ARGV[12] .. 'campstat:{camp}:' .. fx.camp, 'replies', 1)
+    end
+    if fx.campid then
+      redis.call('HSET', ARGV[12] .. 'camprsp:{camp}:' .. fx.campid, ARGV[13], fx.campans)
+      redis.call('SADD', ARGV[12] .. 'crp:' .. t, fx.campid)
+    end
     if fx.q then
       local h = {}
       for k, v in pairs(fx.q) do h[#h + 1] = k; h[#h + 1] = v end

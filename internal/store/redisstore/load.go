@@ -28,11 +28,16 @@ func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 	pipe := s.rdb.Pipeline()
 	vals = pipe.MGet(ctx, conv, person)
 	quota := pipe.HGetAll(ctx, s.keys.quota(p))
+	var window *redis.StringCmd
 	if dedupe != "" {
 		cached = pipe.HMGet(ctx, dd, ddField(dedupe))
+		window = pipe.Get(ctx, s.keys.campWindow(p))
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return c, fmt.Errorf("error loading conversation: %w", err)
+	}
+	if window != nil {
+		c.CampaignReply = window.Val()
 	}
 	if q := quota.Val(); len(q) > 0 {
 		c.Quota = q

@@ -17,22 +17,45 @@ import (
 // beginScript decides what to do with an entry a worker read, and marks a
 // message it is to send as being sent (st=sending, one more attempt),
 // making its record on the first attempt: a worker that finds a message
-// already "sending" knows that a previous attempt's outcome is unknown.
-// KEYS: 1 record, 2 stream, 3 optout, 4 stats. ARGV: 1 stream id, 2 group,
-// 3 now ms, 4 lane, 5 prefix, 6 id, 7 person, 8 kind, 9 resend unknown,
-// 10 retention ms.
+// already "sending" knows that a previous attempt's outcome is unknown. A
+// campaign message is checked at send time: its campaign cancelled (settled)
+// or paused (deferred), its person opted out (skipped), quiet hours or a
+// conversation of the person's in the last minutes (deferred).
+// KEYS: 1 record, 2 stream, 3 optout, 4 stats, 5 campaign (or any key), 6
+// campaign stats, 7 delay set, 8 the person's conversation.
+// ARGV: 1 stream id, 2 group, 3 now ms, 4 lane, 5 prefix, 6 id, 7 person,
+// 8 kind, 9 resend unknown, 10 retention ms, 11 campaign id, 12 quiet ("1"),
+// 13 quiet ends ms, 14 session guard ms, 15 conversation ttl ms, 16 number,
+// 17 text.
 var beginScript = redis.NewScript(`
+local camp = ARGV[11]
 local function ack()
   redis.call('XACK', KEYS[2], ARGV[2], ARGV[1])
   redis.call('XDEL', KEYS[2], ARGV[1])
 end
-local function settle(st, counter)
+local function cstat(counter)
+  if camp ~= '' then
+    redis.call('HINCRBY', KEYS[6], counter, 1)
+    redis.call('HINCRBY', KEYS[6], 'pending', -1)
+  end
+end
+local function settle(st, counter, ccounter)
   redis.call('HSET', KEYS[1], 'st', st, 'lane', ARGV[4], 'kind', ARGV[8], 'upd', ARGV[3])
+  if camp ~= '' then redis.call('HSET', KEYS[1], 'camp', camp) end
   redis.call('HDEL', KEYS[1], 'p')
   redis.call('PEXPIRE', KEYS[1], ARGV[10])
   if ARGV[7] ~= '' then redis.call('HDEL', ARGV[5] .. 'obp:{' .. ARGV[7] .. '}', ARGV[6]) end
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':queued', -1)
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':' .. counter, 1)
+  cstat(ccounter)
+  ack()
+end
+local function defer(due, counter)
+  redis.call('HSET', KEYS[1], 'st', 'retry', 'lane', ARGV[4], 'kind', ARGV[8], 'p', ARGV[7], 'camp', camp,
+    't', ARGV[16], 'x', ARGV[17], 'c', camp, 'r', ARGV[9], 'upd', ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[10])
+  redis.call('ZADD', KEYS[7], due, ARGV[6])
+  if camp ~= '' then redis.call('HINCRBY', KEYS[6], counter, 1) end
   ack()
 end
 -- An entry deleted meanwhile was erased with its person.
@@ -42,22 +65,45 @@ if #redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1]) == 0 then
 end
 local st = redis.call('HGET', KEYS[1], 'st')
 if st and st ~= 'queued' and st ~= 'sending' then ack() return {'done'} end
+if camp ~= '' then
+  local cst = redis.call('HGET', KEYS[5], 'st')
+  if cst ~= 'sending' and cst ~= 'paused' then
+    settle('cancelled', 'cancelled', 'cancelled')
+    return {'cancelled'}
+  end
+  if cst == 'paused' then
+    defer(tonumber(ARGV[3]) + 30000, 'deferred_paused')
+    return {'deferred'}
+  end
+end
 if ARGV[8] ~= 'stop_reply' and ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[7]) == 1 then
-  settle('skipped', 'skipped')
+  settle('skipped', 'skipped', 'skipped')
   return {'optout'}
+end
+if camp ~= '' and ARGV[12] == '1' then
+  defer(ARGV[13], 'deferred_quiet')
+  return {'deferred'}
+end
+if camp ~= '' and tonumber(ARGV[14]) > 0 then
+  local ttl = redis.call('PTTL', KEYS[8])
+  if ttl > 0 and tonumber(ARGV[15]) - ttl < tonumber(ARGV[14]) then
+    defer(tonumber(ARGV[3]) + tonumber(ARGV[14]), 'deferred_session')
+    return {'deferred'}
+  end
 end
 local unknown = '0'
 if st == 'sending' then
   unknown = '1'
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':unknown', 1)
   if ARGV[4] == 'bulk' and ARGV[9] ~= '1' then
-    settle('unknown', 'unknown_settled')
+    settle('unknown', 'unknown_settled', 'unknown')
     return {'unknown'}
   end
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':resent_unknown', 1)
 end
 local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
 redis.call('HSET', KEYS[1], 'st', 'sending', 'lane', ARGV[4], 'kind', ARGV[8], 'p', ARGV[7], 'sid', ARGV[1], 'upd', ARGV[3])
+if camp ~= '' then redis.call('HSET', KEYS[1], 'camp', camp) end
 redis.call('PEXPIRE', KEYS[1], ARGV[10])
 return {'send', tostring(n), unknown}
 `)
@@ -78,6 +124,14 @@ redis.call('XDEL', KEYS[2], ARGV[1])
 if redis.call('HGET', KEYS[1], 'st') ~= 'sending' then return 0 end
 local res, lane = ARGV[3], ARGV[9]
 local p = redis.call('HGET', KEYS[1], 'p')
+local camp = redis.call('HGET', KEYS[1], 'camp')
+local function cstat(counter)
+  if camp then
+    local k = ARGV[10] .. 'campstat:{camp}:' .. camp
+    redis.call('HINCRBY', k, counter, 1)
+    redis.call('HINCRBY', k, 'pending', -1)
+  end
+end
 local function strip()
   redis.call('HDEL', KEYS[1], 'p')
   if p and p ~= '' then redis.call('HDEL', ARGV[10] .. 'obp:{' .. p .. '}', ARGV[12]) end
@@ -91,6 +145,15 @@ if res == 'sent' then
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':sent', 1)
   if ARGV[6] ~= '' then redis.call('SET', KEYS[7], ARGV[12], 'PX', ARGV[11]) end
+  cstat('sent')
+  if camp and p and p ~= '' then
+    -- The campaign's reply window opens: a reply enters its flow.
+    local r = redis.call('HMGET', ARGV[10] .. 'camp:{camp}:' .. camp, 'rflow', 'rnode', 'rwin')
+    if r[1] and r[3] then
+      local untilMs = string.format('%d', tonumber(ARGV[4]) + tonumber(r[3]))
+      redis.call('SET', ARGV[10] .. 'cr:{' .. p .. '}', camp .. '|' .. r[1] .. '|' .. r[2] .. '|' .. untilMs, 'PX', r[3])
+    end
+  end
 elseif res == 'retry' then
   redis.call('HSET', KEYS[1], 'st', 'retry', 'err', ARGV[7], 'upd', ARGV[4])
   keep()
@@ -102,15 +165,18 @@ elseif res == 'dead' then
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[13], '*', 'i', ARGV[12], 'lane', lane, 'err', ARGV[7])
   redis.call('HINCRBY', KEYS[3], lane .. ':queued', -1)
   redis.call('HINCRBY', KEYS[3], lane .. ':dead', 1)
+  cstat('dead')
 elseif res == 'optout' then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'err', ARGV[7], 'upd', ARGV[4])
   if p and p ~= '' then redis.call('SADD', KEYS[4], p) end
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':failed', 1)
+  cstat('failed')
 elseif res == 'invalid' then
   redis.call('HSET', KEYS[1], 'st', 'invalid', 'err', ARGV[7], 'upd', ARGV[4])
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':invalid_number', 1)
+  cstat('failed')
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[11])
 return 0
@@ -149,18 +215,29 @@ return #ids
 `)
 
 // OutboxBegin decides, in one round trip, what to do with entries a worker
-// read from a lane (see outbox.Decision) and marks those to send as being
-// sent. It returns the store's error (wrapped); entries are then left for
+// read from a lane (see outbox.Decision), checking campaign messages
+// against g, and marks those to send as being sent. It returns the store's error (wrapped); entries are then left for
 // another attempt.
-func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox.Entry, now time.Time) ([]outbox.Job, error) {
+func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox.Entry, now time.Time, g outbox.Guard) ([]outbox.Job, error) {
 	stream, nowMs := s.keys.obStream(lane), now.UnixMilli()
 	ret := ttlMillis(s.outboxRetention, DefaultOutboxRetention)
+	quiet, until := "0", int64(0)
+	if g.QuietUntil.After(now) {
+		quiet, until = "1", g.QuietUntil.UnixMilli()
+	}
 	calls := make([]scriptCall, len(entries))
 	for i, e := range entries {
+		m := e.Message
+		campKey, campStat := s.keys.obStats(), s.keys.obStats()
+		if m.Campaign != "" {
+			campKey, campStat = s.keys.camp(m.Campaign), s.keys.campStat(m.Campaign)
+		}
+		conv, _, _ := s.keys.person(m.Person)
 		calls[i] = scriptCall{
-			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats()},
+			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats(), campKey, campStat, s.keys.obDelay(lane), conv},
 			args: []any{e.StreamID, group, nowMs, string(lane), s.keys.prefix, e.MsgID,
-				string(e.Message.Person), string(e.Message.Kind), ru(e.Message.ResendUnknown), ret},
+				string(m.Person), string(m.Kind), ru(m.ResendUnknown), ret, m.Campaign, quiet, until,
+				g.SessionGuard.Milliseconds(), g.StateTTL.Milliseconds(), string(m.To), m.Text},
 		}
 	}
 	res, err := s.runAll(ctx, beginScript, calls)

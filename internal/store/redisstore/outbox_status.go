@@ -18,9 +18,9 @@ import (
 // change of state once (a report posted twice counts once). A report for a
 // message we have no record of is kept in a record of its own.
 // KEYS: 1 record, 2 stats. ARGV: 1 state, 2 code, 3 provider, 4 provider id,
-// 5 now ms, 6 retention ms.
+// 5 now ms, 6 retention ms, 7 prefix (a campaign message's counters).
 var reportScript = redis.NewScript(`
-local o = redis.call('HMGET', KEYS[1], 'st', 'lane')
+local o = redis.call('HMGET', KEYS[1], 'st', 'lane', 'camp')
 redis.call('HSET', KEYS[1], 'st', ARGV[1], 'code', ARGV[2], 'upd', ARGV[5])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'pv', ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'pid', ARGV[4]) end
@@ -30,6 +30,7 @@ if not o[2] then
 end
 if o[1] ~= ARGV[1] and (ARGV[1] == 'delivered' or ARGV[1] == 'failed' or ARGV[1] == 'undelivered') then
   redis.call('HINCRBY', KEYS[2], o[2] .. ':' .. ARGV[1], 1)
+  if o[3] then redis.call('HINCRBY', ARGV[7] .. 'campstat:{camp}:' .. o[3], ARGV[1], 1) end
 end
 return 0
 `)
@@ -55,7 +56,7 @@ func (s *Store) RecordStatus(ctx context.Context, st msg.Status) error {
 		return errors.New("error recording status: no message id")
 	}
 	err := reportScript.Run(ctx, s.rdb, []string{s.keys.obMsg(id), s.keys.obStats()}, string(st.State), st.Code,
-		st.Provider, st.ProviderID, st.At.UnixMilli(), ttlMillis(s.outboxRetention, DefaultOutboxRetention)).Err()
+		st.Provider, st.ProviderID, st.At.UnixMilli(), ttlMillis(s.outboxRetention, DefaultOutboxRetention), s.keys.prefix).Err()
 	if err != nil {
 		return fmt.Errorf("error recording status: %w", err)
 	}

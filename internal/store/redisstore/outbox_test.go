@@ -44,7 +44,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	s, rdb, prefix := mustStore(t)
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	e := enqueueOne(t, ctx, s, "m1", 50)
-	jobs, err := s.OutboxBegin(ctx, msg.LaneConversation, []outbox.Entry{e}, now)
+	jobs, err := s.OutboxBegin(ctx, msg.LaneConversation, []outbox.Entry{e}, now, outbox.Guard{})
 	if err != nil || len(jobs) != 1 {
 		t.Fatal(jobs, err)
 	}
@@ -107,7 +107,7 @@ func TestOutboxRetryDeadAndUnknown(t *testing.T) {
 	s, _, _ := mustStore(t)
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	e := enqueueOne(t, ctx, s, "r1", 51)
-	if _, err := s.OutboxBegin(ctx, msg.LaneConversation, []outbox.Entry{e}, now); err != nil {
+	if _, err := s.OutboxBegin(ctx, msg.LaneConversation, []outbox.Entry{e}, now, outbox.Guard{}); err != nil {
 		t.Fatal(err)
 	}
 	retry := outbox.Outcome{Entry: e, Result: outbox.Retry, Err: "twilio http 503", RetryAt: now.Add(time.Minute)}
@@ -125,10 +125,10 @@ func TestOutboxRetryDeadAndUnknown(t *testing.T) {
 		t.Fatalf("after promote %+v", es)
 	}
 	// Begun, then begun again by another worker (the first died): unknown.
-	if _, err := s.OutboxBegin(ctx, msg.LaneConversation, es, now); err != nil {
+	if _, err := s.OutboxBegin(ctx, msg.LaneConversation, es, now, outbox.Guard{}); err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := s.OutboxBegin(ctx, msg.LaneConversation, es, now)
+	jobs, err := s.OutboxBegin(ctx, msg.LaneConversation, es, now, outbox.Guard{})
 	if err != nil || jobs[0].Decision != outbox.Send || !jobs[0].Unknown || jobs[0].Attempt != 3 {
 		t.Fatalf("re-begun %+v, %v", jobs, err)
 	}
@@ -148,7 +148,7 @@ func TestOutboxRetryDeadAndUnknown(t *testing.T) {
 		t.Fatalf("retried %d, %v", n, err)
 	}
 	es, _ = s.OutboxRead(ctx, msg.LaneConversation, "c1", 10, -1)
-	jobs, _ = s.OutboxBegin(ctx, msg.LaneConversation, es, now)
+	jobs, _ = s.OutboxBegin(ctx, msg.LaneConversation, es, now, outbox.Guard{})
 	if len(jobs) != 1 || jobs[0].Decision != outbox.Send || jobs[0].Attempt != 1 || jobs[0].Unknown {
 		t.Fatalf("after staff retry %+v", jobs)
 	}
@@ -158,10 +158,10 @@ func TestOutboxRetryDeadAndUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	bs, _ := s.OutboxRead(ctx, msg.LaneBulk, "c1", 10, -1)
-	if _, err := s.OutboxBegin(ctx, msg.LaneBulk, bs, now); err != nil {
+	if _, err := s.OutboxBegin(ctx, msg.LaneBulk, bs, now, outbox.Guard{}); err != nil {
 		t.Fatal(err)
 	}
-	jobs, _ = s.OutboxBegin(ctx, msg.LaneBulk, bs, now)
+	jobs, _ = s.OutboxBegin(ctx, msg.LaneBulk, bs, now, outbox.Guard{})
 	if jobs[0].Decision != outbox.ReportUnknown {
 		t.Fatalf("bulk unknown %+v", jobs[0])
 	}
@@ -186,7 +186,7 @@ func TestOutboxOptedOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	es, _ := s.OutboxRead(ctx, msg.LaneConversation, "c1", 10, -1)
-	jobs, err := s.OutboxBegin(ctx, msg.LaneConversation, es, now)
+	jobs, err := s.OutboxBegin(ctx, msg.LaneConversation, es, now, outbox.Guard{})
 	if err != nil || len(jobs) != 2 || jobs[0].Decision != outbox.SkipOptedOut || jobs[1].Decision != outbox.Send {
 		t.Fatalf("jobs %+v, %v", jobs, err)
 	}

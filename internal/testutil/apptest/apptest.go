@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -146,7 +147,12 @@ func (a *App) Phone(p msg.Address) *sim.Phone {
 	if ph, ok := a.phones[p]; ok {
 		return ph
 	}
-	ph := &sim.Phone{H: a.Service, From: p, Service: "*384*123#", Clock: a.Clock}
+	ph := &sim.Phone{H: a.Service, From: p, Service: "*384*123#", Clock: a.Clock,
+		Campaign: func(ctx context.Context, from msg.Address, id, key string, window time.Duration) error {
+			flow, node, _ := strings.Cut(key, ":")
+			now := a.Clock.Now()
+			return a.Store.OpenCampaignWindow(ctx, a.Hasher.Person(from), id, flow, node, now.Add(window), now)
+		}}
 	a.phones[p] = ph
 	return ph
 }
