@@ -255,9 +255,10 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.status + ": " + e.msg }
 
-// call sends method path (body, if any, is JSON) and returns the answer's
-// body, or an *apiError for a 4xx or 5xx answer.
-func (c *adminClient) call(ctx context.Context, method, path string, body []byte) ([]byte, error) {
+// call sends method path (body, if any, is JSON), decodes the JSON answer
+// into v unless v is nil or the answer empty, and returns the answer; a 4xx
+// or 5xx answer is an *apiError.
+func (c *adminClient) call(ctx context.Context, method, path string, body []byte, v any) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -289,17 +290,10 @@ func (c *adminClient) call(ctx context.Context, method, path string, body []byte
 		}
 		return nil, &apiError{status: resp.Status, msg: oneLine(e.Error, 500)}
 	}
-	return answer, nil
-}
-
-// get calls method path and decodes its JSON answer into v.
-func (c *adminClient) get(ctx context.Context, method, path string, body []byte, v any) ([]byte, error) {
-	answer, err := c.call(ctx, method, path, body)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(answer, v); err != nil {
-		return nil, fmt.Errorf("error reading the answer of %s %s: %w", method, path, err)
+	if v != nil && len(bytes.TrimSpace(answer)) > 0 {
+		if err := json.Unmarshal(answer, v); err != nil {
+			return nil, fmt.Errorf("error reading the answer of %s %s: %w", method, path, err)
+		}
 	}
 	return answer, nil
 }
@@ -339,7 +333,7 @@ func (r campaignRunner) raw(answer []byte) bool {
 
 func (r campaignRunner) create(ctx context.Context, body []byte) int {
 	var st campaignStatus
-	answer, err := r.c.get(ctx, http.MethodPost, "/admin/campaigns", body, &st)
+	answer, err := r.c.call(ctx, http.MethodPost, "/admin/campaigns", body, &st)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -353,7 +347,7 @@ func (r campaignRunner) list(ctx context.Context) int {
 	var page struct {
 		Items []campaignStatus `json:"items"`
 	}
-	answer, err := r.c.get(ctx, http.MethodGet, "/admin/campaigns", nil, &page)
+	answer, err := r.c.call(ctx, http.MethodGet, "/admin/campaigns", nil, &page)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -376,7 +370,7 @@ func (r campaignRunner) list(ctx context.Context) int {
 
 func (r campaignRunner) show(ctx context.Context, id string) int {
 	var st campaignStatus
-	answer, err := r.c.get(ctx, http.MethodGet, campaignPath(id), nil, &st)
+	answer, err := r.c.call(ctx, http.MethodGet, campaignPath(id), nil, &st)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -446,7 +440,7 @@ func audienceLine(st campaignStatus) string {
 
 func (r campaignRunner) preview(ctx context.Context, id string) int {
 	var p broadcast.Preview
-	answer, err := r.c.get(ctx, http.MethodGet, campaignPath(id, "/preview"), nil, &p)
+	answer, err := r.c.call(ctx, http.MethodGet, campaignPath(id, "/preview"), nil, &p)
 	if err != nil {
 		return r.fail(err)
 	}
@@ -493,26 +487,24 @@ var pastTense = map[string]string{"start": "started", "pause": "paused", "resume
 // follow, watches the campaign.
 func (r campaignRunner) act(ctx context.Context, verb, id string, follow bool) int {
 	var st campaignStatus
-	answer, err := r.c.get(ctx, http.MethodPost, campaignPath(id, "/", verb), nil, &st)
+	answer, err := r.c.call(ctx, http.MethodPost, campaignPath(id, "/", verb), nil, &st)
 	if err != nil {
 		return r.fail(err)
 	}
-	if r.raw(answer) {
-		if follow {
-			return r.watch(ctx, id)
+	if !r.raw(answer) {
+		fmt.Fprintf(r.out, "%s %s\n", pastTense[verb], id)
+		if !follow {
+			if st.State == "" { // the answer is not the campaign: ask for it
+				if _, err := r.c.call(ctx, http.MethodGet, campaignPath(id), nil, &st); err != nil {
+					return r.fail(err)
+				}
+			}
+			fmt.Fprintln(r.out, progressLine(st))
 		}
-		return 0
 	}
-	fmt.Fprintf(r.out, "%s %s\n", pastTense[verb], id)
 	if follow {
 		return r.watch(ctx, id)
 	}
-	if st.State == "" { // the answer is not the campaign: ask for it
-		if _, err := r.c.get(ctx, http.MethodGet, campaignPath(id), nil, &st); err != nil {
-			return r.fail(err)
-		}
-	}
-	fmt.Fprintln(r.out, progressLine(st))
 	return 0
 }
 
@@ -523,7 +515,7 @@ func (r campaignRunner) watch(ctx context.Context, id string) int {
 	defer t.Stop()
 	for {
 		var st campaignStatus
-		if _, err := r.c.get(ctx, http.MethodGet, campaignPath(id), nil, &st); err != nil {
+		if _, err := r.c.call(ctx, http.MethodGet, campaignPath(id), nil, &st); err != nil {
 			return r.fail(err)
 		}
 		fmt.Fprintln(r.out, progressLine(st))

@@ -110,7 +110,7 @@ func (f *fakeAdmin) serve(w http.ResponseWriter, r *http.Request) {
 	case "POST /admin/campaigns/c-1/pause":
 		answer(http.StatusOK, fakeStatus("c-1", "paused", 600, 590, 475))
 	case "POST /admin/campaigns/c-1/cancel":
-		answer(http.StatusOK, map[string]bool{"ok": true}) // not a status: the client asks for it
+		w.WriteHeader(http.StatusNoContent) // not a status: the client asks for it
 	case "POST /admin/campaigns/c-done/start":
 		answer(http.StatusConflict, map[string]string{"error": "error applying start to a done campaign: not allowed in this state"})
 	case "GET /admin/campaigns/leaky":

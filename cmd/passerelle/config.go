@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/passerelle/passerelle/internal/broadcast"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -95,6 +97,14 @@ type Config struct {
 	// OutboxRetention is how long a sent message's outcome record (no
 	// number, no text) is kept for delivery reports and staff.
 	OutboxRetention time.Duration
+
+	// Campaigns (config_campaign.go).
+	Quiet           broadcast.Quiet
+	SessionGuard    time.Duration
+	RouteRates      map[string]float64
+	MaxSegments     int
+	PricePerSegment float64
+	Currency        string
 }
 
 // settings lists every setting, in the order of the README's table.
@@ -135,6 +145,13 @@ func settings() []*setting {
 		{env: "PASSERELLE_OUTBOX_CLAIM_IDLE", flag: "outbox-claim-idle", def: "60s", usage: "how long a message may sit with a worker that stopped answering before another worker takes it over (5s to 1h)"},
 		{env: "PASSERELLE_OUTBOX_MAX_ATTEMPTS", flag: "outbox-max-attempts", def: "8", usage: "sends tried for one message before it goes to the dead letters (1 to 100)"},
 		{env: "PASSERELLE_OUTBOX_CONCURRENCY", flag: "outbox-concurrency", def: "8", usage: "messages one worker process sends at once per lane (1 to 256)"},
+		{env: "PASSERELLE_QUIET_HOURS", flag: "quiet-hours", def: "20:00-08:00", usage: "no campaign message is sent then (HH:MM-HH:MM in PASSERELLE_TIMEZONE, or none); messages due are held until the end"},
+		{env: "PASSERELLE_TIMEZONE", flag: "timezone", def: "Africa/Douala", usage: "time zone of the quiet hours (IANA name)"},
+		{env: "PASSERELLE_SESSION_GUARD", flag: "session-guard", def: "5m", usage: "a campaign message to a person whose conversation moved this recently is held this long (an SMS ends a USSD session on many phones); 0 turns it off"},
+		{env: "PASSERELLE_ROUTE_RATE", flag: "route-rate", def: "20", usage: "ceiling of campaign messages a second on the route, shared by every worker: a number, or per provider twilio=30,africastalking=20 (others 20)"},
+		{env: "PASSERELLE_CAMPAIGN_MAX_SEGMENTS", flag: "campaign-max-segments", def: "3", usage: "a campaign text longer than this many SMS segments is refused (1 to 10)"},
+		{env: "PASSERELLE_SMS_PRICE", flag: "sms-price", def: "0", usage: "price of one SMS segment, for the campaign preview's cost (a number, such as 25)"},
+		{env: "PASSERELLE_SMS_CURRENCY", flag: "sms-currency", def: "XAF", usage: "currency of PASSERELLE_SMS_PRICE"},
 		{env: "PASSERELLE_OUTBOX_RETENTION", flag: "outbox-retention", def: "168h", usage: "how long a sent message's outcome record (no number, no text) is kept for delivery reports and staff (1h to 2160h)"},
 	}
 }
@@ -227,6 +244,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	loadSMS(&c, get, bad)
 	loadServices(&c, get, bad)
 	loadOutbox(&c, get, bad)
+	loadCampaigns(&c, get, bad)
 	return c, fs, errors.Join(errs...)
 }
 

@@ -1,7 +1,8 @@
 // Command passerelle is the Passerelle SMS/USSD gateway.
 //
 //	passerelle [serve] [flags]   serve HTTP (the default), with outbox workers
-//	passerelle worker [flags]    send the outbox's messages (no HTTP)
+//	passerelle worker [flags]    send the outbox's messages and run campaigns (no HTTP)
+//	passerelle campaign VERB     create, preview, start, pause, resume, cancel, watch campaigns on a running gateway
 //	passerelle lint [flags]      check flows and locales; non-zero exit on any problem
 //	passerelle sim [flags]       try the flows in a terminal (interactive or -script FILE)
 //
@@ -57,15 +58,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 1
 		}
 		return 0
+	case "campaign":
+		return campaign(ctx, args, getenv, stdout, stderr)
 	case "lint":
 		return lint(args, getenv, stdout, stderr)
 	case "sim":
 		return simulate(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: passerelle [serve|worker|lint|sim] [flags]; passerelle serve -h lists the settings")
+		fmt.Fprintln(stdout, "usage: passerelle [serve|worker|campaign|lint|sim] [flags]; passerelle serve -h lists the settings")
 		return 0
 	}
-	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve, worker, lint or sim)\n", cmd)
+	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve, worker, campaign, lint or sim)\n", cmd)
 	return 2
 }
 

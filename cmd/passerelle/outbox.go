@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/metrics"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/outbox"
@@ -47,6 +48,15 @@ func newSender(cfg Config, log *slog.Logger) (sender.Sender, string, error) {
 	return out, provider, nil
 }
 
+// routeName names the route messages leave by: the SMS provider, or "log".
+func routeName(cfg Config) string {
+	switch cfg.SMSProvider {
+	case "twilio", "africastalking":
+		return cfg.SMSProvider
+	}
+	return "log"
+}
+
 // newWorker builds an outbox worker sending through the configured
 // provider, counted in met.
 func newWorker(cfg Config, store *redisstore.Store, met *metrics.Metrics, log *slog.Logger) (*outbox.Worker, error) {
@@ -58,7 +68,25 @@ func newWorker(cfg Config, store *redisstore.Store, met *metrics.Metrics, log *s
 		Provider: provider, Concurrency: cfg.OutboxConcurrency, MaxAttempts: cfg.OutboxMaxAttempts,
 		ClaimIdle: cfg.OutboxClaimIdle, SendTimeout: min(sendTimeout, cfg.OutboxClaimIdle/2),
 		Classify: sender.Classify, Observer: met.Outbox(), Log: log,
+		Guard: func(now time.Time) outbox.Guard {
+			return outbox.Guard{QuietUntil: cfg.Quiet.Until(now), SessionGuard: cfg.SessionGuard, StateTTL: cfg.StateTTL}
+		},
+		Throttle: broadcast.NewThrottle(store, provider, cfg.routeRate(provider)),
 	}), nil
+}
+
+// runOutbound runs an outbox worker and a campaign runner until ctx ends,
+// then waits for both.
+func runOutbound(ctx context.Context, cfg Config, store *redisstore.Store, w *outbox.Worker, log *slog.Logger) error {
+	r := broadcast.NewRunner(store, broadcast.RunnerConfig{Quiet: cfg.Quiet, Shape: cfg.SMSShaping.Apply, Log: log})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.Run(ctx)
+	}()
+	err := w.Run(ctx)
+	<-done
+	return err
 }
 
 // sendTimeout bounds one provider call; it stays under half the claim idle

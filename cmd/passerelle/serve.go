@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/flows"
+	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/contacts"
 	"github.com/passerelle/passerelle/internal/content"
@@ -123,7 +124,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.OutboxInServe {
 		go func() {
 			defer close(worked)
-			if err := worker.Run(wctx); err != nil {
+			if err := runOutbound(wctx, cfg, store, worker, log); err != nil {
 				log.Error("outbox worker stopped", "err", err)
 			}
 		}()
@@ -136,6 +137,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, USSDToken: cfg.USSDToken,
 		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
 		ATSMSToken: cfg.ATSMSToken, Outbox: store, People: store, Statuses: countingStatuses{store, met}, Hasher: hasher,
+		Campaigns: store, Campaign: web.CampaignConfig{
+			Limits: broadcast.Limits{MaxSegments: cfg.MaxSegments, MaxRate: cfg.routeRate(routeName(cfg)),
+				Flows: func(flow, node string) bool { return c.Engine.IsEntry(flow + ":" + node) }},
+			Price: cfg.PricePerSegment, Currency: cfg.Currency, Shape: cfg.SMSShaping.Apply,
+		},
 		Metrics: met.Handler(), Observe: met.Request,
 	})
 

@@ -29,5 +29,5 @@ func work(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return w.Run(ctx)
+	return runOutbound(ctx, cfg, store, w, log)
 }

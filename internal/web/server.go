@@ -79,6 +79,10 @@ type Config struct {
 	Outbox Outbox
 	// People erases a person for staff (nil: route off).
 	People People
+	// Campaigns keeps outreach campaigns (nil: routes off); Campaign is
+	// what they are checked and priced against.
+	Campaigns Campaigns
+	Campaign  CampaignConfig
 	// Statuses records delivery reports and opt-outs;
 	// Hasher names the person of an opt-out. The status routes need both.
 	Statuses Statuses
@@ -153,6 +157,9 @@ func (s *Server) routes() {
 		if s.cfg.Outbox != nil {
 			admin.Get("/outbox", s.outboxStats)
 			admin.Post("/outbox/dead/retry", s.retryDead)
+		}
+		if s.cfg.Campaigns != nil {
+			s.campaignRoutes(admin)
 		}
 		if s.cfg.People != nil && s.cfg.Hasher != nil {
 			admin.Delete("/people/:phone", s.erasePerson)

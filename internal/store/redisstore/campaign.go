@@ -152,7 +152,7 @@ return 0
 
 // ErrStateChanged is returned when a campaign is no longer in the state an
 // action expected.
-var ErrStateChanged = errors.New("campaign state changed")
+var ErrStateChanged = broadcast.ErrStateRace
 
 // SetCampaignState moves campaign id to state to when it is in one of from,
 // and audits the change under who (unless who is empty: the workers'
@@ -254,4 +254,22 @@ func (s *Store) OpenCampaignWindow(ctx context.Context, p msg.PersonID, campaign
 		return fmt.Errorf("error opening reply window: %w", err)
 	}
 	return nil
+}
+
+// CampaignReplies returns the answers people gave in a campaign's reply
+// flow. It returns the store's error (wrapped).
+func (s *Store) CampaignReplies(ctx context.Context, id string) ([]msg.CampaignAnswers, error) {
+	h, err := s.rdb.HGetAll(ctx, s.keys.campReply(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("error reading campaign replies: %w", err)
+	}
+	out := make([]msg.CampaignAnswers, 0, len(h))
+	for _, v := range h {
+		var a msg.CampaignAnswers
+		if json.Unmarshal([]byte(v), &a) == nil {
+			a.Campaign = id
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }

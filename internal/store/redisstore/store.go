@@ -3,7 +3,10 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
+
+	"github.com/go-redis/redis_rate/v10"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -14,6 +17,9 @@ type Store struct {
 	keys keyspace
 	// outboxRetention is how long an outbound message's record is kept.
 	outboxRetention time.Duration
+	// limiter throttles campaigns and routes (made on first use).
+	limiterOnce sync.Once
+	limiter     *redis_rate.Limiter
 }
 
 // New returns a Store over an existing client, every key starting with

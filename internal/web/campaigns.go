@@ -1,0 +1,206 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/passerelle/passerelle/internal/broadcast"
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// Campaigns keeps outreach campaigns (redisstore.Store).
+type Campaigns interface {
+	CreateCampaign(ctx context.Context, c broadcast.Campaign, who string) error
+	Campaign(ctx context.Context, id string) (broadcast.Campaign, error)
+	Campaigns(ctx context.Context) ([]broadcast.Campaign, error)
+	SetCampaignState(ctx context.Context, id string, from []broadcast.State, to broadcast.State, who string, at time.Time) error
+	CountAudience(ctx context.Context, a broadcast.Audience, n int) (map[string]int, error)
+	CampaignReplies(ctx context.Context, id string) ([]msg.CampaignAnswers, error)
+}
+
+// CampaignConfig is what campaigns are checked and priced against.
+type CampaignConfig struct {
+	Limits   broadcast.Limits
+	Price    float64
+	Currency string
+	// Shape is the GSM-7 shaping applied to what is sent (nil: none).
+	Shape func(string) string
+}
+
+// campaignRoutes mounts the campaign API under the admin group.
+func (s *Server) campaignRoutes(admin fiber.Router) {
+	admin.Post("/campaigns", s.createCampaign)
+	admin.Get("/campaigns", s.listCampaigns)
+	admin.Get("/campaigns/:id", s.getCampaign)
+	admin.Get("/campaigns/:id/preview", s.previewCampaign)
+	admin.Get("/campaigns/:id/replies", s.campaignReplies)
+	admin.Post("/campaigns/:id/:action", s.actOnCampaign)
+}
+
+// campaignRequest is the body of POST /admin/campaigns: what staff choose.
+type campaignRequest struct {
+	Name          string               `json:"name"`
+	Texts         map[string]string    `json:"texts"`
+	Fallback      string               `json:"fallback"`
+	Audience      broadcast.Audience   `json:"audience"`
+	StartAt       string               `json:"start_at"`
+	Rate          float64              `json:"rate"`
+	Reply         *broadcast.ReplyFlow `json:"reply"`
+	ResendUnknown bool                 `json:"resend_unknown"`
+}
+
+// createCampaign answers POST /admin/campaigns: a draft, 201 with its
+// status, or 400 with what is wrong (a text over the segment limit, a rate
+// over the route's ceiling, …).
+func (s *Server) createCampaign(c *fiber.Ctx) error {
+	var req campaignRequest
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return jsonError(c, fiber.StatusBadRequest, "malformed campaign: "+err.Error())
+	}
+	now := s.cfg.Now().UTC()
+	camp := broadcast.Campaign{
+		ID: newCampaignID(), Name: req.Name, Texts: req.Texts, Fallback: req.Fallback, Audience: req.Audience,
+		Rate: req.Rate, Reply: req.Reply, ResendUnknown: req.ResendUnknown, State: broadcast.Draft, Created: now, Updated: now,
+	}
+	if req.StartAt != "" {
+		t, err := time.Parse(time.RFC3339, req.StartAt)
+		if err != nil {
+			return jsonError(c, fiber.StatusBadRequest, "start_at: want an RFC 3339 time such as 2026-12-01T09:00:00+01:00")
+		}
+		camp.StartAt = t.UTC()
+	}
+	if err := camp.Validate(s.cfg.Campaign.Limits); err != nil {
+		return jsonError(c, fiber.StatusBadRequest, err.Error())
+	}
+	if err := s.cfg.Campaigns.CreateCampaign(c.UserContext(), camp, adminName); err != nil {
+		return s.storeError(c, "creating campaign failed", err)
+	}
+	s.log.Info("campaign created", "request_id", rid(c), "campaign", camp.ID)
+	return c.Status(fiber.StatusCreated).JSON(camp)
+}
+
+// listCampaigns answers GET /admin/campaigns, newest first.
+func (s *Server) listCampaigns(c *fiber.Ctx) error {
+	cs, err := s.cfg.Campaigns.Campaigns(c.UserContext())
+	if err != nil {
+		return s.storeError(c, "listing campaigns failed", err)
+	}
+	if cs == nil {
+		cs = []broadcast.Campaign{}
+	}
+	return c.JSON(fiber.Map{"items": cs})
+}
+
+// getCampaign answers GET /admin/campaigns/:id with its state and counts.
+func (s *Server) getCampaign(c *fiber.Ctx) error {
+	camp, err := s.cfg.Campaigns.Campaign(c.UserContext(), strings.Clone(c.Params("id")))
+	if err != nil {
+		return s.storeError(c, "reading campaign failed", err)
+	}
+	return c.JSON(camp)
+}
+
+// previewCampaign answers GET /admin/campaigns/:id/preview: the audience
+// by language, counted now; each text as sent (shaped when the gateway
+// shapes), its characters, encoding and segments; totals and cost; and the
+// same for the GSM-7-shaped texts.
+func (s *Server) previewCampaign(c *fiber.Ctx) error {
+	camp, err := s.cfg.Campaigns.Campaign(c.UserContext(), strings.Clone(c.Params("id")))
+	if err != nil {
+		return s.storeError(c, "reading campaign failed", err)
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 60*time.Second)
+	defer cancel()
+	aud, err := s.cfg.Campaigns.CountAudience(ctx, camp.Audience, 1000)
+	if err != nil {
+		return s.storeError(c, "counting the audience failed", err)
+	}
+	texts := camp.Texts
+	if s.cfg.Campaign.Shape != nil {
+		texts = make(map[string]string, len(camp.Texts))
+		for l, t := range camp.Texts {
+			texts[l] = s.cfg.Campaign.Shape(t)
+		}
+	}
+	return c.JSON(broadcast.Compute(texts, camp.Fallback, aud, s.cfg.Campaign.Price, s.cfg.Campaign.Currency))
+}
+
+// campaignReplies answers GET /admin/campaigns/:id/replies: the answers
+// people gave in the campaign's reply flow (personal data).
+func (s *Server) campaignReplies(c *fiber.Ctx) error {
+	rs, err := s.cfg.Campaigns.CampaignReplies(c.UserContext(), strings.Clone(c.Params("id")))
+	if err != nil {
+		return s.storeError(c, "reading campaign replies failed", err)
+	}
+	if rs == nil {
+		rs = []msg.CampaignAnswers{}
+	}
+	return c.JSON(fiber.Map{"items": rs})
+}
+
+// actOnCampaign answers POST /admin/campaigns/:id/{start,pause,resume,cancel}:
+// 200 with the campaign, 404, or 409 when its state does not allow it.
+func (s *Server) actOnCampaign(c *fiber.Ctx) error {
+	id, action := strings.Clone(c.Params("id")), broadcast.Action(c.Params("action"))
+	switch action {
+	case broadcast.Start, broadcast.Pause, broadcast.Resume, broadcast.Cancel:
+	default:
+		return jsonError(c, fiber.StatusNotFound, "want start, pause, resume or cancel")
+	}
+	ctx := c.UserContext()
+	camp, err := s.cfg.Campaigns.Campaign(ctx, id)
+	if err != nil {
+		return s.storeError(c, "reading campaign failed", err)
+	}
+	now := s.cfg.Now()
+	to, err := broadcast.Next(camp.State, action, camp.StartAt, now)
+	if err != nil {
+		return jsonError(c, fiber.StatusConflict, err.Error())
+	}
+	if err := s.cfg.Campaigns.SetCampaignState(ctx, id, []broadcast.State{camp.State}, to, adminName, now); err != nil {
+		if errors.Is(err, broadcast.ErrStateRace) {
+			return jsonError(c, fiber.StatusConflict, "the campaign changed meanwhile; read it again")
+		}
+		return s.storeError(c, "changing campaign failed", err)
+	}
+	s.log.Info("campaign "+string(action), "request_id", rid(c), "campaign", id, "state", string(to))
+	camp, err = s.cfg.Campaigns.Campaign(ctx, id)
+	if err != nil {
+		return s.storeError(c, "reading campaign failed", err)
+	}
+	return c.JSON(camp)
+}
+
+// storeError answers 404 for msg.ErrNotFound and 503 otherwise.
+func (s *Server) storeError(c *fiber.Ctx, what string, err error) error {
+	if errors.Is(err, msg.ErrNotFound) {
+		return jsonError(c, fiber.StatusNotFound, "no such campaign")
+	}
+	s.log.Error(what, "request_id", rid(c), "err", err)
+	return jsonError(c, fiber.StatusServiceUnavailable, "store unavailable")
+}
+
+func jsonError(c *fiber.Ctx, status int, reason string) error {
+	return c.Status(status).JSON(fiber.Map{"error": reason})
+}
+
+// newCampaignID returns a short random campaign id ("C" and 10 letters
+// and digits).
+func newCampaignID() string {
+	return "C" + strings.ToUpper(randomHex(5))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
