@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/logctx"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 	"github.com/passerelle/passerelle/internal/web"
@@ -54,7 +55,9 @@ func newServerLog(tb testing.TB, log *slog.Logger) *testServer {
 	tb.Helper()
 	a := apptest.New(tb, log)
 	srv := web.New(web.Config{Conversations: a.Service, Registry: a.Store, Callbacks: a.Store, Store: a.Store, Log: log, AdminToken: adminToken, Now: a.Clock.Now,
-		Outbox: a.Store, People: a.Store, Hasher: a.Hasher})
+		Outbox: a.Store, People: a.Store, Hasher: a.Hasher, Campaigns: a.Store,
+		Campaign: web.CampaignConfig{Limits: broadcast.Limits{MaxSegments: 3, MaxRate: 50,
+			Flows: func(f, n string) bool { return a.Content.Engine.IsEntry(f + ":" + n) }}, Price: 25, Currency: "XAF"}})
 	return &testServer{App: a, srv: srv}
 }
 

@@ -86,7 +86,8 @@ if camp ~= '' and ARGV[12] == '1' then
 end
 if camp ~= '' and tonumber(ARGV[14]) > 0 then
   local ttl = redis.call('PTTL', KEYS[8])
-  if ttl > 0 and tonumber(ARGV[15]) - ttl < tonumber(ARGV[14]) then
+  local age = tonumber(ARGV[15]) - ttl
+  if ttl > 0 and age >= 0 and age < tonumber(ARGV[14]) then
     defer(tonumber(ARGV[3]) + tonumber(ARGV[14]), 'deferred_session')
     return {'deferred'}
   end
