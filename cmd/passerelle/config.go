@@ -98,6 +98,10 @@ type Config struct {
 	// number, no text) is kept for delivery reports and staff.
 	OutboxRetention time.Duration
 
+	// StaffTokens are named bearer tokens of /admin, audited by name
+	// (config_staff.go).
+	StaffTokens map[string]string
+
 	// Campaigns (config_campaign.go).
 	Quiet           broadcast.Quiet
 	SessionGuard    time.Duration
@@ -145,6 +149,7 @@ func settings() []*setting {
 		{env: "PASSERELLE_OUTBOX_CLAIM_IDLE", flag: "outbox-claim-idle", def: "60s", usage: "how long a message may sit with a worker that stopped answering before another worker takes it over (5s to 1h)"},
 		{env: "PASSERELLE_OUTBOX_MAX_ATTEMPTS", flag: "outbox-max-attempts", def: "8", usage: "sends tried for one message before it goes to the dead letters (1 to 100)"},
 		{env: "PASSERELLE_OUTBOX_CONCURRENCY", flag: "outbox-concurrency", def: "8", usage: "messages one worker process sends at once per lane (1 to 256)"},
+		{env: "PASSERELLE_STAFF_TOKENS", flag: "staff-tokens", def: "", secret: true, usage: "more bearer tokens of /admin, one per staff member, as name=token,name2=token2 (names of letters, digits and ._-; tokens of at least 16 characters): the audit stream names who did what"},
 		{env: "PASSERELLE_QUIET_HOURS", flag: "quiet-hours", def: "20:00-08:00", usage: "no campaign message is sent then (HH:MM-HH:MM in PASSERELLE_TIMEZONE, or none); messages due are held until the end"},
 		{env: "PASSERELLE_TIMEZONE", flag: "timezone", def: "Africa/Douala", usage: "time zone of the quiet hours (IANA name)"},
 		{env: "PASSERELLE_SESSION_GUARD", flag: "session-guard", def: "5m", usage: "a campaign message to a person whose conversation moved this recently is held this long (an SMS ends a USSD session on many phones); 0 turns it off"},
@@ -245,6 +250,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	loadServices(&c, get, bad)
 	loadOutbox(&c, get, bad)
 	loadCampaigns(&c, get, bad)
+	loadStaff(&c, get, bad)
 	return c, fs, errors.Join(errs...)
 }
 

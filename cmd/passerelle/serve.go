@@ -104,8 +104,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		SMS: true, Shape: cfg.SMSShaping.Apply, Observer: met,
 		SMSPerDay: cfg.SMSPerDay, Features: dir.Feature,
 	})
-	if cfg.AdminToken == "" {
-		log.Warn("no PASSERELLE_ADMIN_TOKEN: the admin routes are off")
+	if cfg.AdminToken == "" && len(cfg.StaffTokens) == 0 {
+		log.Warn("no PASSERELLE_ADMIN_TOKEN nor PASSERELLE_STAFF_TOKENS: the admin routes are off")
 	}
 	logSMSRoutes(cfg, log)
 	logUSSDRoute(cfg, log)
@@ -134,7 +134,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer func() { stopWorker(); <-worked }()
 	srv := web.New(web.Config{
-		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, USSDToken: cfg.USSDToken,
+		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, StaffTokens: cfg.StaffTokens, Audit: store, USSDToken: cfg.USSDToken,
 		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
 		ATSMSToken: cfg.ATSMSToken, Outbox: store, People: store, Statuses: countingStatuses{store, met}, Hasher: hasher,
 		Campaigns: store, Campaign: web.CampaignConfig{

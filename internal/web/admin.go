@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/subtle"
 	"errors"
 	"strconv"
 	"strings"
@@ -10,18 +9,6 @@ import (
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
-
-// adminAuth lets through requests bearing the admin token; others get 401.
-func (s *Server) adminAuth(c *fiber.Ctx) error {
-	h := c.Get(fiber.HeaderAuthorization)
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) != 1 {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="passerelle"`)
-		return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "unauthorized"})
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Next()
-}
 
 // registrationsPage is the JSON answer of GET /admin/registrations.
 type registrationsPage struct {
@@ -51,6 +38,7 @@ func (s *Server) listRegistrations(c *fiber.Ctx) error {
 		s.log.Error("listing registrations failed", "request_id", rid(c), "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
 	}
+	s.audit(c, "read_registrations", "filter", filterText(f))
 	if items == nil {
 		items = []msg.Registration{}
 	}
@@ -68,7 +56,20 @@ func (s *Server) getRegistration(c *fiber.Ctx) error {
 		s.log.Error("reading registration failed", "request_id", rid(c), "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
 	}
+	s.audit(c, "read_registration", "ref", ref)
 	return c.JSON(r)
+}
+
+// filterText writes a registration filter for the audit stream.
+func filterText(f msg.Filter) string {
+	var parts []string
+	for _, kv := range [][2]string{{"region", f.Region}, {"situation", f.Situation}, {"sector", f.Sector}, {"lang", string(f.Lang)}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	parts = append(parts, "offset="+strconv.Itoa(f.Offset), "limit="+strconv.Itoa(f.Limit))
+	return strings.Join(parts, "&")
 }
 
 func intQuery(c *fiber.Ctx, key string, def, min, max int) (int, error) {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ func (s *Server) listCallbacks(c *fiber.Ctx) error {
 		s.log.Error("listing call-backs failed", "request_id", rid(c), "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
 	}
+	s.audit(c, "read_callbacks", "filter", "status="+status+"&offset="+strconv.Itoa(offset)+"&limit="+strconv.Itoa(limit))
 	if items == nil {
 		items = []msg.Callback{}
 	}
@@ -61,5 +63,6 @@ func (s *Server) closeCallback(c *fiber.Ctx) error {
 		s.log.Error("closing call-back failed", "request_id", rid(c), "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
 	}
+	s.audit(c, "close_callback", "ref", ref)
 	return c.JSON(fiber.Map{"ref": ref, "done": true})
 }

@@ -81,7 +81,7 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 	if err := camp.Validate(s.cfg.Campaign.Limits); err != nil {
 		return jsonError(c, fiber.StatusBadRequest, err.Error())
 	}
-	if err := s.cfg.Campaigns.CreateCampaign(c.UserContext(), camp, adminName); err != nil {
+	if err := s.cfg.Campaigns.CreateCampaign(c.UserContext(), camp, staff(c)); err != nil {
 		return s.storeError(c, "creating campaign failed", err)
 	}
 	s.log.Info("campaign created", "request_id", rid(c), "campaign", camp.ID)
@@ -141,6 +141,7 @@ func (s *Server) campaignReplies(c *fiber.Ctx) error {
 	if err != nil {
 		return s.storeError(c, "reading campaign replies failed", err)
 	}
+	s.audit(c, "read_campaign_replies", "campaign", strings.Clone(c.Params("id")))
 	if rs == nil {
 		rs = []msg.CampaignAnswers{}
 	}
@@ -166,7 +167,7 @@ func (s *Server) actOnCampaign(c *fiber.Ctx) error {
 	if err != nil {
 		return jsonError(c, fiber.StatusConflict, err.Error())
 	}
-	if err := s.cfg.Campaigns.SetCampaignState(ctx, id, []broadcast.State{camp.State}, to, adminName, now); err != nil {
+	if err := s.cfg.Campaigns.SetCampaignState(ctx, id, []broadcast.State{camp.State}, to, staff(c), now); err != nil {
 		if errors.Is(err, broadcast.ErrStateRace) {
 			return jsonError(c, fiber.StatusConflict, "the campaign changed meanwhile; read it again")
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -69,5 +70,6 @@ func (s *Server) retryDead(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
 	}
 	s.log.Info("dead letters re-queued by staff", "request_id", rid(c), "count", done)
+	s.audit(c, "retry_dead_letters", "count", strconv.Itoa(done))
 	return c.JSON(fiber.Map{"requeued": done})
 }

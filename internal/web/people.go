@@ -18,9 +18,6 @@ type People interface {
 	ErasePerson(ctx context.Context, p msg.PersonID, who string, at time.Time) (msg.Erased, error)
 }
 
-// adminName names the bearer of the admin token in the audit stream.
-const adminName = "admin-token"
-
 // erasePerson answers DELETE /admin/people/{phone} (E.164, the '+' written
 // as is or as %2B): it erases the person in one step and says what was
 // erased. The access log shows only the route, never the number.
@@ -38,11 +35,11 @@ func (s *Server) erasePerson(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "want an E.164 phone number (+2376…)"})
 	}
 	p := s.cfg.Hasher.Person(a)
-	e, err := s.cfg.People.ErasePerson(c.UserContext(), p, adminName, s.cfg.Now())
+	e, err := s.cfg.People.ErasePerson(c.UserContext(), p, staff(c), s.cfg.Now())
 	if err != nil {
 		s.log.Error("staff erasure failed", "request_id", rid(c), "person", string(p), "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable; nothing was erased"})
 	}
-	s.log.Info("person erased by staff", "request_id", rid(c), "person", string(p), "who", adminName)
+	s.log.Info("person erased by staff", "request_id", rid(c), "person", string(p), "who", staff(c))
 	return c.JSON(fiber.Map{"erased": !e.Nothing(), "what": e})
 }

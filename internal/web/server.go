@@ -47,8 +47,14 @@ type Config struct {
 	// the embedded store, benchmarks, or a network only the provider
 	// reaches); cmd/passerelle warns about it.
 	USSDToken string
-	// AdminToken guards /admin; with none, the admin routes are off.
-	AdminToken string
+	// AdminToken guards /admin (audited as "admin"); StaffTokens are more
+	// bearer tokens by staff name, each audited under its name. With none
+	// at all, the admin routes are off.
+	AdminToken  string
+	StaffTokens map[string]string
+	// Audit keeps the audit stream: every staff read of personal data and
+	// every change (nil: nothing audited and GET /admin/audit off).
+	Audit Auditor
 	// HopTimeout bounds one USSD/SMS hop (default 3 s: USSD gateways wait
 	// only a few seconds).
 	HopTimeout time.Duration
@@ -145,8 +151,11 @@ func (s *Server) routes() {
 	} else {
 		s.app.Post("/ussd/africastalking", s.ussdAfricasTalking)
 	}
-	if s.cfg.AdminToken != "" && s.cfg.Registry != nil {
-		admin := s.app.Group("/admin", s.adminAuth)
+	if tokens := s.staffTokens(); len(tokens) > 0 && s.cfg.Registry != nil {
+		admin := s.app.Group("/admin", s.adminAuth(tokens))
+		if s.cfg.Audit != nil {
+			admin.Get("/audit", s.listAudit)
+		}
 		admin.Get("/registrations", s.listRegistrations)
 		admin.Get("/registrations.csv", s.exportRegistrations)
 		admin.Get("/registrations/:ref", s.getRegistration)
