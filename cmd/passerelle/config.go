@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/passerelle/passerelle/internal/broadcast"
+	"github.com/passerelle/passerelle/internal/seal"
 
 	"errors"
 	"flag"
@@ -101,6 +102,8 @@ type Config struct {
 	// StaffTokens are named bearer tokens of /admin, audited by name
 	// (config_staff.go).
 	StaffTokens map[string]string
+	// Encryption seals registration numbers and answers at rest (nil: off).
+	Encryption *seal.Keys
 
 	// Campaigns (config_campaign.go).
 	Quiet           broadcast.Quiet
@@ -149,6 +152,7 @@ func settings() []*setting {
 		{env: "PASSERELLE_OUTBOX_CLAIM_IDLE", flag: "outbox-claim-idle", def: "60s", usage: "how long a message may sit with a worker that stopped answering before another worker takes it over (5s to 1h)"},
 		{env: "PASSERELLE_OUTBOX_MAX_ATTEMPTS", flag: "outbox-max-attempts", def: "8", usage: "sends tried for one message before it goes to the dead letters (1 to 100)"},
 		{env: "PASSERELLE_OUTBOX_CONCURRENCY", flag: "outbox-concurrency", def: "8", usage: "messages one worker process sends at once per lane (1 to 256)"},
+		{env: "PASSERELLE_ENCRYPTION_KEYS", flag: "encryption-keys", def: "", secret: true, usage: "encrypts registration numbers and answers at rest (AES-256-GCM) with id:base64key[,id:base64key…] (32-byte keys, openssl rand -base64 32): the first seals, the others only open, for a rotation; empty: off"},
 		{env: "PASSERELLE_STAFF_TOKENS", flag: "staff-tokens", def: "", secret: true, usage: "more bearer tokens of /admin, one per staff member, as name=token,name2=token2 (names of letters, digits and ._-; tokens of at least 16 characters): the audit stream names who did what"},
 		{env: "PASSERELLE_QUIET_HOURS", flag: "quiet-hours", def: "20:00-08:00", usage: "no campaign message is sent then (HH:MM-HH:MM in PASSERELLE_TIMEZONE, or none); messages due are held until the end"},
 		{env: "PASSERELLE_TIMEZONE", flag: "timezone", def: "Africa/Douala", usage: "time zone of the quiet hours (IANA name)"},
@@ -251,6 +255,13 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	loadOutbox(&c, get, bad)
 	loadCampaigns(&c, get, bad)
 	loadStaff(&c, get, bad)
+	if v := get("PASSERELLE_ENCRYPTION_KEYS"); v != "" {
+		k, err := seal.ParseKeys(v)
+		if err != nil {
+			bad("PASSERELLE_ENCRYPTION_KEYS", "%v", err)
+		}
+		c.Encryption = k
+	}
 	return c, fs, errors.Join(errs...)
 }
 

@@ -2,6 +2,7 @@
 //
 //	passerelle [serve] [flags]   serve HTTP (the default), with outbox workers
 //	passerelle worker [flags]    send the outbox's messages and run campaigns (no HTTP)
+//	passerelle reseal            seal every registration again with the current encryption key
 //	passerelle campaign VERB     create, preview, start, pause, resume, cancel, watch campaigns on a running gateway
 //	passerelle lint [flags]      check flows and locales; non-zero exit on any problem
 //	passerelle sim [flags]       try the flows in a terminal (interactive or -script FILE)
@@ -55,6 +56,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log := newLogger(stderr, cfg)
 		if err := work(ctx, cfg, log); err != nil {
 			log.Error("passerelle worker stopped", "err", err)
+			return 1
+		}
+		return 0
+	case "reseal":
+		cfg, _, err := loadConfig("reseal", args, getenv)
+		if err != nil {
+			return configError(stderr, err)
+		}
+		log := newLogger(stderr, cfg)
+		if err := reseal(ctx, cfg, log); err != nil {
+			log.Error("passerelle reseal failed", "err", err)
 			return 1
 		}
 		return 0

@@ -85,6 +85,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer store.Close()
 	store.WithOutboxRetention(cfg.OutboxRetention)
+	withSeal(store, cfg, log)
 
 	hasher := msg.NewHasher(secret)
 	dir, err := contacts.Load(cfg.ContactsFile)

@@ -25,9 +25,42 @@ func work(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer store.Close()
 	store.WithOutboxRetention(cfg.OutboxRetention)
+	withSeal(store, cfg, log)
 	w, err := newWorker(cfg, store, metrics.New(), log)
 	if err != nil {
 		return err
 	}
 	return runOutbound(ctx, cfg, store, w, log)
+}
+
+// withSeal turns on the encryption of registrations at rest when keys are
+// configured, and says at start-up whether it is on.
+func withSeal(store *redisstore.Store, cfg Config, log *slog.Logger) {
+	if cfg.Encryption == nil {
+		log.Info("registration numbers and answers are stored UNENCRYPTED at rest: set PASSERELLE_ENCRYPTION_KEYS to encrypt them")
+		return
+	}
+	store.WithSeal(cfg.Encryption)
+	log.Info("registration numbers and answers are encrypted at rest", "key", cfg.Encryption.Current())
+}
+
+// reseal runs `passerelle reseal`: every registration number and answer is
+// sealed again with the first key of PASSERELLE_ENCRYPTION_KEYS, so that
+// an older key can be dropped after a rotation.
+func reseal(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if cfg.RedisURL == "" || cfg.Encryption == nil {
+		return errors.New("passerelle reseal needs PASSERELLE_REDIS_URL and PASSERELLE_ENCRYPTION_KEYS")
+	}
+	store, err := redisstore.Open(ctx, redisstore.Options{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix})
+	if err != nil {
+		return fmt.Errorf("error opening the store: %w", err)
+	}
+	defer store.Close()
+	store.WithSeal(cfg.Encryption)
+	n, err := store.Reseal(ctx, 0)
+	if err != nil {
+		return err
+	}
+	log.Info("registrations sealed again with the current key", "key", cfg.Encryption.Current(), "registrations", n)
+	return nil
 }

@@ -111,7 +111,7 @@ func (s *Store) registeredBatch(ctx context.Context, a broadcast.Audience, curso
 		if len(h) == 0 {
 			continue
 		}
-		r, err := decodeRegistration(h)
+		r, err := s.decodeRegistration(h)
 		if err != nil {
 			continue
 		}

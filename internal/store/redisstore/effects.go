@@ -82,7 +82,7 @@ func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string,
 		RegMax: strconv.Itoa(StreamMaxLen), CBTTL: strconv.FormatInt(int64(callbackTTL/time.Second), 10),
 	}
 	if c.Registration != nil {
-		r, err := regArgOf(p, c.Registration)
+		r, err := s.regArgOf(p, c.Registration)
 		if err != nil {
 			return "", err
 		}
@@ -132,8 +132,10 @@ func jsonMarshal(v any) ([]byte, error) {
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
 
-// regArgOf describes a registration for the commit script.
-func regArgOf(p msg.PersonID, r *msg.Registration) (*regArg, error) {
+// regArgOf describes a registration for the commit script, its number and
+// answers sealed when encryption is on (the indexed answers stay readable:
+// the indexes are named by them).
+func (s *Store) regArgOf(p msg.PersonID, r *msg.Registration) (*regArg, error) {
 	if r.Ref == "" {
 		return nil, errNoRef
 	}
@@ -147,10 +149,14 @@ func regArgOf(p msg.PersonID, r *msg.Registration) (*regArg, error) {
 		Region: r.Answers[ansRegion], Situation: r.Answers[ansSituation], Sector: r.Answers[ansSector],
 		Created: created.Format(createdLayout),
 	}
-	a.Fields = []string{"ref", r.Ref, "person", string(p), "phone", string(r.Phone), "lang", string(r.Lang),
+	a.Fields = []string{"ref", r.Ref, "person", string(p), "phone", s.sealField("phone", string(r.Phone)), "lang", string(r.Lang),
 		"channel", string(r.Channel), "created", a.Created}
 	for k, v := range r.Answers {
-		a.Fields = append(a.Fields, answerPrefix+k, v)
+		f := answerPrefix + k
+		if k != ansRegion && k != ansSituation && k != ansSector {
+			v = s.sealField(f, v)
+		}
+		a.Fields = append(a.Fields, f, v)
 	}
 	return a, nil
 }

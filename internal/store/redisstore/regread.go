@@ -27,7 +27,7 @@ func (s *Store) Registration(ctx context.Context, ref string) (msg.Registration,
 	if len(h) == 0 {
 		return msg.Registration{}, fmt.Errorf("error reading registration: %w", msg.ErrNotFound)
 	}
-	return decodeRegistration(h)
+	return s.decodeRegistration(h)
 }
 
 // Registrations returns one page of the registrations matching every
@@ -153,7 +153,7 @@ func (s *Store) fetch(ctx context.Context, refs []string) ([]msg.Registration, e
 		if len(c.Val()) == 0 {
 			continue
 		}
-		r, err := decodeRegistration(c.Val())
+		r, err := s.decodeRegistration(c.Val())
 		if err != nil {
 			return nil, err
 		}

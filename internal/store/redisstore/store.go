@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-redis/redis_rate/v10"
 
+	"github.com/passerelle/passerelle/internal/seal"
+
 	"github.com/redis/go-redis/v9"
 )
 
@@ -17,6 +19,8 @@ type Store struct {
 	keys keyspace
 	// outboxRetention is how long an outbound message's record is kept.
 	outboxRetention time.Duration
+	// seal encrypts registration numbers and answers at rest (nil: off).
+	seal *seal.Keys
 	// limiter throttles campaigns and routes (made on first use).
 	limiterOnce sync.Once
 	limiter     *redis_rate.Limiter
@@ -33,6 +37,14 @@ func New(client redis.UniversalClient, prefix string) *Store {
 // DefaultOutboxRetention. It returns s.
 func (s *Store) WithOutboxRetention(d time.Duration) *Store {
 	s.outboxRetention = d
+	return s
+}
+
+// WithSeal turns on the encryption of registration numbers and answers at
+// rest with keys (nil turns it off; sealed values then fail to read). It
+// returns s.
+func (s *Store) WithSeal(keys *seal.Keys) *Store {
+	s.seal = keys
 	return s
 }
 
