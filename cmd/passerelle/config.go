@@ -72,6 +72,9 @@ type Config struct {
 	// ATUsername is "sandbox", else sender.AfricasTalkingLive. It is
 	// sender.AfricasTalkingConfig.BaseURL.
 	ATAPIURL string
+	// TestSystem says that the gateway is a test system: it allows
+	// TwilioSkipSignature beside a Redis URL (PASSERELLE_TEST_SYSTEM).
+	TestSystem bool
 
 	// Conversation services (config_service.go).
 	ContactsFile string
@@ -134,7 +137,8 @@ func settings() []*setting {
 		{env: "PASSERELLE_TWILIO_AUTH_TOKEN", flag: "twilio-auth-token", def: "", secret: true, usage: "Twilio auth token; signs webhooks; empty turns the Twilio routes off"},
 		{env: "PASSERELLE_TWILIO_FROM", flag: "twilio-from", def: "", usage: "Twilio sending number (E.164) or sender ID; or use the messaging service"},
 		{env: "PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", flag: "twilio-messaging-service-sid", def: "", usage: "Twilio messaging service SID (MG…), instead of a sending number"},
-		{env: "PASSERELLE_TWILIO_SKIP_SIGNATURE", flag: "twilio-skip-signature", def: "false", usage: "true turns the X-Twilio-Signature check OFF (local tests only: anyone can then post as anyone)"},
+		{env: "PASSERELLE_TWILIO_SKIP_SIGNATURE", flag: "twilio-skip-signature", def: "false", usage: "true turns the X-Twilio-Signature check OFF (local tests only: anyone can then post as anyone); refused with a Redis URL unless PASSERELLE_TEST_SYSTEM=true"},
+		{env: "PASSERELLE_TEST_SYSTEM", flag: "test-system", def: "false", usage: "true says this gateway is a test system: allows PASSERELLE_TWILIO_SKIP_SIGNATURE beside a Redis URL; never on a gateway that real people reach"},
 		{env: "PASSERELLE_TWILIO_API_URL", flag: "twilio-api-url", def: "", usage: "base URL of Twilio's REST API (scheme, host and optional path prefix; a proxy or a test double); empty: https://api.twilio.com"},
 		{env: "PASSERELLE_AT_USERNAME", flag: "at-username", def: "", usage: "Africa's Talking username (sandbox uses the sandbox API)"},
 		{env: "PASSERELLE_AT_API_KEY", flag: "at-api-key", def: "", secret: true, usage: "Africa's Talking API key"},
@@ -296,6 +300,7 @@ func loadSMS(c *Config, get func(string) string, bad func(env, format string, a 
 		bad("PASSERELLE_TWILIO_SKIP_SIGNATURE", "want true or false")
 	}
 	c.TwilioSkipSignature = skip
+	loadTestSystem(c, get, bad)
 	if c.TwilioAccountSID != "" && !twilioAccountSID.MatchString(c.TwilioAccountSID) {
 		bad("PASSERELLE_TWILIO_ACCOUNT_SID", "want AC followed by 32 hexadecimal digits")
 	}
@@ -410,6 +415,22 @@ func loadUSSD(c *Config, get func(string) string, bad func(env, format string, a
 	case c.USSDToken == "" && !open && c.RedisURL != "":
 		bad("PASSERELLE_USSD_TOKEN", "required when PASSERELLE_REDIS_URL is set: without it anyone can post as any phone number "+
 			"(or set PASSERELLE_USSD_OPEN=true for a gateway behind a network that only Africa's Talking reaches)")
+	}
+}
+
+// loadTestSystem reads PASSERELLE_TEST_SYSTEM. With a Redis URL (real
+// people's data), turning the Twilio signature check off, which lets anyone
+// post as anyone, must be asked for by declaring a test system, as the open
+// USSD route is with PASSERELLE_USSD_OPEN.
+func loadTestSystem(c *Config, get func(string) string, bad func(env, format string, a ...any)) {
+	test, err := strconv.ParseBool(get("PASSERELLE_TEST_SYSTEM"))
+	if err != nil {
+		bad("PASSERELLE_TEST_SYSTEM", "want true or false")
+	}
+	c.TestSystem = test
+	if c.TwilioSkipSignature && c.RedisURL != "" && !test {
+		bad("PASSERELLE_TWILIO_SKIP_SIGNATURE", "refused when PASSERELLE_REDIS_URL is set: without the signature check anyone can post "+
+			"as any phone number and forge delivery reports (set PASSERELLE_TEST_SYSTEM=true only on a test system)")
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -19,9 +21,20 @@ import (
 // lintRegenerate is the command that writes docs/lint-report.md.
 const lintRegenerate = "go run ./cmd/passerelle lint -markdown > docs/lint-report.md"
 
+// lintUsage is lint's usage: its arguments and what a DIR argument checks.
+const lintUsage = `passerelle lint [-json|-markdown] [-allow-unused] [settings] [DIR]
+
+DIR is a draft to check instead of the configured flows, the same as -flows-dir DIR:
+its *.yaml files are the flows (when it holds none, those of DIR/flows: the layout
+draft/flows + draft/locales). The texts are DIR/locales when that directory exists,
+so that a draft's new texts are checked with its flows; else the configured ones
+(PASSERELLE_LOCALES_DIR, or the built-in copies). -locales-dir, when given, wins.
+Lint says on stderr which directories it checked.`
+
 // lint checks the flows and locales and prints the report (content.Report)
-// as a table, JSON (-json) or Markdown (-markdown). It returns 1 when the
-// report holds an error, 2 for bad flags, 0 otherwise.
+// as a table, JSON (-json) or Markdown (-markdown). An argument names a draft
+// directory (see lintUsage). It returns 1 when the report holds an error, 2
+// for bad flags or arguments, 0 otherwise.
 func lint(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	own := flag.NewFlagSet("lint", flag.ContinueOnError)
 	own.SetOutput(stderr)
@@ -32,14 +45,33 @@ func lint(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 	if err := own.Parse(mine); err != nil {
 		return 2
 	}
-	ownHelp(own, "passerelle lint [-json|-markdown] [-allow-unused] [settings]", rest)
+	settings, dirs := splitArgs(rest)
+	ownHelp(own, lintUsage, settings)
 	if *asJSON && *asMarkdown {
 		fmt.Fprintln(stderr, "passerelle lint: -json and -markdown exclude each other")
 		return 2
 	}
-	cfg, _, err := loadConfig("lint", rest, getenv)
+	cfg, fset, err := loadConfig("lint", settings, getenv)
 	if err != nil {
 		return configError(stderr, err)
+	}
+	switch len(dirs) {
+	case 0:
+	case 1:
+		given := map[string]bool{}
+		fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		if err := lintDir(&cfg, given, dirs[0]); err != nil {
+			fmt.Fprintf(stderr, "passerelle lint: %v\nusage: %s\n", err, lintUsage)
+			return 2
+		}
+		texts := cfg.LocalesDir
+		if texts == "" {
+			texts = "the built-in copies"
+		}
+		fmt.Fprintf(stderr, "passerelle lint: flows in %s, texts in %s\n", cfg.FlowsDir, texts)
+	default:
+		fmt.Fprintf(stderr, "passerelle lint: want one directory, got %d arguments (%s)\nusage: %s\n", len(dirs), strings.Join(dirs, " "), lintUsage)
+		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	_, rep := lintContent(cfg, log)
@@ -77,6 +109,69 @@ func lintContent(cfg Config, log *slog.Logger) (*content.Content, content.Report
 		return nil, content.Failed(cfg.USSDBudget, err)
 	}
 	return c, c.Report(cfg.USSDBudget, chat.Messages)
+}
+
+// lintDir points cfg at the draft in dir (see lintUsage); given holds the
+// settings set on the command line. It returns an error for a dir that is
+// not a directory or given together with -flows-dir.
+func lintDir(cfg *Config, given map[string]bool, dir string) error {
+	if given["flows-dir"] {
+		return fmt.Errorf("%s and -flows-dir %s both name the flows: give one", dir, cfg.FlowsDir)
+	}
+	if !isDir(dir) {
+		return fmt.Errorf("%q is not a directory", dir)
+	}
+	cfg.FlowsDir = dir
+	if !hasYAML(dir) && isDir(filepath.Join(dir, "flows")) {
+		cfg.FlowsDir = filepath.Join(dir, "flows")
+	}
+	if l := filepath.Join(dir, "locales"); !given["locales-dir"] && isDir(l) {
+		cfg.LocalesDir = l
+	}
+	return nil
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+// hasYAML tells whether dir holds a *.yaml file (a flow file).
+func hasYAML(dir string) bool {
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range es {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
+			return true
+		}
+	}
+	return false
+}
+
+// splitArgs separates the positional arguments from the settings in args,
+// which splitFlags left. Every setting takes a value ("-x v" or "-x=v"), so
+// the word after a setting is its value; everything after "--" is
+// positional.
+func splitArgs(args []string) (settings, positional []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return settings, append(positional, args[i+1:]...)
+		case len(a) > 1 && a[0] == '-':
+			settings = append(settings, a)
+			name := strings.TrimLeft(a, "-")
+			if !strings.Contains(name, "=") && name != "h" && name != "help" && i+1 < len(args) {
+				i++
+				settings = append(settings, args[i])
+			}
+		default:
+			positional = append(positional, a)
+		}
+	}
+	return settings, positional
 }
 
 // splitFlags separates the flags own defines (in any position, "-x", "--x",

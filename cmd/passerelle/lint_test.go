@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -147,5 +148,115 @@ func TestLintReportDoc(t *testing.T) {
 	}
 	if out != string(want) {
 		t.Errorf("docs/lint-report.md is out of date with the shipped flows and locales; regenerate it with:\n  %s\n%s", lintRegenerate, errs)
+	}
+}
+
+// emptyNodeFlow is draftFlow with a node that has nothing under it.
+const emptyNodeFlow = draftFlow + "  gone:\n"
+
+// TestLintEmptyNode: a flow file with an empty node is a lint error naming
+// the file and the node (exit status 1, no panic), and serve refuses to
+// start with the same message.
+func TestLintEmptyNode(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		label string
+		flow  string
+	}{
+		{"flow mapping", "spec: 1\nflow: main\nstart: menu\nnodes: {gone: }\n"},
+		{"block key", emptyNodeFlow},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			flows, locales := writeDraft(t, c.flow, draftTexts)
+			code, out, errs := runCmd(t, "lint", "-flows-dir", flows, "-locales-dir", locales)
+			if code != 1 || !strings.Contains(out, "main.yaml") || !strings.Contains(out, `node "gone" is empty`) {
+				t.Errorf("lint: exit %d, want 1 and the file and node named:\n%s%s", code, out, errs)
+			}
+			code, out, errs = runCmd(t, "serve", "-flows-dir", flows, "-locales-dir", locales, "-addr", "127.0.0.1:0", "-log-format", "text")
+			if code != 1 || !strings.Contains(errs, "main.yaml") || !strings.Contains(errs, `node \"gone\" is empty`) || strings.Contains(errs, "panic") {
+				t.Errorf("serve: exit %d, want 1 and the file and node named:\n%s%s", code, out, errs)
+			}
+		})
+	}
+}
+
+// TestLintDir: `passerelle lint DIR` checks the draft in DIR, not the
+// built-in flows; its texts are DIR/locales when DIR has one. An argument
+// lint does not understand is refused with the usage (exit status 2).
+func TestLintDir(t *testing.T) {
+	t.Parallel()
+	// A draft as staff keep it: DIR/flows/*.yaml and DIR/locales/*.yaml.
+	goodFlows, goodLocales := writeDraft(t, draftFlow, draftTexts)
+	good := filepath.Dir(goodFlows)
+	brokenFlows, _ := writeDraft(t, strings.Replace(draftFlow, "go: saved", "go: nowhere", 1), draftTexts)
+	broken := filepath.Dir(brokenFlows)
+	// Flow files and their locales/ in one directory.
+	flat := t.TempDir()
+	copyDir(t, goodFlows, flat)
+	copyDir(t, goodLocales, filepath.Join(flat, "locales"))
+	// Flow files alone: the texts are the configured ones.
+	alone := t.TempDir()
+	copyDir(t, goodFlows, alone)
+	cases := []struct {
+		label    string
+		args     []string
+		code     int
+		contains []string
+		stderr   []string
+	}{
+		{"broken draft", []string{broken}, 1, []string{`option 1 go "nowhere": no such node`}, nil},
+		{"broken flows dir", []string{brokenFlows, "-locales-dir", goodLocales}, 1, []string{`"nowhere": no such node`}, nil},
+		{"good draft", []string{good}, 0, []string{"main:menu", "0 errors, 0 warnings"}, nil},
+		{"good draft, flags after", []string{good, "-ussd-budget", "60", "-json"}, 0, []string{`"budget": 60`}, nil},
+		{"flags before", []string{"-ussd-budget=60", good}, 0, []string{"FITS 60", "0 errors"}, nil},
+		{"flat draft", []string{flat}, 0, []string{"d.menu", "0 errors, 0 warnings"}, nil},
+		{"flows alone take the configured locales", []string{alone, "-locales-dir", goodLocales}, 0, []string{"0 errors, 0 warnings"}, nil},
+		{"flows alone, built-in locales", []string{alone}, 1, []string{`"d.menu" has no text`}, nil},
+		{"two directories", []string{good, broken}, 2, nil, []string{"usage: passerelle lint", "one directory"}},
+		{"not a directory", []string{filepath.Join(good, "nothing")}, 2, nil, []string{"usage: passerelle lint", "not a directory"}},
+		{"directory and -flows-dir", []string{good, "-flows-dir", goodFlows}, 2, nil, []string{"usage: passerelle lint", "-flows-dir"}},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			code, out, errs := runCmd(t, append([]string{"lint"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\n%s%s", code, c.code, out, errs)
+			}
+			for _, s := range c.contains {
+				if !strings.Contains(out, s) {
+					t.Errorf("output lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range c.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+		})
+	}
+}
+
+// copyDir copies the files of directory from into directory to, made if
+// needed.
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	es, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -85,6 +85,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer store.Close()
 	store.WithOutboxRetention(cfg.OutboxRetention)
+	// One retention for everything a person gave: call-back requests
+	// expire after it, and the purge below deletes what is older.
+	store.WithRetention(cfg.Retention)
 	withSeal(store, cfg, log)
 
 	hasher := msg.NewHasher(secret)
@@ -116,7 +119,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	purged := make(chan struct{})
 	go func() {
 		defer close(purged)
-		purgeLoop(pctx, store, cfg.Retention, purgeEvery, time.Now, log)
+		purgeLoop(pctx, store, store.Retention(), purgeEvery, time.Now, log)
 	}()
 	defer func() { stopPurge(); <-purged }()
 	// The workers stop after the HTTP server: hops under way commit first.

@@ -13,7 +13,7 @@ import (
 
 // Store keeps campaigns and expands their audience (redisstore.Store).
 type Store interface {
-	Campaigns(ctx context.Context) ([]Campaign, error)
+	ActiveCampaigns(ctx context.Context) ([]Campaign, error)
 	SetCampaignState(ctx context.Context, id string, from []State, to State, who string, at time.Time) error
 	CampaignProgress(ctx context.Context, id string) (cursor string, exhausted bool, pending int64, err error)
 	SetCampaignAudience(ctx context.Context, id string, n int) error
@@ -43,6 +43,9 @@ type RunnerConfig struct {
 	Now   func() time.Time
 	Log   *slog.Logger
 }
+
+// minAhead is the fewest messages of a sending campaign kept queued.
+const minAhead = 10
 
 // Runner starts scheduled campaigns when their time comes, expands the
 // audience of sending campaigns into the outbox's bulk lane a batch at a
@@ -103,12 +106,12 @@ func (r *Runner) Run(ctx context.Context) {
 	}
 }
 
-// Step looks at every campaign once: starts the scheduled ones whose time
+// Step looks at every active campaign once: starts the scheduled ones whose time
 // has come, queues the next batch of each sending one that needs it, and
 // marks done those fully sent. It returns the first error met, after trying
 // every campaign.
 func (r *Runner) Step(ctx context.Context) error {
-	cs, err := r.st.Campaigns(ctx)
+	cs, err := r.st.ActiveCampaigns(ctx)
 	if err != nil {
 		return err
 	}
@@ -172,7 +175,9 @@ func (r *Runner) send(ctx context.Context, c Campaign, now time.Time) error {
 	if !r.cfg.Quiet.Until(now).IsZero() {
 		return nil // quiet hours: nothing more is queued
 	}
-	ahead := int64(max(float64(r.cfg.Batch), c.Rate*r.cfg.Ahead))
+	// Keep about Ahead seconds of sending queued (at least a few), so that
+	// a slow campaign does not fill the bulk lane ahead of others.
+	ahead := int64(max(c.Rate*r.cfg.Ahead, minAhead))
 	if pending >= ahead {
 		return nil
 	}
@@ -195,7 +200,7 @@ func (r *Runner) send(ctx context.Context, c Campaign, now time.Time) error {
 		}
 	}
 	for pending < ahead && !exhausted {
-		rs, next, done, err := r.st.AudienceBatch(ctx, c.Audience, cursor, r.cfg.Batch)
+		rs, next, done, err := r.st.AudienceBatch(ctx, c.Audience, cursor, int(min(int64(r.cfg.Batch), max(ahead-pending, minAhead))))
 		if err != nil {
 			return err
 		}

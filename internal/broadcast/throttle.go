@@ -8,17 +8,25 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// Throttler is the store's shared limiter and campaign records.
-type Throttler interface {
-	Throttle(ctx context.Context, key string, perSecond float64) (time.Duration, error)
+// Reserver takes places under rates shared by every worker, and reads a
+// campaign's rate (redisstore.Store).
+type Reserver interface {
+	Reserve(ctx context.Context, key string, perSecond float64, maxWait time.Duration) (time.Duration, bool, error)
 	Campaign(ctx context.Context, id string) (Campaign, error)
 }
 
-// NewThrottle returns the outbox's Throttle: a campaign message waits for a
-// place under the route's ceiling, then under its campaign's rate, both
-// counted in Redis so that every worker shares them. Campaign rates are
-// read at most every 10 s.
-func NewThrottle(st Throttler, provider string, ceiling float64) func(ctx context.Context, m msg.Outbound) error {
+// MaxThrottleWait is the longest a campaign message waits for its place
+// once taken; a later place is not taken and the message is held instead,
+// so that no message sits marked "being sent" while it waits.
+const MaxThrottleWait = time.Second
+
+// NewThrottle returns the outbox's Throttle: a campaign message takes a
+// place under its campaign's rate, then under the route's ceiling, both
+// kept in Redis for every worker. It returns how long to wait before
+// sending, or, when no place opens within MaxThrottleWait, how long to hold
+// the message (nothing taken then). Campaign rates are read at most every
+// 10 s.
+func NewThrottle(st Reserver, provider string, ceiling float64) func(ctx context.Context, m msg.Outbound) (wait, hold time.Duration, err error) {
 	type cached struct {
 		rate float64
 		at   time.Time
@@ -43,25 +51,15 @@ func NewThrottle(st Throttler, provider string, ceiling float64) func(ctx contex
 		mu.Unlock()
 		return camp.Rate
 	}
-	wait := func(ctx context.Context, key string, rate float64) error {
-		for {
-			d, err := st.Throttle(ctx, key, rate)
-			if err != nil || d == 0 {
-				return err
-			}
-			t := time.NewTimer(d)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			case <-t.C:
-			}
+	return func(ctx context.Context, m msg.Outbound) (time.Duration, time.Duration, error) {
+		wc, ok, err := st.Reserve(ctx, "camp:"+m.Campaign, rateOf(ctx, m.Campaign), MaxThrottleWait)
+		if err != nil || !ok {
+			return 0, wc, err
 		}
-	}
-	return func(ctx context.Context, m msg.Outbound) error {
-		if err := wait(ctx, "route:"+provider, ceiling); err != nil {
-			return err
+		wr, ok, err := st.Reserve(ctx, "route:"+provider, ceiling, MaxThrottleWait)
+		if err != nil || !ok {
+			return 0, wr, err
 		}
-		return wait(ctx, "camp:"+m.Campaign, rateOf(ctx, m.Campaign))
+		return max(wc, wr), 0, nil
 	}
 }

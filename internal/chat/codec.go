@@ -56,7 +56,8 @@ func encodeState(b []byte, st *flow.State) []byte {
 }
 
 // decodeStateBytes reads a state written by encodeState. It returns an
-// error wrapping errCorrupt for anything else.
+// error wrapping errCorrupt for anything else, including a page or byte
+// count past maxSmall, which no hop writes.
 func decodeStateBytes(b []byte) (flow.State, error) {
 	st, rest, err := decodeStatePrefix(b)
 	if err == nil && len(rest) != 0 {
@@ -80,7 +81,7 @@ func decodeStatePrefix(b []byte) (flow.State, []byte, error) {
 	st.Lang, st.Channel = msg.Lang(lang), msg.Channel(ch)
 	flags := r.byte()
 	st.Resuming, st.Done = flags&1 != 0, flags&2 != 0
-	st.Page, st.Consumed = int(r.uvarint()), int(r.uvarint())
+	st.Page, st.Consumed = r.small(), r.small()
 	st.Updated = r.varint()
 	if n := r.count(); n > 0 {
 		st.History = make([]string, n)
@@ -140,6 +141,20 @@ func (r *reader) byte() byte {
 	c := r.b[0]
 	r.b = r.b[1:]
 	return c
+}
+
+// maxSmall bounds a page number or a count of consumed bytes: larger
+// values, negative once an int on some platforms, are written by no hop.
+const maxSmall = 1<<31 - 1
+
+// small reads a page number or a byte count, failing past maxSmall.
+func (r *reader) small() int {
+	n := r.uvarint()
+	if n > maxSmall {
+		r.fail()
+		return 0
+	}
+	return int(n)
 }
 
 // count reads a length that cannot exceed the bytes left.

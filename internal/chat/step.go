@@ -17,6 +17,14 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 	if st.Updated != 0 && now.Sub(time.Unix(st.Updated, 0)) > s.cfg.StateTTL {
 		st = flow.State{Lang: st.Lang}
 	}
+	// A flow edit may have removed the screen the person was on (or was
+	// offered to continue): they are taken elsewhere with a notice, and
+	// what they sent, meant for that screen, is not taken as an answer.
+	// SMS keywords still work.
+	moved := s.lost(st)
+	if moved {
+		st, events = s.relocate(h, st, env)
+	}
 	session := in.Session
 	if in.Channel != msg.SMS {
 		st.Pending = "" // the erasure question was asked by SMS; it lapses
@@ -25,15 +33,17 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 		session = "sms"
 		if next, reply, evs, ok := s.keyword(st, in, env); ok {
 			next.Channel, next.Session = in.Channel, session
-			return next, reply, evs
+			return next, reply, append(events, evs...)
 		}
 		if next, evs, ok := s.campaignReply(h, st, env); ok {
 			next.Channel, next.Session = in.Channel, session
-			return next, s.reply(next, in.Channel), evs
+			return next, s.reply(next, in.Channel), append(events, evs...)
 		}
 	}
 	consumed, advance := st.Consumed, true
 	switch {
+	case moved:
+		// Show where the person was taken.
 	case st.Node == "":
 		// A new conversation; its first message only opens it.
 		st, events = s.engine.Begin(flow.State{Lang: st.Lang}, env)
@@ -55,6 +65,12 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 			break
 		}
 		st, events = s.engine.Step(st, input, env)
+	}
+	if s.lost(st) {
+		// "1. Continue" or "0. Back" onto a screen a flow edit removed.
+		var more []flow.Event
+		st, more = s.relocate(h, st, env)
+		events = append(events, more...)
 	}
 	st.Channel, st.Session = in.Channel, session
 	if in.Cumulative {
@@ -171,4 +187,35 @@ func setAnswer(m map[string]string, k, v string) map[string]string {
 	}
 	m[k] = v
 	return m
+}
+
+// lost tells whether st stands on a node the flows no longer have: a flow
+// edit removed it after the conversation was stored.
+func (s *Service) lost(st flow.State) bool {
+	if st.Node == "" || st.Done {
+		return false
+	}
+	_, ok := s.engine.Set().Node(st.Node)
+	return !ok
+}
+
+// relocate takes a lost conversation (see lost) to the start of its flow,
+// or to the main menu when the flow itself is gone, with MsgFlowChanged
+// shown above that screen once. The answers are forgotten, as on "start
+// again": they were given on a path that no longer exists. The language and
+// a question asked outside the flows (Pending) are kept.
+func (s *Service) relocate(h *hop, st flow.State, env flow.Env) (flow.State, []flow.Event) {
+	next, events := s.engine.Restart(st, env)
+	next.Pending, next.Hint = st.Pending, MsgFlowChanged
+	s.log.InfoContext(h.ctx, "conversation moved: its node is no longer in the flows",
+		"person", string(h.p), "from", st.Node, "to", next.Node)
+	return next, events
+}
+
+// MsgFlowChanged is the notice shown above the screen a person is taken to
+// when a flow edit removed the node their conversation stood on.
+const MsgFlowChanged = "chat.flow_changed"
+
+func init() {
+	Messages = append(Messages, MsgFlowChanged)
 }

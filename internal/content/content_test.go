@@ -3,8 +3,11 @@ package content_test
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
+	"github.com/passerelle/passerelle/locales"
 )
 
 // TestShippedContent is the validator over the shipped flows and locales:
@@ -34,5 +37,21 @@ func TestCheckCatchesOverBudget(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no over-budget problem at 40 characters: %v", probs)
+	}
+}
+
+// TestLoadEmptyNode: a flow file with an empty node does not load, and the
+// error names the file and the node (the gateway refuses to start with it).
+func TestLoadEmptyNode(t *testing.T) {
+	t.Parallel()
+	flows := fstest.MapFS{"main.yaml": {Data: []byte("spec: 1\nflow: main\nstart: a\nnodes: {a: }\n")}}
+	_, err := content.Load(flows, locales.FS, apptest.Discard())
+	if err == nil {
+		t.Fatal("content with an empty node loaded")
+	}
+	for _, want := range []string{"main.yaml", `"a"`, "empty"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
 	}
 }

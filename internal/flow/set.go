@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -33,7 +34,8 @@ type Set struct {
 
 // Load reads every *.yaml file at the root of fsys as a flow and links them.
 // It returns an error naming the file for unreadable or malformed YAML,
-// unknown fields, a wrong spec version or a flow defined twice. Load does not
+// unknown fields, a wrong spec version, an empty node (a key with nothing
+// under it, named in the error) or a flow defined twice. Load does not
 // check references: call Validate.
 func Load(fsys fs.FS) (*Set, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
@@ -112,7 +114,19 @@ func parse(b []byte) (*Flow, error) {
 	if len(f.Nodes) == 0 {
 		return nil, errors.New("no nodes")
 	}
-	return &f, nil
+	var empty []string
+	for _, id := range sortedNodes(&f) {
+		if f.Nodes[id] == nil {
+			empty = append(empty, strconv.Quote(id))
+		}
+	}
+	switch len(empty) {
+	case 0:
+		return &f, nil
+	case 1:
+		return nil, fmt.Errorf("node %s is empty: give it a type and what it shows", empty[0])
+	}
+	return nil, fmt.Errorf("nodes %s are empty: give each a type and what it shows", strings.Join(empty, ", "))
 }
 
 // Node returns the node with full key "flow:node".

@@ -94,6 +94,11 @@ func (v *validator) ref(flow, key, what, ref string) {
 }
 
 func (v *validator) node(flow, key string, n *Node) {
+	if n == nil {
+		// Load refuses these; a set built in code may still hold one.
+		v.add(flow, key, "node is empty: give it a type and what it shows")
+		return
+	}
 	if strings.ContainsAny(n.ID, ":@ ") {
 		v.add(flow, key, "node id must not contain ':', '@' or spaces")
 	}

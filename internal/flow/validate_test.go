@@ -113,3 +113,49 @@ func TestValidateBranchCycle(t *testing.T) {
 		t.Fatalf("branch cycle not reported: %v", all)
 	}
 }
+
+// TestLoadEmptyNode: a node key with nothing under it (YAML null) is refused
+// by Load with the file and the node named, never a panic.
+func TestLoadEmptyNode(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		label, src string
+		nodes      []string
+	}{
+		{"flow mapping", "spec: 1\nflow: main\nstart: a\nnodes: {a: }\n", []string{`"a"`}},
+		{"block key", "spec: 1\nflow: main\nstart: b\nnodes:\n  a:\n  b: {type: end, say: x}\n", []string{`"a"`}},
+		{"tilde and null", "spec: 1\nflow: main\nstart: c\nnodes:\n  a: ~\n  b: null\n  c: {type: end, say: x}\n", []string{`"a"`, `"b"`}},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load(fstest.MapFS{"main.yaml": {Data: []byte(c.src)}})
+			if err == nil {
+				t.Fatal("Load accepted an empty node")
+			}
+			for _, want := range append([]string{"main.yaml", "empty"}, c.nodes...) {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not mention %s", err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestValidateNilNode: a set whose flow holds a nil node (built in code,
+// not by Load) gives a problem naming the file and the node, never a panic.
+func TestValidateNilNode(t *testing.T) {
+	t.Parallel()
+	s, err := Load(fstest.MapFS{"main.yaml": {Data: []byte("spec: 1\nflow: main\nstart: a\nnodes:\n  a: {type: info, say: x, go: b}\n  b: {type: end, say: x}\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Flows["main"].Nodes["b"] = nil
+	var all []string
+	for _, p := range Validate(s, fakeMessages{}, []msg.Lang{msg.French}) {
+		all = append(all, p.String())
+	}
+	if !strings.Contains(strings.Join(all, "\n"), "main.yaml: main:b: node is empty") {
+		t.Fatalf("problems %q do not name the empty node", all)
+	}
+}

@@ -17,11 +17,12 @@ import (
 // unknown outcome, which the conversation lane sends again).
 const finishTries = 3
 
-// process sends entries of one lane in chunks of Concurrency: Begin (one
-// round trip), the sends (all at once), Finish (one round trip). A chunk
-// takes at most one SendTimeout, so a live worker's entries are not claimed
-// by another (ClaimIdle exceeds it), and a worker that dies leaves at most
-// one chunk with an unknown outcome.
+// process sends entries of one lane in chunks of Concurrency: the
+// campaign messages' places under the shared rates, Begin (one round trip),
+// the sends (all at once), Finish (one round trip). A chunk takes at most
+// MaxThrottleWait and one SendTimeout, so a live worker's entries are not
+// claimed by another (ClaimIdle exceeds it), and a worker that dies leaves
+// at most one chunk with an unknown outcome.
 func (w *Worker) process(ctx context.Context, lane msg.Lane, entries []Entry) {
 	for len(entries) > 0 {
 		n := min(len(entries), w.cfg.Concurrency)
@@ -36,6 +37,28 @@ func (w *Worker) processChunk(ctx context.Context, lane msg.Lane, entries []Entr
 	var g Guard
 	if lane == msg.LaneBulk && w.cfg.Guard != nil {
 		g = w.cfg.Guard(now)
+	}
+	// A campaign message takes its place under the shared rates before it
+	// is marked as being sent; one whose place is more than a moment away
+	// is held for then, its attempts untouched.
+	waits := make(map[string]time.Duration)
+	if lane == msg.LaneBulk && w.cfg.Throttle != nil {
+		for i := range entries {
+			m := entries[i].Message
+			if m.Campaign == "" {
+				continue
+			}
+			wait, hold, err := w.cfg.Throttle(ctx, m)
+			switch {
+			case err != nil:
+				w.log.Warn("throttle unavailable; message held", "lane", string(lane), "message_id", entries[i].MsgID, "err", err)
+				entries[i].HoldUntil = now.Add(w.cfg.BackoffBase)
+			case hold > 0:
+				entries[i].HoldUntil = now.Add(hold)
+			default:
+				waits[entries[i].MsgID] = wait
+			}
+		}
 	}
 	jobs, err := w.q.OutboxBegin(ctx, lane, entries, now, g)
 	if err != nil {
@@ -59,6 +82,7 @@ func (w *Worker) processChunk(ctx context.Context, lane msg.Lane, entries []Entr
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			sleep(ctx, waits[j.MsgID]) // its place under the rates
 			o := w.sendOne(ctx, lane, j)
 			mu.Lock()
 			outs = append(outs, o)
@@ -85,14 +109,6 @@ func (w *Worker) processChunk(ctx context.Context, lane msg.Lane, entries []Entr
 // sendOne sends one message and classifies the outcome.
 func (w *Worker) sendOne(ctx context.Context, lane msg.Lane, j Job) Outcome {
 	o := Outcome{Entry: j.Entry, Provider: w.cfg.Provider}
-	if j.Message.Campaign != "" && w.cfg.Throttle != nil {
-		// The campaign's rate and the route's ceiling, shared by every
-		// worker: wait for a place.
-		if err := w.cfg.Throttle(ctx, j.Message); err != nil {
-			o.Result, o.RetryAt, o.Err = Retry, w.cfg.Now().Add(w.cfg.BackoffBase), "throttle: "+err.Error()
-			return o
-		}
-	}
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
 	start := time.Now()
 	pid, err := w.send.Send(sctx, j.Message)

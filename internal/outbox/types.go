@@ -13,6 +13,9 @@ type Entry struct {
 	StreamID, MsgID string
 	// Message is the message as queued (its Lane is set by Begin).
 	Message msg.Outbound
+	// HoldUntil, when set, holds the message until then without sending
+	// it or counting an attempt (its place under the rates is later).
+	HoldUntil time.Time
 }
 
 // Decision is what Begin decided for an entry.

@@ -62,10 +62,11 @@ type Config struct {
 	// Guard returns what campaign messages are checked against now (quiet
 	// hours, the session guard); nil checks nothing.
 	Guard func(now time.Time) Guard
-	// Throttle waits until a campaign message may be sent: the campaign's
-	// rate and the route's ceiling, shared by every worker; nil sends at
-	// once.
-	Throttle func(ctx context.Context, m msg.Outbound) error
+	// Throttle takes a campaign message's place under the campaign's rate
+	// and the route's ceiling, shared by every worker: it returns how long
+	// to wait before sending (a moment at most), or how long to hold the
+	// message when no place opens soon. Nil sends at once.
+	Throttle func(ctx context.Context, m msg.Outbound) (wait, hold time.Duration, err error)
 	// Classify tells what a send error means; nil treats every error as
 	// retryable.
 	Classify Classifier

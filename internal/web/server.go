@@ -60,6 +60,11 @@ type Config struct {
 	HopTimeout time.Duration
 	// BodyLimit is the largest request body accepted (default 16 KiB).
 	BodyLimit int
+	// WriteTimeout bounds writing one response (default 10 s), so that a
+	// client that stops reading cannot hold a connection (slowloris). The
+	// CSV export, which may take minutes, instead gets WriteTimeout for each
+	// piece it writes, within a deadline of its own (exportTimeout).
+	WriteTimeout time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Metrics, when set, is served at GET /metrics (Prometheus text format;
@@ -95,6 +100,9 @@ type Config struct {
 	Hasher   *msg.Hasher
 }
 
+// DefaultWriteTimeout is Config.WriteTimeout's default.
+const DefaultWriteTimeout = 10 * time.Second
+
 // Server is the HTTP front of Passerelle.
 type Server struct {
 	cfg Config
@@ -110,6 +118,9 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = 16 << 10
 	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -122,7 +133,7 @@ func New(cfg Config) *Server {
 		DisableStartupMessage: true,
 		BodyLimit:             cfg.BodyLimit,
 		ReadTimeout:           10 * time.Second,
-		WriteTimeout:          10 * time.Second,
+		WriteTimeout:          cfg.WriteTimeout,
 		IdleTimeout:           60 * time.Second,
 		ErrorHandler:          s.errorHandler,
 	})

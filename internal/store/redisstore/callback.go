@@ -23,9 +23,6 @@ func (k keyspace) cbOpen() string             { return k.prefix + "cbopen:{cb}" 
 func (k keyspace) cbAll() string              { return k.prefix + "cball:{cb}" }
 func (k keyspace) cbPerson() string           { return k.prefix + "cbp:{cb}" }
 
-// callbackTTL bounds how long a call-back request is kept.
-const callbackTTL = 180 * 24 * time.Hour
-
 // saveCallbackScript stores a request unless its ref is taken.
 // KEYS: 1 hash, 2 open, 3 all, 4 person index. ARGV: 1 ms, 2 person, 3 ttl s,
 // 4… field/value pairs.
@@ -44,14 +41,15 @@ redis.call('HSET', KEYS[4], ARGV[2], ref)
 return 0
 `)
 
-// SaveCallback stores a call-back request. It returns msg.ErrRefTaken
-// (wrapped) when the reference is already used, or the store's error.
+// SaveCallback stores a call-back request, kept for the store's retention
+// (WithRetention). It returns msg.ErrRefTaken (wrapped) when the reference
+// is already used, or the store's error.
 func (s *Store) SaveCallback(ctx context.Context, c msg.Callback) error {
 	if c.Ref == "" {
 		return errors.New("error saving call-back: no reference")
 	}
 	keys := []string{s.keys.callback(c.Ref), s.keys.cbOpen(), s.keys.cbAll(), s.keys.cbPerson()}
-	n, err := saveCallbackScript.Run(ctx, s.rdb, keys, c.Created.UnixMilli(), string(c.Person), int64(callbackTTL/time.Second),
+	n, err := saveCallbackScript.Run(ctx, s.rdb, keys, c.Created.UnixMilli(), string(c.Person), s.callbackTTLSeconds(),
 		"ref", c.Ref, "person", string(c.Person), "phone", string(c.Phone), "lang", string(c.Lang),
 		"region", c.Region, "topic", c.Topic, "created", c.Created.UTC().Format(createdLayout)).Int()
 	if err != nil {

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,60 @@ func TestCallbacksDropExpired(t *testing.T) {
 		if n := rdb.ZCard(ctx, prefix+set).Val(); n != 2 {
 			t.Errorf("%s holds %d refs, want 2", set, n)
 		}
+	}
+}
+
+// TestCallbackTTLFollowsRetention: a call-back request is kept as long as
+// registrations, the configured retention (PASSERELLE_RETENTION), not a
+// period of its own; whether it is saved alone or by a hop's commit.
+func TestCallbackTTLFollowsRetention(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		label     string
+		retention time.Duration // 0: not set
+		want      time.Duration
+	}{
+		{label: "default: 2 years", want: redisstore.DefaultRetention},
+		{label: "short retention", retention: 36 * time.Hour, want: 36 * time.Hour},
+		{label: "longer than the old 180 days", retention: 400 * 24 * time.Hour, want: 400 * 24 * time.Hour},
+	}
+	for i, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			s, rdb, prefix := mustStore(t)
+			if c.retention != 0 {
+				s.WithRetention(c.retention)
+			}
+			if got := s.Retention(); got != c.want {
+				t.Fatalf("Retention() = %v, want %v", got, c.want)
+			}
+			cb := msg.Callback{Ref: fmt.Sprintf("CBTTL%d", i), Person: person(300 + i), Phone: phone(300 + i), Created: time.Now().UTC()}
+			if err := s.SaveCallback(ctx, cb); err != nil {
+				t.Fatal(err)
+			}
+			ttl := rdb.TTL(ctx, prefix+"cb:{cb}:"+cb.Ref).Val()
+			if ttl > c.want || ttl < c.want-time.Minute {
+				t.Fatalf("call-back kept %v, want the retention %v", ttl, c.want)
+			}
+		})
+	}
+}
+
+// TestCommitCallbackTTLFollowsRetention: a call-back request a hop commits
+// (effects.go's CBTTL) is kept for the configured retention too.
+func TestCommitCallbackTTLFollowsRetention(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, prefix := mustStore(t)
+	s.WithRetention(36 * time.Hour)
+	p := person(320)
+	cb := msg.Callback{Ref: "CBHOP", Person: p, Phone: phone(320), Created: time.Now().UTC()}
+	if err := s.Commit(ctx, p, msg.Change{Effects: msg.Effects{Callbacks: []msg.Callback{cb}}}); err != nil {
+		t.Fatal(err)
+	}
+	ttl := rdb.TTL(ctx, prefix+"cb:{cb}:CBHOP").Val()
+	if want := 36 * time.Hour; ttl > want || ttl < want-time.Minute {
+		t.Fatalf("committed call-back kept %v, want the retention %v", ttl, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,6 +25,9 @@ import (
 //	camprc:{camp}:<id>    hash person → message id: each recipient queued once
 //	camprsp:{camp}:<id>   hash person → answers of a reply flow (JSON)
 //	camplock:{camp}:<id>  the worker expanding the audience now
+//	campactive:{camp}     set of the campaigns scheduled, sending or paused
+//	                      (camprc of a finished campaign expires after the
+//	                      outbox retention)
 //
 // and, per person, cr:{p} (the campaign whose reply window is open:
 // "<id>|<flow>|<node>") and crp:{p} (the campaigns they answered, for
@@ -37,6 +41,7 @@ func (k keyspace) campRcpt(id string) string  { return k.prefix + "camprc:{camp}
 func (k keyspace) campReply(id string) string { return k.prefix + "camprsp:{camp}:" + id }
 func (k keyspace) campLock(id string) string  { return k.prefix + "camplock:{camp}:" + id }
 func (k keyspace) subs() string               { return k.prefix + "sub:{sub}" }
+func (k keyspace) campActive() string         { return k.prefix + "campactive:{camp}" }
 func (k keyspace) campWindow(p msg.PersonID) string {
 	return k.prefix + "cr:{" + string(p) + "}"
 }
@@ -115,6 +120,28 @@ func decodeCampaign(h, stat map[string]string) (broadcast.Campaign, error) {
 	return c, nil
 }
 
+// ActiveCampaigns returns the campaigns scheduled, sending or paused, the
+// ones the runner looks at. It returns the store's error (wrapped).
+func (s *Store) ActiveCampaigns(ctx context.Context) ([]broadcast.Campaign, error) {
+	keys, err := s.rdb.SMembers(ctx, s.keys.campActive()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("error listing active campaigns: %w", err)
+	}
+	out := make([]broadcast.Campaign, 0, len(keys))
+	for _, k := range keys {
+		c, err := s.Campaign(ctx, strings.TrimPrefix(k, s.keys.prefix+"camp:{camp}:"))
+		if errors.Is(err, msg.ErrNotFound) {
+			s.rdb.SRem(ctx, s.keys.campActive(), k)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
 // Campaigns returns every campaign, newest first. It returns the store's
 // error (wrapped).
 func (s *Store) Campaigns(ctx context.Context) ([]broadcast.Campaign, error) {
@@ -137,13 +164,22 @@ func (s *Store) Campaigns(ctx context.Context) ([]broadcast.Campaign, error) {
 }
 
 // setStateScript moves a campaign from one of the expected states to
-// another. KEYS: 1 campaign. ARGV: 1 new state, 2 now ms, 3… expected.
+// another, keeps the set of active campaigns (those the runner looks at),
+// and lets a finished campaign's record of recipients expire.
+// KEYS: 1 campaign, 2 active set, 3 recipients. ARGV: 1 new state, 2 now
+// ms, 3 recipients' ttl ms once finished, 4… expected states.
 var setStateScript = redis.NewScript(`
 local st = redis.call('HGET', KEYS[1], 'st')
 if not st then return -1 end
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   if ARGV[i] == st then
     redis.call('HSET', KEYS[1], 'st', ARGV[1], 'updated', ARGV[2])
+    if ARGV[1] == 'done' or ARGV[1] == 'cancelled' then
+      redis.call('SREM', KEYS[2], KEYS[1])
+      redis.call('PEXPIRE', KEYS[3], ARGV[3])
+    else
+      redis.call('SADD', KEYS[2], KEYS[1])
+    end
     return 1
   end
 end
@@ -159,11 +195,11 @@ var ErrStateChanged = broadcast.ErrStateRace
 // own moves). It returns msg.ErrNotFound or ErrStateChanged (wrapped), or
 // the store's error.
 func (s *Store) SetCampaignState(ctx context.Context, id string, from []broadcast.State, to broadcast.State, who string, at time.Time) error {
-	args := []any{string(to), at.UnixMilli()}
+	args := []any{string(to), at.UnixMilli(), ttlMillis(s.outboxRetention, DefaultOutboxRetention)}
 	for _, f := range from {
 		args = append(args, string(f))
 	}
-	n, err := setStateScript.Run(ctx, s.rdb, []string{s.keys.camp(id)}, args...).Int()
+	n, err := setStateScript.Run(ctx, s.rdb, []string{s.keys.camp(id), s.keys.campActive(), s.keys.campRcpt(id)}, args...).Int()
 	if err != nil {
 		return fmt.Errorf("error setting campaign state: %w", err)
 	}

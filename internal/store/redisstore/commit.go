@@ -35,7 +35,19 @@ const (
 // KEYS: 1 conv, 2 person, 3 dd. ARGV: 1 expected version, 2 new version, 3
 // has state, 4 "<new version>:<state>", 5 state ttl ms, 6 lang, 7 person ttl
 // ms, 8 dedupe field or "", 9 reply, 10 dedupe ttl ms.
+//
+// stored_version reads the version of the stored record (or of its head) as
+// Load does (splitConv): '0' for none (no key, an empty string or a key of
+// another type, which Load reads as nothing), the decimal version, or '-1'
+// (VersionUnreadable) for a value without a readable version, so that a
+// corrupt record is replaced rather than locking the person out.
 const hopLua = `
+local function stored_version(v)
+  if type(v) ~= 'string' or v == '' then return '0' end
+  local d = string.match(v, '^(%d+):')
+  if not d or #d > ` + maxVersionDigitsLua + ` or (#d > 1 and string.sub(d, 1, 1) == '0') then return '-1' end
+  return d
+end
 local function write_hop()
   if ARGV[3] == '1' then
     redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
@@ -51,6 +63,10 @@ local function write_hop()
 end
 `
 
+// maxVersionDigitsLua is maxVersionDigits in the scripts (TestUnreadableConversation
+// checks both bounds: 18 digits read, 19 do not).
+const maxVersionDigitsLua = "18"
+
 // ddMaxFields caps a person's cache of replies to provider retries: past
 // it the cache starts afresh, so that a person who writes every day keeps
 // a bounded hash (a provider retries within minutes, long before 64 more
@@ -61,7 +77,7 @@ const ddMaxFields = "64"
 // path, kept short because a script's cost grows with its size. It reads
 // only the head of the stored value for its version.
 var hopScript = redis.NewScript(hopLua + `
-if (string.match(redis.call('GETRANGE', KEYS[1], 0, 20), '^(%d+):') or '0') ~= ARGV[1] then return 1 end
+if stored_version(redis.pcall('GETRANGE', KEYS[1], 0, 20)) ~= ARGV[1] then return 1 end
 write_hop()
 return 0
 `)
@@ -70,8 +86,7 @@ return 0
 // or, when a check fails, nothing.
 // KEYS and ARGV 1–10 as hopScript's, then the keys and ARGV of effectsLua.
 var commitScript = redis.NewScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
-local cur = redis.call('GET', KEYS[1])
-if (cur and string.match(cur, '^(%d+):') or '0') ~= ARGV[1] then return 1 end
+if stored_version(redis.pcall('GET', KEYS[1])) ~= ARGV[1] then return 1 end
 local fx = cjson.decode(ARGV[11])
 local refused = check_effects(fx)
 if refused ~= 0 then return refused end
@@ -92,7 +107,9 @@ return 0
 // store's error (wrapped).
 //
 // A nil c.State deletes the conversation; otherwise it is stored with
-// version c.Version+1. Zero TTLs take DefaultStateTTL and DefaultDedupeTTL.
+// version c.Version+1. c.Version VersionUnreadable (what Load gives a corrupt
+// record) replaces the record if it is still unreadable, and the new state
+// takes version 1. Zero TTLs take DefaultStateTTL and DefaultDedupeTTL.
 // A registration is stored for p whatever its Person field says; a zero
 // Created is replaced by the current time. Registering again replaces the
 // person's previous registration and its index entries. With
@@ -131,8 +148,9 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 func commitArgs(c msg.Change) []any {
 	hasState := "0"
 	var state, reply any = "", ""
+	next := max(c.Version, 0) + 1
 	if c.State != nil {
-		v := strconv.AppendInt(make([]byte, 0, 21+len(c.State)), c.Version+1, 10)
+		v := strconv.AppendInt(make([]byte, 0, 21+len(c.State)), next, 10)
 		hasState, state = "1", append(append(v, ':'), c.State...)
 	}
 	var field any = ""
@@ -141,7 +159,7 @@ func commitArgs(c msg.Change) []any {
 	}
 	args := make([]any, 10, 13)
 	args[0] = c.Version
-	args[1] = c.Version + 1
+	args[1] = next
 	args[2] = hasState
 	args[3] = state
 	args[4] = ttlMillis(c.StateTTL, DefaultStateTTL)

@@ -79,7 +79,7 @@ func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string,
 	a := fxArg{
 		Opt: string(fx.OptOut), Erase: fx.Erase, Now: strconv.FormatInt(now.UnixMilli(), 10),
 		MsgTTL: strconv.FormatInt(ttlMillis(s.outboxRetention, DefaultOutboxRetention), 10),
-		RegMax: strconv.Itoa(StreamMaxLen), CBTTL: strconv.FormatInt(int64(callbackTTL/time.Second), 10),
+		RegMax: strconv.Itoa(StreamMaxLen), CBTTL: strconv.FormatInt(s.callbackTTLSeconds(), 10),
 	}
 	if c.Registration != nil {
 		r, err := s.regArgOf(p, c.Registration)

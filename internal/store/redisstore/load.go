@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -13,10 +12,15 @@ import (
 )
 
 // Load returns the person's conversation and quota counters, or only the
-// cached reply when the hop named dedupe was answered before. No state gives a zero Conversation
-// (Version 0, nil State). It costs one round trip (a pipeline of plain
-// reads, cheaper for Redis than a script) and returns the store's error
-// (wrapped) when Redis cannot answer or answers something unexpected.
+// cached reply when the hop named dedupe was answered before. No state gives
+// a zero Conversation (Version 0, nil State); so does a conversation key
+// holding an empty string or a value of another type than a string. A record
+// that does not start with a readable version ("<version>:", see splitConv)
+// is not an error: it loads with Version VersionUnreadable and the whole
+// record as State, which the caller cannot decode and drops, and the next
+// Commit with that version replaces it. It costs one round trip (a pipeline
+// of plain reads, cheaper for Redis than a script) and returns the store's
+// error (wrapped) when Redis cannot answer or answers something unexpected.
 func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
 	conv, person, dd := s.keys.person(p)
 	var c msg.Conversation
@@ -56,28 +60,44 @@ func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 		c.Lang = msg.Lang(l)
 	}
 	raw, ok := v[0].(string)
-	if !ok {
+	if !ok || raw == "" {
 		return c, nil
 	}
-	var err error
-	if c.Version, c.State, err = splitConv(raw); err != nil {
-		return msg.Conversation{}, fmt.Errorf("error loading conversation: %w", err)
+	var readable bool
+	if c.Version, c.State, readable = splitConv(raw); !readable {
+		c.Version, c.State = VersionUnreadable, []byte(raw)
 	}
 	return c, nil
 }
 
-// splitConv reads a stored conversation: "<version>:<state>".
-func splitConv(raw string) (int64, []byte, error) {
+// maxVersionDigits bounds a readable version, so that it fits an int64; the
+// commit scripts' stored_version applies the same bound.
+const maxVersionDigits = 18
+
+// splitConv reads a stored conversation: "<version>:<state>", the version
+// in decimal without leading zeros and at most maxVersionDigits digits,
+// exactly as the commit scripts read it (stored_version in hopLua), so that
+// the compare-and-set matches what Load read. readable is false for any
+// other value.
+func splitConv(raw string) (version int64, state []byte, readable bool) {
 	i := strings.IndexByte(raw, ':')
-	if i <= 0 {
-		return 0, nil, errors.New("stored conversation has no version")
+	if i <= 0 || i > maxVersionDigits || (i > 1 && raw[0] == '0') {
+		return 0, nil, false
 	}
-	v, err := strconv.ParseInt(raw[:i], 10, 64)
-	if err != nil {
-		return 0, nil, fmt.Errorf("error parsing version: %w", err)
+	for _, d := range []byte(raw[:i]) {
+		if d < '0' || d > '9' {
+			return 0, nil, false
+		}
+		version = version*10 + int64(d-'0')
 	}
-	return v, []byte(raw[i+1:]), nil
+	return version, []byte(raw[i+1:]), true
 }
+
+// VersionUnreadable is the Version Load gives a conversation whose stored
+// record does not start with a readable version (a corrupt value). Commit
+// with it replaces that record if it is still the one stored, and returns
+// msg.ErrConflict if another hop replaced it first.
+const VersionUnreadable = -1
 
 // asInt reads an integer reply element, -1 for anything else.
 func asInt(v any) int64 {

@@ -26,7 +26,7 @@ import (
 // ARGV: 1 stream id, 2 group, 3 now ms, 4 lane, 5 prefix, 6 id, 7 person,
 // 8 kind, 9 resend unknown, 10 retention ms, 11 campaign id, 12 quiet ("1"),
 // 13 quiet ends ms, 14 session guard ms, 15 conversation ttl ms, 16 number,
-// 17 text.
+// 17 text, 18 held until ms (0: not held).
 var beginScript = redis.NewScript(`
 local camp = ARGV[11]
 local function ack()
@@ -79,6 +79,10 @@ end
 if ARGV[8] ~= 'stop_reply' and ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[7]) == 1 then
   settle('skipped', 'skipped', 'skipped')
   return {'optout'}
+end
+if tonumber(ARGV[18]) > 0 then
+  defer(ARGV[18], 'held_rate')
+  return {'deferred'}
 end
 if camp ~= '' and ARGV[12] == '1' then
   defer(ARGV[13], 'deferred_quiet')
@@ -238,7 +242,7 @@ func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox
 			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats(), campKey, campStat, s.keys.obDelay(lane), conv},
 			args: []any{e.StreamID, group, nowMs, string(lane), s.keys.prefix, e.MsgID,
 				string(m.Person), string(m.Kind), ru(m.ResendUnknown), ret, m.Campaign, quiet, until,
-				g.SessionGuard.Milliseconds(), g.StateTTL.Milliseconds(), string(m.To), m.Text},
+				g.SessionGuard.Milliseconds(), g.StateTTL.Milliseconds(), string(m.To), m.Text, holdMillis(e.HoldUntil)},
 		}
 	}
 	res, err := s.runAll(ctx, beginScript, calls)
@@ -364,4 +368,12 @@ func (s *Store) runAll(ctx context.Context, sc *redis.Script, calls []scriptCall
 		return nil, errors.New("script still missing after loading it")
 	}
 	return out, nil
+}
+
+// holdMillis is the Begin form of Entry.HoldUntil: 0 when not held.
+func holdMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
 }

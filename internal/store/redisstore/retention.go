@@ -136,9 +136,10 @@ end
 return n
 `)
 
-// PurgeCallbacks deletes every call-back request created before before, and
-// drops from the sorted sets (open, all) and from the person index the refs
-// whose hash has expired (the hashes themselves expire after 180 days). It
+// PurgeCallbacks deletes every call-back request created before before
+// (the gateway passes now minus Retention), and drops from the sorted sets
+// (open, all) and from the person index the refs whose hash has expired
+// (the hashes themselves expire after the retention, WithRetention). It
 // walks the sets with ZSCAN and HSCAN, one script per batch of PurgeBatch in
 // the {cb} slot. It returns how many refs it dropped from the sets, and the
 // store's error (wrapped).

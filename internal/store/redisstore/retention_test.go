@@ -244,3 +244,37 @@ func TestPurgeEmbedded(t *testing.T) {
 		t.Fatalf("call-backs left: %+v", all)
 	}
 }
+
+// TestPurgeCallbacksByRetention: with a retention set, the purge at now
+// minus Retention removes the call-back requests older than it, and those
+// kept expire within it.
+func TestPurgeCallbacksByRetention(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, prefix := mustStore(t)
+	const retention = 48 * time.Hour
+	s.WithRetention(retention)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for i, c := range []struct {
+		ref string
+		age time.Duration
+	}{{"CBR72H", 72 * time.Hour}, {"CBR49H", 49 * time.Hour}, {"CBR47H", 47 * time.Hour}, {"CBR1H", time.Hour}} {
+		cb := msg.Callback{Ref: c.ref, Person: person(400 + i), Phone: phone(400 + i), Created: now.Add(-c.age)}
+		if err := s.SaveCallback(ctx, cb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.PurgeCallbacks(ctx, now.Add(-s.Retention()))
+	if err != nil || n != 2 {
+		t.Fatalf("purged %d, %v; want 2", n, err)
+	}
+	all, total, err := s.Callbacks(ctx, true, 0, 10)
+	if err != nil || total != 2 || all[0].Ref != "CBR1H" || all[1].Ref != "CBR47H" {
+		t.Fatalf("kept %+v (%d), %v; want CBR1H, CBR47H", all, total, err)
+	}
+	for _, cb := range all {
+		if ttl := rdb.TTL(ctx, prefix+"cb:{cb}:"+cb.Ref).Val(); ttl <= 0 || ttl > retention {
+			t.Errorf("%s expires in %v, want within the retention %v", cb.Ref, ttl, retention)
+		}
+	}
+}

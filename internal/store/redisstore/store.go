@@ -3,10 +3,7 @@ package redisstore
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
-
-	"github.com/go-redis/redis_rate/v10"
 
 	"github.com/passerelle/passerelle/internal/seal"
 
@@ -19,11 +16,11 @@ type Store struct {
 	keys keyspace
 	// outboxRetention is how long an outbound message's record is kept.
 	outboxRetention time.Duration
+	// retention is how long registrations and call-back requests are kept
+	// (retention_setting.go).
+	retention time.Duration
 	// seal encrypts registration numbers and answers at rest (nil: off).
 	seal *seal.Keys
-	// limiter throttles campaigns and routes (made on first use).
-	limiterOnce sync.Once
-	limiter     *redis_rate.Limiter
 }
 
 // New returns a Store over an existing client, every key starting with

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestLoadConfigSkipSignatureNeedsTestSystem: turning the Twilio signature
+// check off beside a real Redis (production data) is a configuration error
+// unless PASSERELLE_TEST_SYSTEM=true says the gateway is a test system, as
+// PASSERELLE_USSD_OPEN does for the open USSD route.
+func TestLoadConfigSkipSignatureNeedsTestSystem(t *testing.T) {
+	t.Parallel()
+	// prod is a production-like environment that is otherwise valid.
+	prod := func(kv ...string) map[string]string {
+		return prodEnv(append([]string{"PASSERELLE_USSD_TOKEN", testUSSDToken}, kv...)...)
+	}
+	cases := []struct {
+		label   string
+		env     map[string]string
+		args    []string
+		wantErr string // the variable named; "" for a valid configuration
+		check   func(c Config) bool
+	}{
+		{label: "production, signatures checked", env: prod(),
+			check: func(c Config) bool { return !c.TwilioSkipSignature && !c.TestSystem }},
+		{label: "embedded store, skip", env: map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "true"},
+			check: func(c Config) bool { return c.TwilioSkipSignature && !c.TestSystem }},
+		{label: "redis, skip on a test system", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true", "PASSERELLE_TEST_SYSTEM", "true"),
+			check: func(c Config) bool { return c.TwilioSkipSignature && c.TestSystem }},
+		{label: "redis, skip on a test system by flags", env: prod(), args: []string{"-twilio-skip-signature=true", "-test-system=true"},
+			check: func(c Config) bool { return c.TwilioSkipSignature && c.TestSystem }},
+		{label: "test system without skip", env: prod("PASSERELLE_TEST_SYSTEM", "true"),
+			check: func(c Config) bool { return !c.TwilioSkipSignature && c.TestSystem }},
+		{label: "redis, skip false", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "false"),
+			check: func(c Config) bool { return !c.TwilioSkipSignature }},
+
+		{label: "redis, skip", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true"), wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+		{label: "redis, skip, test system false", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true", "PASSERELLE_TEST_SYSTEM", "false"),
+			wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+		{label: "redis, skip by flag", env: prod(), args: []string{"-twilio-skip-signature=true"}, wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+		{label: "redis, skip with a Twilio token", env: prod("PASSERELLE_TWILIO_AUTH_TOKEN", testTwilioToken,
+			"PASSERELLE_PUBLIC_URL", "https://gw.example.org", "PASSERELLE_TWILIO_SKIP_SIGNATURE", "true"),
+			wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+		{label: "bad test system", env: map[string]string{"PASSERELLE_TEST_SYSTEM": "maybe"}, wantErr: "PASSERELLE_TEST_SYSTEM"},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !c.check(cfg) {
+					t.Fatalf("config %+v", cfg)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
+				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
+			}
+			if c.wantErr == "PASSERELLE_TWILIO_SKIP_SIGNATURE" && !strings.Contains(err.Error(), "PASSERELLE_TEST_SYSTEM=true") {
+				t.Errorf("error does not say how to allow it on a test system: %v", err)
+			}
+			for _, secret := range []string{testRedisPassword, testTwilioToken, testUSSDToken} {
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("error quotes a secret: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestHelpListsTestSystem: -h documents the new setting.
+func TestHelpListsTestSystem(t *testing.T) {
+	t.Parallel()
+	_, fs, err := loadConfig("serve", nil, envOf(map[string]string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var help bytes.Buffer
+	fs.SetOutput(&help)
+	fs.PrintDefaults()
+	if !strings.Contains(help.String(), "-test-system") || !strings.Contains(help.String(), "PASSERELLE_TEST_SYSTEM") {
+		t.Fatalf("help lacks -test-system:\n%s", help.String())
+	}
+}
