@@ -46,6 +46,7 @@ func (s *Server) exportRegistrations(c *fiber.Ctx) error {
 		}
 		return err
 	})
+	s.audit(c, "export_registrations", "filter", "all")
 	c.Context().SetBodyStream(body, -1)
 	return nil
 }
