@@ -138,7 +138,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer func() { stopWorker(); <-worked }()
 	srv := web.New(web.Config{
-		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, StaffTokens: cfg.StaffTokens, Audit: store, USSDToken: cfg.USSDToken,
+		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, StaffTokens: cfg.StaffTokens, Audit: store, Stats: store, USSDToken: cfg.USSDToken,
 		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
 		ATSMSToken: cfg.ATSMSToken, Outbox: store, People: store, Statuses: countingStatuses{store, met}, Hasher: hasher,
 		Campaigns: store, Campaign: web.CampaignConfig{

@@ -71,8 +71,11 @@ type hop struct {
 	quota map[string]string
 	// window is the open reply window of a campaign ("<id>|<flow>|<node>").
 	window string
-	fx     msg.Effects
-	reg    *msg.Registration
+	// abandoned is the node where the person's previous session stopped
+	// without finishing, noticed by this hop (staff's funnel).
+	abandoned string
+	fx        msg.Effects
+	reg       *msg.Registration
 }
 
 // newHop starts a hop attempt on a loaded conversation.

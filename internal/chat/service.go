@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/flow"
@@ -185,6 +186,12 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 			h.outOfBand(reply)
 		}
 		ch := s.change(conv, next, reply, h, dd, hopName)
+		if !h.fx.Erase {
+			if next.Node != st.Node && !next.Resuming && !slices.Contains(next.History, next.Node) {
+				ch.Reached = next.Node // once per conversation: about one count a person
+			}
+			ch.Abandoned = h.abandoned
+		}
 		err = s.store.Commit(ctx, p, ch)
 		if errors.Is(err, msg.ErrConflict) || errors.Is(err, msg.ErrRefTaken) {
 			continue

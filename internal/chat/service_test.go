@@ -89,8 +89,18 @@ func TestRefusedConsentStoresNothing(t *testing.T) {
 	if !r.End {
 		t.Fatalf("refusal did not end: %+v", r)
 	}
+	p := string(h.Hasher.Person(defaultPhone))
 	for _, k := range h.Keys(t) {
 		rest := strings.TrimPrefix(k, h.Prefix)
+		if rest == "stats:{stats}" {
+			// Staff's funnel: counts by node, nothing of the person.
+			for f, v := range h.Redis.HGetAll(context.Background(), k).Val() {
+				if strings.Contains(f+v, p) || !strings.HasPrefix(f, "reached|") {
+					t.Errorf("funnel field %s=%s after a refusal", f, v)
+				}
+			}
+			continue
+		}
 		if !strings.HasPrefix(rest, "person:") && !strings.HasPrefix(rest, "conv:") {
 			t.Errorf("key %s stored after a refusal", k)
 		}

@@ -15,6 +15,9 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 	env, in, now := h.env(), h.in, h.now
 	var events []flow.Event
 	if st.Updated != 0 && now.Sub(time.Unix(st.Updated, 0)) > s.cfg.StateTTL {
+		if !st.Done && st.Node != "" {
+			h.abandoned = st.Node // it timed out unfinished
+		}
 		st = flow.State{Lang: st.Lang}
 	}
 	// A flow edit may have removed the screen the person was on (or was
@@ -50,6 +53,9 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 	case st.Channel != in.Channel || st.Session != session:
 		// A new session on a conversation in progress: offer to resume.
 		if st.Started() {
+			if in.Channel == msg.USSD && !st.Resuming {
+				h.abandoned = st.Node // the last session stopped here
+			}
 			st = s.engine.OfferResume(st)
 		} else {
 			st, events = s.engine.Begin(st, env)

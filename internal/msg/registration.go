@@ -57,6 +57,10 @@ type Change struct {
 	// Effects are everything else the hop caused, written by the same
 	// commit.
 	Effects Effects
+	// Reached is the node ("flow:node") the hop showed, when it moved the
+	// person there; Abandoned the node where the person's previous session
+	// stopped without finishing. Staff's funnel counts them.
+	Reached, Abandoned string
 }
 
 // Filter selects registrations for staff: empty fields match everything.

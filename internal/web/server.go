@@ -52,6 +52,8 @@ type Config struct {
 	// at all, the admin routes are off.
 	AdminToken  string
 	StaffTokens map[string]string
+	// Stats gives the counts of GET /admin/stats (nil: route off).
+	Stats Stats
 	// Audit keeps the audit stream: every staff read of personal data and
 	// every change (nil: nothing audited and GET /admin/audit off).
 	Audit Auditor
@@ -166,6 +168,9 @@ func (s *Server) routes() {
 		admin := s.app.Group("/admin", s.adminAuth(tokens))
 		if s.cfg.Audit != nil {
 			admin.Get("/audit", s.listAudit)
+		}
+		if s.cfg.Stats != nil {
+			admin.Get("/stats", s.stats)
 		}
 		admin.Get("/registrations", s.listRegistrations)
 		admin.Get("/registrations.csv", s.exportRegistrations)

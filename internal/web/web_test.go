@@ -55,7 +55,7 @@ func newServerLog(tb testing.TB, log *slog.Logger) *testServer {
 	tb.Helper()
 	a := apptest.New(tb, log)
 	srv := web.New(web.Config{Conversations: a.Service, Registry: a.Store, Callbacks: a.Store, Store: a.Store, Log: log, AdminToken: adminToken, Now: a.Clock.Now,
-		Outbox: a.Store, People: a.Store, Hasher: a.Hasher, Campaigns: a.Store, Audit: a.Store,
+		Outbox: a.Store, People: a.Store, Hasher: a.Hasher, Campaigns: a.Store, Audit: a.Store, Stats: a.Store,
 		StaffTokens: map[string]string{"awa": staffToken},
 		Campaign: web.CampaignConfig{Limits: broadcast.Limits{MaxSegments: 3, MaxRate: 50,
 			Flows: func(f, n string) bool { return a.Content.Engine.IsEntry(f + ":" + n) }}, Price: 25, Currency: "XAF"}})

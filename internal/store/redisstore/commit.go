@@ -34,7 +34,10 @@ const (
 // conversation version, then the state, the language and the cached reply.
 // KEYS: 1 conv, 2 person, 3 dd. ARGV: 1 expected version, 2 new version, 3
 // has state, 4 "<new version>:<state>", 5 state ttl ms, 6 lang, 7 person ttl
-// ms, 8 dedupe field or "", 9 reply, 10 dedupe ttl ms.
+// ms, 8 dedupe field or "", 9 reply, 10 dedupe ttl ms; for the funnel,
+// when the hop moved the person or a session stopped: 12 prefix, 13 person,
+// 14 node reached, 15 node abandoned. The funnel holds counts only: who
+// reached a node is not kept, not even as a hash.
 //
 // stored_version reads the version of the stored record (or of its head) as
 // Load does (splitConv): '0' for none (no key, an empty string or a key of
@@ -59,6 +62,13 @@ local function write_hop()
     if redis.call('HLEN', KEYS[3]) >= ` + ddMaxFields + ` then redis.call('DEL', KEYS[3]) end
     redis.call('HSET', KEYS[3], ARGV[8], ARGV[9])
     redis.call('PEXPIRE', KEYS[3], ARGV[10])
+  end
+  -- Staff's funnel: who reached which node, where sessions stopped.
+  if ARGV[14] and ARGV[14] ~= '' then
+    redis.call('HINCRBY', ARGV[12] .. 'stats:{stats}', 'reached|' .. ARGV[14], 1)
+  end
+  if ARGV[15] and ARGV[15] ~= '' then
+    redis.call('HINCRBY', ARGV[12] .. 'stats:{stats}', 'abandoned|' .. ARGV[15], 1)
   end
 end
 `
@@ -126,7 +136,9 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 		}
 		script = commitScript
 		keys = append(keys, s.effectKeys(p)...)
-		args = append(args, fx, s.keys.prefix, string(p))
+		args = append(args, fx, s.keys.prefix, string(p), c.Reached, c.Abandoned)
+	} else if c.Reached != "" || c.Abandoned != "" {
+		args = append(args, "", s.keys.prefix, string(p), c.Reached, c.Abandoned)
 	}
 	n, err := script.Run(ctx, s.rdb, keys, args...).Int()
 	if err != nil {
@@ -157,7 +169,7 @@ func commitArgs(c msg.Change) []any {
 	if c.Dedupe != "" {
 		field, reply = ddField(c.Dedupe), c.Reply
 	}
-	args := make([]any, 10, 13)
+	args := make([]any, 10, 15)
 	args[0] = c.Version
 	args[1] = next
 	args[2] = hasState

@@ -226,6 +226,14 @@ local function write_registration(r)
   end
   redis.call('XADD', KEYS[12], 'MAXLEN', '~', fx_regmax, '*', 'ref', r.ref, 'lang', r.lang,
     'region', r.region, 'situation', r.situation, 'sector', r.sector, 'created', r.created)
+  if not old then
+    -- Staff's counts of registrations (a person's first; an update is not
+    -- counted again).
+    local st = ARGV[12] .. 'stats:{stats}'
+    redis.call('HINCRBY', st, 'reg|total', 1)
+    redis.call('HINCRBY', st, 'reg|day|' .. string.sub(r.created, 1, 10), 1)
+    for i = 1, 4 do redis.call('HINCRBY', st, 'reg|' .. names[i] .. '|' .. vals[i], 1) end
+  end
 end
 
 local function write_callback(cb, ttl)

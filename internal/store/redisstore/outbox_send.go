@@ -149,6 +149,7 @@ if res == 'sent' then
   redis.call('HSET', KEYS[1], 'st', 'sent', 'pv', ARGV[5], 'pid', ARGV[6], 'upd', ARGV[4])
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':sent', 1)
+  redis.call('HINCRBY', KEYS[3], 'route|' .. ARGV[5] .. '|sent', 1)
   if ARGV[6] ~= '' then redis.call('SET', KEYS[7], ARGV[12], 'PX', ARGV[11]) end
   cstat('sent')
   if camp and p and p ~= '' then
@@ -170,17 +171,20 @@ elseif res == 'dead' then
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[13], '*', 'i', ARGV[12], 'lane', lane, 'err', ARGV[7])
   redis.call('HINCRBY', KEYS[3], lane .. ':queued', -1)
   redis.call('HINCRBY', KEYS[3], lane .. ':dead', 1)
+  redis.call('HINCRBY', KEYS[3], 'route|' .. ARGV[5] .. '|failed', 1)
   cstat('dead')
 elseif res == 'optout' then
   redis.call('HSET', KEYS[1], 'st', 'failed', 'err', ARGV[7], 'upd', ARGV[4])
   if p and p ~= '' then redis.call('SADD', KEYS[4], p) end
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':failed', 1)
+  redis.call('HINCRBY', KEYS[3], 'route|' .. ARGV[5] .. '|failed', 1)
   cstat('failed')
 elseif res == 'invalid' then
   redis.call('HSET', KEYS[1], 'st', 'invalid', 'err', ARGV[7], 'upd', ARGV[4])
   strip()
   redis.call('HINCRBY', KEYS[3], lane .. ':invalid_number', 1)
+  redis.call('HINCRBY', KEYS[3], 'route|' .. ARGV[5] .. '|failed', 1)
   cstat('failed')
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[11])

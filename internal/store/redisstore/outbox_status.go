@@ -20,7 +20,7 @@ import (
 // KEYS: 1 record, 2 stats. ARGV: 1 state, 2 code, 3 provider, 4 provider id,
 // 5 now ms, 6 retention ms, 7 prefix (a campaign message's counters).
 var reportScript = redis.NewScript(`
-local o = redis.call('HMGET', KEYS[1], 'st', 'lane', 'camp')
+local o = redis.call('HMGET', KEYS[1], 'st', 'lane', 'camp', 'pv')
 redis.call('HSET', KEYS[1], 'st', ARGV[1], 'code', ARGV[2], 'upd', ARGV[5])
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'pv', ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'pid', ARGV[4]) end
@@ -31,6 +31,8 @@ end
 if o[1] ~= ARGV[1] and (ARGV[1] == 'delivered' or ARGV[1] == 'failed' or ARGV[1] == 'undelivered') then
   redis.call('HINCRBY', KEYS[2], o[2] .. ':' .. ARGV[1], 1)
   if o[3] then redis.call('HINCRBY', ARGV[7] .. 'campstat:{camp}:' .. o[3], ARGV[1], 1) end
+  local pv = ARGV[3] ~= '' and ARGV[3] or o[4]
+  if pv then redis.call('HINCRBY', KEYS[2], 'route|' .. pv .. '|' .. ARGV[1], 1) end
 end
 return 0
 `)
