@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/seal"
+	"net"
 
 	"errors"
 	"flag"
@@ -102,6 +103,9 @@ type Config struct {
 	// number, no text) is kept for delivery reports and staff.
 	OutboxRetention time.Duration
 
+	// WorkerAddr, when set, is where `passerelle worker` serves /healthz,
+	// /readyz and /metrics.
+	WorkerAddr string
 	// StaffTokens are named bearer tokens of /admin, audited by name
 	// (config_staff.go).
 	StaffTokens map[string]string
@@ -152,6 +156,7 @@ func settings() []*setting {
 		{env: "PASSERELLE_USSD_TOKEN", flag: "ussd-token", def: "", secret: true, usage: "token the Africa's Talking USSD callback URL carries as ?token= (at least 16 characters); empty leaves the USSD route open, refused with a Redis URL unless PASSERELLE_USSD_OPEN=true"},
 		{env: "PASSERELLE_USSD_OPEN", flag: "ussd-open", def: "false", usage: "true accepts an open USSD route (no PASSERELLE_USSD_TOKEN) with a Redis URL: only for a gateway behind a network that only Africa's Talking reaches"},
 		{env: "PASSERELLE_RETENTION", flag: "retention", def: "17520h", usage: "how long registrations and call-back requests are kept (at least 24h; default 2 years, as the consent text promises); older ones are purged at start-up and every hour"},
+		{env: "PASSERELLE_WORKER_ADDR", flag: "worker-addr", def: "", usage: "where passerelle worker serves /healthz, /readyz and /metrics (such as :9090); empty: no listener"},
 		{env: "PASSERELLE_OUTBOX_IN_SERVE", flag: "outbox-in-serve", def: "true", usage: "true runs the outbox workers inside serve; false leaves sending to \"passerelle worker\" processes"},
 		{env: "PASSERELLE_OUTBOX_CLAIM_IDLE", flag: "outbox-claim-idle", def: "60s", usage: "how long a message may sit with a worker that stopped answering before another worker takes it over (5s to 1h)"},
 		{env: "PASSERELLE_OUTBOX_MAX_ATTEMPTS", flag: "outbox-max-attempts", def: "8", usage: "sends tried for one message before it goes to the dead letters (1 to 100)"},
@@ -253,12 +258,18 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		bad("PASSERELLE_LOG_FORMAT", "want json or text")
 	}
-	loadUSSD(&c, get, bad)
+	loadUSSD(&c, get, bad, name == "serve")
 	loadSMS(&c, get, bad)
 	loadServices(&c, get, bad)
 	loadOutbox(&c, get, bad)
 	loadCampaigns(&c, get, bad)
 	loadStaff(&c, get, bad)
+	c.WorkerAddr = get("PASSERELLE_WORKER_ADDR")
+	if c.WorkerAddr != "" {
+		if _, _, err := net.SplitHostPort(c.WorkerAddr); err != nil {
+			bad("PASSERELLE_WORKER_ADDR", "want host:port or :port, got %q", c.WorkerAddr)
+		}
+	}
 	if v := get("PASSERELLE_ENCRYPTION_KEYS"); v != "" {
 		k, err := seal.ParseKeys(v)
 		if err != nil {
@@ -399,8 +410,9 @@ func validAPIURL(s string) bool {
 }
 
 // loadUSSD reads and checks the USSD webhook's token. With a Redis URL
-// (production), an open route must be asked for with PASSERELLE_USSD_OPEN.
-func loadUSSD(c *Config, get func(string) string, bad func(env, format string, a ...any)) {
+// (production), an open route must be asked for with PASSERELLE_USSD_OPEN;
+// processes that serve no HTTP (worker, reseal) need neither.
+func loadUSSD(c *Config, get func(string) string, bad func(env, format string, a ...any), serving bool) {
 	c.USSDToken = get("PASSERELLE_USSD_TOKEN")
 	open, err := strconv.ParseBool(get("PASSERELLE_USSD_OPEN"))
 	if err != nil {
@@ -412,7 +424,7 @@ func loadUSSD(c *Config, get func(string) string, bad func(env, format string, a
 		bad("PASSERELLE_USSD_TOKEN", "must be at least 16 characters among letters, digits and ._~- (it goes in a URL)")
 	case c.USSDToken != "" && open:
 		bad("PASSERELLE_USSD_OPEN", "set only one of PASSERELLE_USSD_TOKEN and PASSERELLE_USSD_OPEN=true")
-	case c.USSDToken == "" && !open && c.RedisURL != "":
+	case c.USSDToken == "" && !open && c.RedisURL != "" && serving:
 		bad("PASSERELLE_USSD_TOKEN", "required when PASSERELLE_REDIS_URL is set: without it anyone can post as any phone number "+
 			"(or set PASSERELLE_USSD_OPEN=true for a gateway behind a network that only Africa's Talking reaches)")
 	}

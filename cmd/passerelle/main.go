@@ -2,6 +2,7 @@
 //
 //	passerelle [serve] [flags]   serve HTTP (the default), with outbox workers
 //	passerelle worker [flags]    send the outbox's messages and run campaigns (no HTTP)
+//	passerelle healthcheck       ask the local gateway's /readyz (a container HEALTHCHECK)
 //	passerelle reseal            seal every registration again with the current encryption key
 //	passerelle campaign VERB     create, preview, start, pause, resume, cancel, watch campaigns on a running gateway
 //	passerelle lint [flags]      check flows and locales; non-zero exit on any problem
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 1
 		}
 		return 0
+	case "healthcheck":
+		return healthcheck(ctx, args, getenv, stderr)
 	case "reseal":
 		cfg, _, err := loadConfig("reseal", args, getenv)
 		if err != nil {
@@ -77,10 +80,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "sim":
 		return simulate(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: passerelle [serve|worker|campaign|lint|sim] [flags]; passerelle serve -h lists the settings")
+		fmt.Fprintln(stdout, "usage: passerelle [serve|worker|campaign|reseal|healthcheck|lint|sim] [flags]; passerelle serve -h lists the settings")
 		return 0
 	}
-	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve, worker, campaign, lint or sim)\n", cmd)
+	fmt.Fprintf(stderr, "passerelle: unknown command %q (want serve, worker, campaign, reseal, healthcheck, lint or sim)\n", cmd)
 	return 2
 }
 

@@ -26,9 +26,19 @@ func work(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer store.Close()
 	store.WithOutboxRetention(cfg.OutboxRetention)
 	withSeal(store, cfg, log)
-	w, err := newWorker(cfg, store, metrics.New(), log)
+	met := metrics.New()
+	w, err := newWorker(cfg, store, met, log)
 	if err != nil {
 		return err
+	}
+	if cfg.WorkerAddr != "" {
+		hctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go func() {
+			if err := serveWorkerHealth(hctx, cfg.WorkerAddr, store, met, log); err != nil {
+				log.Error("worker health listener stopped", "err", err)
+			}
+		}()
 	}
 	return runOutbound(ctx, cfg, store, w, log)
 }

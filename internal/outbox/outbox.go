@@ -35,6 +35,8 @@ type Queue interface {
 	OutboxPromote(ctx context.Context, now time.Time, limit int) (int, error)
 	// OutboxStats tells where each lane stands.
 	OutboxStats(ctx context.Context, now time.Time, deadLimit int) (Stats, error)
+	// OutboxLeave removes a stopping consumer that holds no entry.
+	OutboxLeave(ctx context.Context, consumer string) error
 }
 
 // Sender hands one message to a provider and returns the provider's id of

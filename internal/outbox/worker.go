@@ -163,6 +163,11 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.housekeeping(ctx)
 	}()
 	wg.Wait()
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := w.q.OutboxLeave(lctx, w.cfg.Consumer); err != nil {
+		w.log.Warn("leaving the consumer group failed", "consumer", w.cfg.Consumer, "err", err)
+	}
 	w.log.Info("outbox worker stopped", "consumer", w.cfg.Consumer)
 	return nil
 }

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/seal"
 )
 
 // AudienceBatch reads the next batch of a campaign audience from the
@@ -112,8 +114,13 @@ func (s *Store) registeredBatch(ctx context.Context, a broadcast.Audience, curso
 			continue
 		}
 		r, err := s.decodeRegistration(h)
+		if errors.Is(err, ErrNoKey) || errors.Is(err, seal.ErrUnknownKey) {
+			// Every sealed registration would be left out: stop rather
+			// than send to part of the audience.
+			return nil, cursor, false, fmt.Errorf("error reading the audience: %w", err)
+		}
 		if err != nil {
-			continue
+			continue // one unreadable registration
 		}
 		rc := broadcast.Recipient{Person: r.Person, Phone: r.Phone, Lang: r.Lang, Answers: r.Answers, Created: r.Created}
 		if a.Match(rc) {

@@ -174,3 +174,24 @@ func jsonString(v any) (string, error) {
 	}
 	return string(b), nil
 }
+
+// OutboxLeave removes a stopping consumer from the group when it holds no
+// entry (a consumer with entries stays, for another to claim them), so that
+// restarts do not pile up consumers. It returns the store's error
+// (wrapped).
+func (s *Store) OutboxLeave(ctx context.Context, consumer string) error {
+	for _, l := range msg.Lanes {
+		stream := s.keys.obStream(l)
+		p, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: stream, Group: group, Start: "-", End: "+", Count: 1, Consumer: consumer}).Result()
+		if err != nil && !isNoGroup(err) {
+			return fmt.Errorf("error leaving the outbox group: %w", err)
+		}
+		if len(p) > 0 {
+			continue
+		}
+		if err := s.rdb.XGroupDelConsumer(ctx, stream, group, consumer).Err(); err != nil && !isNoGroup(err) {
+			return fmt.Errorf("error leaving the outbox group: %w", err)
+		}
+	}
+	return nil
+}

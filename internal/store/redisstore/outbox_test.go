@@ -241,3 +241,31 @@ func TestDedupeCacheIsBounded(t *testing.T) {
 		t.Fatalf("latest reply %q, %v", c.Reply, err)
 	}
 }
+
+// TestOutboxLeave: a stopping consumer leaves the group when it holds no
+// entry, and stays while it holds one (for another to claim).
+func TestOutboxLeave(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, prefix := mustStore(t)
+	e := enqueueOne(t, ctx, s, "l1", 55) // read by c1, not acknowledged
+	consumers := func() int {
+		cs, err := rdb.XInfoConsumers(ctx, prefix+"ob:{ob}:conv", "workers").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(cs)
+	}
+	if err := s.OutboxLeave(ctx, "c1"); err != nil || consumers() != 1 {
+		t.Fatalf("left holding an entry: %v, %d consumers", err, consumers())
+	}
+	if _, err := s.OutboxBegin(ctx, msg.LaneConversation, []outbox.Entry{e}, time.Now(), outbox.Guard{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.OutboxFinish(ctx, msg.LaneConversation, []outbox.Outcome{{Entry: e, Result: outbox.Sent}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.OutboxLeave(ctx, "c1"); err != nil || consumers() != 0 {
+		t.Fatalf("did not leave: %v, %d consumers", err, consumers())
+	}
+}

@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -58,7 +59,11 @@ func (s *Store) openField(field, v string) (string, error) {
 		return v, nil
 	}
 	if s.seal == nil {
-		return "", fmt.Errorf("error opening %s: sealed but no key is configured (PASSERELLE_ENCRYPTION_KEYS)", field)
+		return "", fmt.Errorf("error opening %s: %w", field, ErrNoKey)
 	}
 	return s.seal.Open(field, v)
 }
+
+// ErrNoKey is returned for a sealed value read by a store with no
+// encryption key.
+var ErrNoKey = errors.New("sealed but no key is configured (PASSERELLE_ENCRYPTION_KEYS)")
