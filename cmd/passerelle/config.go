@@ -103,6 +103,11 @@ type Config struct {
 	// number, no text) is kept for delivery reports and staff.
 	OutboxRetention time.Duration
 
+	// RedisSentinelMaster and RedisSentinels reach Redis through Sentinel;
+	// RedisSentinelPassword authenticates to the sentinels.
+	RedisSentinelMaster   string
+	RedisSentinels        []string
+	RedisSentinelPassword string
 	// WorkerAddr, when set, is where `passerelle worker` serves /healthz,
 	// /readyz and /metrics.
 	WorkerAddr string
@@ -126,6 +131,9 @@ func settings() []*setting {
 	return []*setting{
 		{env: "PASSERELLE_ADDR", flag: "addr", def: ":8080", usage: "HTTP listen address"},
 		{env: "PASSERELLE_REDIS_URL", flag: "redis-url", def: "", secret: true, usage: "Redis URL (redis://host:port/db); empty starts the embedded in-memory server: nothing survives a restart"},
+		{env: "PASSERELLE_REDIS_SENTINEL_MASTER", flag: "redis-sentinel-master", def: "", usage: "the master's name, to reach Redis through Sentinel (the client follows a failover); PASSERELLE_REDIS_URL then gives only the password and database"},
+		{env: "PASSERELLE_REDIS_SENTINELS", flag: "redis-sentinels", def: "", usage: "the sentinels' host:port addresses, separated by commas (with PASSERELLE_REDIS_SENTINEL_MASTER)"},
+		{env: "PASSERELLE_REDIS_SENTINEL_PASSWORD", flag: "redis-sentinel-password", def: "", secret: true, usage: "password of the sentinels, if they ask one"},
 		{env: "PASSERELLE_REDIS_PREFIX", flag: "redis-prefix", def: "psl:", usage: "prefix of every Redis key"},
 		{env: "PASSERELLE_SECRET", flag: "secret", def: "", secret: true, usage: "key of the keyed hash naming people in keys and logs (at least 16 characters; required with a Redis URL)"},
 		{env: "PASSERELLE_ADMIN_TOKEN", flag: "admin-token", def: "", secret: true, usage: "bearer token of /admin (at least 16 characters); empty turns the admin routes off"},
@@ -264,6 +272,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	loadOutbox(&c, get, bad)
 	loadCampaigns(&c, get, bad)
 	loadStaff(&c, get, bad)
+	loadSentinel(&c, get, bad)
 	c.WorkerAddr = get("PASSERELLE_WORKER_ADDR")
 	if c.WorkerAddr != "" {
 		if _, _, err := net.SplitHostPort(c.WorkerAddr); err != nil {

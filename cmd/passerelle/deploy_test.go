@@ -41,15 +41,16 @@ const deployPlaceholder = "<CHANGE-ME>"
 // secret setting. A new secret setting needs one here, and a line in
 // deploy/k8s/secret.example.yaml (TestDeploySecrets).
 var deploySecretSamples = map[string]string{
-	"PASSERELLE_REDIS_URL":         "redis://:sample-password@redis.invalid:6379/0",
-	"PASSERELLE_SECRET":            "sample-secret-0123456789abcdef",
-	"PASSERELLE_ADMIN_TOKEN":       "sample-admin-0123456789abcdef",
-	"PASSERELLE_USSD_TOKEN":        "sample-ussd-0123456789abcdef",
-	"PASSERELLE_AT_API_KEY":        "sample-at-api-key-0123456789",
-	"PASSERELLE_AT_SMS_TOKEN":      "sample-at-sms-0123456789abcdef",
-	"PASSERELLE_TWILIO_AUTH_TOKEN": "0123456789abcdef0123456789abcdef",
-	"PASSERELLE_STAFF_TOKENS":      "amina=sample-staff-0123456789ab,jean=sample-staff-ba9876543210",
-	"PASSERELLE_ENCRYPTION_KEYS":   "k1:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
+	"PASSERELLE_REDIS_URL":               "redis://:sample-password@redis.invalid:6379/0",
+	"PASSERELLE_SECRET":                  "sample-secret-0123456789abcdef",
+	"PASSERELLE_ADMIN_TOKEN":             "sample-admin-0123456789abcdef",
+	"PASSERELLE_USSD_TOKEN":              "sample-ussd-0123456789abcdef",
+	"PASSERELLE_AT_API_KEY":              "sample-at-api-key-0123456789",
+	"PASSERELLE_AT_SMS_TOKEN":            "sample-at-sms-0123456789abcdef",
+	"PASSERELLE_TWILIO_AUTH_TOKEN":       "0123456789abcdef0123456789abcdef",
+	"PASSERELLE_STAFF_TOKENS":            "amina=sample-staff-0123456789ab,jean=sample-staff-ba9876543210",
+	"PASSERELLE_ENCRYPTION_KEYS":         "k1:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
+	"PASSERELLE_REDIS_SENTINEL_PASSWORD": "sample-sentinel-0123456789",
 }
 
 // deployPlainSamples stand for non-secret values committed as placeholders.

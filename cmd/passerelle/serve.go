@@ -79,7 +79,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 			log.Warn("no PASSERELLE_SECRET: using a random key for this run")
 		}
 	}
-	store, err := redisstore.Open(ctx, redisstore.Options{URL: url, Prefix: cfg.RedisPrefix})
+	opts := storeOptions(cfg)
+	opts.URL = url
+	store, err := redisstore.Open(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("error opening the store: %w", err)
 	}

@@ -19,7 +19,7 @@ func work(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.RedisURL == "" {
 		return errors.New("passerelle worker needs PASSERELLE_REDIS_URL: the embedded store lives inside serve, whose own workers send its messages")
 	}
-	store, err := redisstore.Open(ctx, redisstore.Options{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix})
+	store, err := redisstore.Open(ctx, storeOptions(cfg))
 	if err != nil {
 		return fmt.Errorf("error opening the store: %w", err)
 	}
@@ -61,7 +61,7 @@ func reseal(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.RedisURL == "" || cfg.Encryption == nil {
 		return errors.New("passerelle reseal needs PASSERELLE_REDIS_URL and PASSERELLE_ENCRYPTION_KEYS")
 	}
-	store, err := redisstore.Open(ctx, redisstore.Options{URL: cfg.RedisURL, Prefix: cfg.RedisPrefix})
+	store, err := redisstore.Open(ctx, storeOptions(cfg))
 	if err != nil {
 		return fmt.Errorf("error opening the store: %w", err)
 	}

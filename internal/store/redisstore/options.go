@@ -25,6 +25,13 @@ type Options struct {
 	// Prefix starts every key, for example "psl:". It must not contain '{'
 	// or '}', which would change the keys' hash tags.
 	Prefix string
+	// SentinelMaster and Sentinels, when set, reach Redis through Sentinel:
+	// the master's name and the sentinels' host:port addresses. The URL's
+	// host is then ignored; its password and database still apply (to the
+	// master), and SentinelPassword authenticates to the sentinels.
+	SentinelMaster   string
+	Sentinels        []string
+	SentinelPassword string
 
 	DialTimeout, ReadTimeout, WriteTimeout time.Duration
 }
@@ -52,7 +59,8 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// universalOptions turns Options into go-redis options: one address, short
+// universalOptions turns Options into go-redis options: one address, or a
+// master found through Sentinel (go-redis follows a failover), short
 // timeouts bound to the request context, one retry.
 func universalOptions(opts Options) (*redis.UniversalOptions, error) {
 	if !strings.HasPrefix(opts.URL, "redis://") && !strings.HasPrefix(opts.URL, "rediss://") {
@@ -63,8 +71,17 @@ func universalOptions(opts Options) (*redis.UniversalOptions, error) {
 		// The URL may hold a password: do not echo it.
 		return nil, errors.New("error parsing redis URL: malformed")
 	}
+	addrs := []string{o.Addr}
+	if opts.SentinelMaster != "" {
+		if len(opts.Sentinels) == 0 {
+			return nil, errors.New("error configuring sentinel: no sentinel address")
+		}
+		addrs = opts.Sentinels
+	}
 	return &redis.UniversalOptions{
-		Addrs:                 []string{o.Addr},
+		Addrs:                 addrs,
+		MasterName:            opts.SentinelMaster,
+		SentinelPassword:      opts.SentinelPassword,
 		Username:              o.Username,
 		Password:              o.Password,
 		DB:                    o.DB,
