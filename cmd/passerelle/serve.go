@@ -97,7 +97,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	r := render.New(c.Catalog, c.Set, cfg.USSDBudget).WithContacts(dir)
+	r := render.New(c.Catalog, c.Set, cfg.USSDBudget).WithContacts(dir).WithRetention(cfg.Retention)
 	met := metrics.New()
 	// Every message a hop causes is queued by its commit; the outbox
 	// workers send them, here unless PASSERELLE_OUTBOX_IN_SERVE=false.

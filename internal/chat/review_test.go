@@ -76,22 +76,30 @@ func TestRestartForgetsAnswers(t *testing.T) {
 	}
 }
 
-// TestPagingAfterHint: after a wrong answer, the pages are those counted
-// with the hint; every line is shown once.
+// TestPagingAfterHint: after a wrong answer on a paged screen (the
+// consent's details), the pages are those counted with the hint; walked
+// with 98, every line is shown once, and the option only on the last page.
 func TestPagingAfterHint(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	const from = msg.Address("+237674000004")
 	ph := h.Phone(from)
 	ctx := context.Background()
-	play(t, h, from, "1", "1") // consent, page 1 of 2
-	r1, _ := ph.Answer(ctx, "7")
-	r2, _ := ph.Answer(ctx, "98")
-	seen := r1.Messages[0] + "\n" + r2.Messages[0]
-	for _, want := range []string{"Choix invalide", "Nous demandons", "Seuls le MINPMEESA", "Acceptez-vous?", "1. Oui", "2. Non"} {
-		if strings.Count(seen, want) != 1 {
-			t.Fatalf("%q shown %d times over the two pages:\n%s\n----\n%s", want, strings.Count(seen, want), r1.Messages[0], r2.Messages[0])
+	play(t, h, from, "1", "1", "3") // the consent's details, page 1
+	r, _ := ph.Answer(ctx, "7")
+	seen := []string{r.Messages[0]}
+	for i := 0; i < 5 && strings.Contains(r.Messages[0], "98."); i++ {
+		r, _ = ph.Answer(ctx, "98")
+		seen = append(seen, r.Messages[0])
+	}
+	all := strings.Join(seen, "\n")
+	for _, want := range []string{"Choix invalide", "Nous demandons", "numéro de téléphone", "SUPPRIMER", "1. Continuer"} {
+		if strings.Count(all, want) != 1 {
+			t.Fatalf("%q shown %d times over the pages:\n%s", want, strings.Count(all, want), strings.Join(seen, "\n----\n"))
 		}
+	}
+	if !strings.Contains(seen[len(seen)-1], "1. Continuer") {
+		t.Fatalf("the option is not on the last page:\n%s", seen[len(seen)-1])
 	}
 }
 

@@ -70,6 +70,12 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 			st = next
 			break
 		}
+		if s.unseenOption(st, in.Channel, input) {
+			// An option of another page of this screen: a person answers
+			// only what they have seen (consent above all).
+			st = s.engine.Unseen(st)
+			break
+		}
 		st, events = s.engine.Step(st, input, env)
 	}
 	if s.lost(st) {
@@ -130,6 +136,34 @@ func (s *Service) page(st flow.State, ch msg.Channel, input string) (flow.State,
 		return st, true
 	}
 	return st, false
+}
+
+// unseenOption tells whether input picks an option of the current USSD
+// screen that the page shown does not show (it is on another page).
+func (s *Service) unseenOption(st flow.State, ch msg.Channel, input string) bool {
+	if ch != msg.USSD || st.Resuming {
+		return false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(input))
+	if err != nil || n < 1 {
+		return false
+	}
+	sc := s.engine.Screen(st)
+	if n > len(sc.Options) {
+		return false
+	}
+	pages := s.render.Pages(ch, sc, st.Lang, st.Answers)
+	if len(pages) < 2 {
+		return false
+	}
+	_, opts := s.render.Lines(sc, st.Lang, st.Answers)
+	p := min(st.Page, len(pages)-1)
+	for _, line := range strings.Split(pages[p], "\n") {
+		if line == opts[n-1] {
+			return false
+		}
+	}
+	return true
 }
 
 // reply renders the state's screen for the channel.

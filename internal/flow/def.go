@@ -95,13 +95,15 @@ type Check struct {
 // Built-in message IDs every locale must define: the engine shows them itself.
 const (
 	MsgInvalidChoice = "common.invalid_choice"
-	MsgInvalidInput  = "common.invalid_input"
-	MsgResume        = "common.resume"
-	MsgContinue      = "common.continue"
-	MsgRestart       = "common.restart"
-	MsgMore          = "common.more"
-	MsgBack          = "common.back"
-	MsgHome          = "common.home"
+	// MsgHintShort replaces a hint that would push a menu onto another page.
+	MsgHintShort    = "common.hint_short"
+	MsgInvalidInput = "common.invalid_input"
+	MsgResume       = "common.resume"
+	MsgContinue     = "common.continue"
+	MsgRestart      = "common.restart"
+	MsgMore         = "common.more"
+	MsgBack         = "common.back"
+	MsgHome         = "common.home"
 	// MsgUnavailable is the apology when the store fails.
 	MsgUnavailable = "common.unavailable"
 	// MsgContactMissing stands in for a contact point staff left empty.
@@ -109,4 +111,4 @@ const (
 )
 
 // BuiltinMessages lists the message IDs the engine and renderer use directly.
-var BuiltinMessages = []string{MsgInvalidChoice, MsgInvalidInput, MsgResume, MsgContinue, MsgRestart, MsgMore, MsgBack, MsgHome, MsgUnavailable, MsgContactMissing}
+var BuiltinMessages = []string{MsgInvalidChoice, MsgHintShort, MsgInvalidInput, MsgResume, MsgContinue, MsgRestart, MsgMore, MsgBack, MsgHome, MsgUnavailable, MsgContactMissing}

@@ -190,6 +190,17 @@ func (e *Engine) Step(st State, input string, env Env) (State, []Event) {
 	return e.Begin(st, env)
 }
 
+// Unseen answers a choice the person has not seen (an option on another
+// page of the screen): the same page again, with the invalid-choice hint.
+func (e *Engine) Unseen(st State) State {
+	st = st.clone()
+	st.Hint = MsgInvalidChoice
+	if n, ok := e.set.Node(st.Node); ok && n.Hint != "" {
+		st.Hint = n.Hint
+	}
+	return st
+}
+
 // forget drops the answer a node saves.
 func (e *Engine) forget(st *State, key string) {
 	if n, ok := e.set.Node(key); ok && n.Save != "" && n.Save != "lang" {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/contacts"
 	"github.com/passerelle/passerelle/internal/flow"
@@ -18,7 +19,9 @@ type Renderer struct {
 	set      *flow.Set
 	budget   int
 	contacts *contacts.Directory
-	cache    sync.Map // cacheKey → []string
+	// retention is shown as {{.retention}} (zero: 2 years).
+	retention time.Duration
+	cache     sync.Map // cacheKey → []string
 }
 
 // MsgContactMissing is shown in place of a contact point staff left empty.
@@ -64,6 +67,11 @@ func (r *Renderer) Pages(ch msg.Channel, sc flow.Screen, lang msg.Lang, answers 
 	var pages []string
 	if ch == msg.USSD {
 		pages = Paginate(text, options, r.budget, r.Nav(lang))
+		if len(pages) > 1 && r.errorHint(sc) && len(options) > 0 {
+			// The hint must not push a menu onto a second page, hiding
+			// options: a short hint, else none.
+			pages = r.fitHint(sc, lang, answers)
+		}
 	} else {
 		pages = []string{strings.Join(append(text, options...), "\n")}
 	}
@@ -71,6 +79,33 @@ func (r *Renderer) Pages(ch msg.Channel, sc flow.Screen, lang msg.Lang, answers 
 		r.cache.Store(ck, pages)
 	}
 	return pages
+}
+
+// errorHint tells whether the screen's hint says the last answer was
+// wrong (rather than a notice, which keeps its place however it pages).
+func (r *Renderer) errorHint(sc flow.Screen) bool {
+	if sc.Hint == flow.MsgInvalidChoice || sc.Hint == flow.MsgInvalidInput {
+		return true
+	}
+	n, ok := r.set.Node(sc.Key)
+	return ok && sc.Hint != "" && n.Hint == sc.Hint
+}
+
+// fitHint pages a menu shown after a wrong answer so that the hint does
+// not push it onto more pages than it has without one: with the hint, else
+// the short hint, else without a hint.
+func (r *Renderer) fitHint(sc flow.Screen, lang msg.Lang, answers map[string]string) []string {
+	bare := sc
+	bare.Hint = ""
+	text, options := r.Lines(bare, lang, answers)
+	want := Paginate(text, options, r.budget, r.Nav(lang))
+	short := sc
+	short.Hint = flow.MsgHintShort
+	text, options = r.Lines(short, lang, answers)
+	if p := Paginate(text, options, r.budget, r.Nav(lang)); len(p) <= len(want) {
+		return p
+	}
+	return want
 }
 
 // Nav returns the paging labels of a language.
@@ -110,6 +145,7 @@ func (r *Renderer) Data(lang msg.Lang, answers map[string]string) map[string]str
 		d = &contacts.Directory{}
 	}
 	d.AddTo(data, answers["region"], r.cat.Text(lang, MsgContactMissing, nil))
+	data["retention"] = Duration(lang, r.retention)
 	for k, v := range answers {
 		if id, ok := r.set.Label(k, v); ok {
 			v = r.cat.Text(lang, id, nil)
@@ -117,6 +153,13 @@ func (r *Renderer) Data(lang msg.Lang, answers map[string]string) map[string]str
 		data[k] = v
 	}
 	return data
+}
+
+// WithRetention sets how long registrations are kept, shown to people as
+// {{.retention}} (the consent text); zero shows 2 years. It returns r.
+func (r *Renderer) WithRetention(d time.Duration) *Renderer {
+	r.retention = d
+	return r
 }
 
 // Text returns one message in lang.

@@ -18,7 +18,7 @@ import (
 )
 
 // CSVAnswerColumns are the answer columns of the CSV export, in order.
-var CSVAnswerColumns = []string{"name", "sex", "age", "situation", "origin", "region", "town", "stage", "sector", "need"}
+var CSVAnswerColumns = []string{"name", "sex", "age", "situation", "origin", "region", "town", "stage", "sector", "need", "consent"}
 
 // exportTimeout bounds a whole CSV export, however fast the client reads.
 const exportTimeout = 10 * time.Minute
