@@ -32,6 +32,11 @@ func (c *Check) Apply(in string) (string, bool) {
 		if c.Chars == "name" && !nameChars(s) {
 			return s, false
 		}
+		if !hasLetter(s) {
+			// Only digits and keys ("98", "0", "*#"): a navigation key
+			// or a slip, never a town or a word.
+			return s, false
+		}
 		return s, true
 	}
 }
@@ -50,4 +55,14 @@ func nameChars(s string) bool {
 		}
 	}
 	return letter
+}
+
+// hasLetter tells whether s holds at least one letter.
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

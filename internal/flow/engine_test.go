@@ -233,6 +233,11 @@ func TestCheckApply(t *testing.T) {
 		{Check{Kind: CheckText, Chars: "name"}, "N'Diaye-Bâ", "N'Diaye-Bâ", true},
 		{Check{Kind: CheckText, Chars: "name"}, "123", "123", false},
 		{Check{Kind: CheckText, Chars: "name"}, "***", "***", false},
+		// A town (any characters) made only of digits or navigation keys.
+		{Check{Kind: CheckText, Min: 2, Max: 40}, "98", "98", false},
+		{Check{Kind: CheckText, Min: 2, Max: 40}, "00", "00", false},
+		{Check{Kind: CheckText, Min: 2, Max: 40}, "*#", "*#", false},
+		{Check{Kind: CheckText, Min: 2, Max: 40}, "Garoua 2", "Garoua 2", true},
 		{Check{Kind: CheckNumber, Min: 1, Max: 10}, " 07 ", "7", true},
 		{Check{Kind: CheckNumber, Min: 1, Max: 10}, "11", "11", false},
 		{Check{Kind: CheckNumber, Min: 1, Max: 10}, "1e3", "1e3", false},
