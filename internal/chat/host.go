@@ -106,9 +106,17 @@ func (h *hop) do(ev flow.Event) map[string]string {
 	case flow.ActSendSMS, flow.ActSendConfirmation, flow.ActSendEssential:
 		return map[string]string{AnsSMS: h.queueSMS(ev)}
 	case flow.ActSaveRegistration:
+		ref := ev.Ref
+		if r, ok := h.existingRegistration(); ok {
+			// An update: the person keeps their reference.
+			ref = r.Ref
+		}
 		h.reg = &msg.Registration{
-			Ref: ev.Ref, Person: h.p, Phone: h.in.From, Lang: ev.Lang, Channel: h.in.Channel,
+			Ref: ref, Person: h.p, Phone: h.in.From, Lang: ev.Lang, Channel: h.in.Channel,
 			Created: h.now.UTC(), Answers: registrationAnswers(ev.Answers),
+		}
+		if ref != ev.Ref {
+			return map[string]string{"ref": ref}
 		}
 	case flow.ActRequestCallback:
 		h.fx.Callbacks = append(h.fx.Callbacks, msg.Callback{
@@ -130,6 +138,21 @@ func (h *hop) do(ev flow.Event) map[string]string {
 		}
 	}
 	return nil
+}
+
+// existingRegistration returns the person's registration, if any.
+func (h *hop) existingRegistration() (msg.Registration, bool) {
+	if h.s.cfg.People == nil {
+		return msg.Registration{}, false
+	}
+	r, err := h.s.cfg.People.RegistrationOf(h.ctx, h.p)
+	if err != nil {
+		if !errors.Is(err, msg.ErrNotFound) {
+			h.s.log.ErrorContext(h.ctx, "reading registration failed", "person", string(h.p), "err", err)
+		}
+		return msg.Registration{}, false
+	}
+	return r, true
 }
 
 // loadRegistration fills the answers from the person's registration.

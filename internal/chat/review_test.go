@@ -225,7 +225,7 @@ func TestObserverSeesHopsActionsFailures(t *testing.T) {
 	if len(obs.hops) != 4 || obs.hops[0] != "ussd main:language" || obs.hops[3] != "ussd registration:declined" {
 		t.Fatalf("hops %v", obs.hops)
 	}
-	if strings.Join(obs.acts, ",") != "set_language,clear_answers,clear_answers" || len(obs.failure) != 1 {
+	if strings.Join(obs.acts, ",") != "set_language,clear_answers,load_registration,clear_answers" || len(obs.failure) != 1 {
 		t.Fatalf("actions %v failures %v", obs.acts, obs.failure)
 	}
 }

@@ -1,0 +1,41 @@
+package chat_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// TestRegisteringAgainUpdates: a registered person who registers again is
+// recognised; updating keeps their reference and replaces their answers,
+// and there is still one registration.
+func TestRegisteringAgainUpdates(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const from = msg.Address("+237674000021")
+	ctx := context.Background()
+	play(t, h, from, "1", "1", "1", "Awa Moussa", "1", "3", "2", "5", "Douala", "2", "2", "2", "1")
+	first, err := h.Store.RegistrationOf(ctx, h.Hasher.Person(from))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := play(t, h, from, "1")
+	if got := r.Messages[0]; got[:len("Vous avez déjà")] != "Vous avez déjà" {
+		t.Fatalf("not recognised: %q", got)
+	}
+	play(t, h, from, "1", "1", "1", "Awa Moussa", "1", "3", "2", "8", "Bafoussam", "2", "2", "2", "1")
+	second, err := h.Store.RegistrationOf(ctx, h.Hasher.Person(from))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Ref != first.Ref || second.Answers["town"] != "Bafoussam" || second.Answers["region"] != "ouest" {
+		t.Fatalf("after the update: %+v (first %s)", second, first.Ref)
+	}
+	if _, total, err := h.Store.Registrations(ctx, msg.Filter{}); err != nil || total != 1 {
+		t.Fatalf("%d registrations, %v", total, err)
+	}
+	if items, total, _ := h.Store.Registrations(ctx, msg.Filter{Region: "littoral"}); total != 0 {
+		t.Fatalf("the old region still indexed: %+v", items)
+	}
+}
