@@ -71,6 +71,9 @@ type hop struct {
 	quota map[string]string
 	// window is the open reply window of a campaign ("<id>|<flow>|<node>").
 	window string
+	// regRef is the reference of the person's registration, read with the
+	// state (empty: none).
+	regRef string
 	// abandoned is the node where the person's previous session stopped
 	// without finishing, noticed by this hop (staff's funnel).
 	abandoned string
@@ -80,7 +83,7 @@ type hop struct {
 
 // newHop starts a hop attempt on a loaded conversation.
 func (s *Service) newHop(ctx context.Context, p msg.PersonID, in msg.Inbound, conv msg.Conversation, now time.Time) *hop {
-	return &hop{s: s, ctx: ctx, p: p, in: in, now: now, quota: conv.Quota, window: conv.CampaignReply}
+	return &hop{s: s, ctx: ctx, p: p, in: in, now: now, quota: conv.Quota, window: conv.CampaignReply, regRef: conv.RegRef}
 }
 
 // env returns the engine's environment for the hop.
@@ -107,9 +110,9 @@ func (h *hop) do(ev flow.Event) map[string]string {
 		return map[string]string{AnsSMS: h.queueSMS(ev)}
 	case flow.ActSaveRegistration:
 		ref := ev.Ref
-		if r, ok := h.existingRegistration(); ok {
+		if h.regRef != "" {
 			// An update: the person keeps their reference.
-			ref = r.Ref
+			ref = h.regRef
 		}
 		h.reg = &msg.Registration{
 			Ref: ref, Person: h.p, Phone: h.in.From, Lang: ev.Lang, Channel: h.in.Channel,
@@ -140,26 +143,11 @@ func (h *hop) do(ev flow.Event) map[string]string {
 	return nil
 }
 
-// existingRegistration returns the person's registration, if any.
-func (h *hop) existingRegistration() (msg.Registration, bool) {
-	if h.s.cfg.People == nil {
-		return msg.Registration{}, false
-	}
-	r, err := h.s.cfg.People.RegistrationOf(h.ctx, h.p)
-	if err != nil {
-		if !errors.Is(err, msg.ErrNotFound) {
-			h.s.log.ErrorContext(h.ctx, "reading registration failed", "person", string(h.p), "err", err)
-		}
-		return msg.Registration{}, false
-	}
-	return r, true
-}
-
 // loadRegistration fills the answers from the person's registration.
 func (h *hop) loadRegistration() map[string]string {
 	people := h.s.cfg.People
-	if people == nil {
-		return map[string]string{AnsRegFound: "no"}
+	if people == nil || h.regRef == "" {
+		return map[string]string{AnsRegFound: "no"} // known from the load: no read
 	}
 	r, err := people.RegistrationOf(h.ctx, h.p)
 	if err != nil {

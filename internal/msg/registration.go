@@ -36,6 +36,8 @@ type Conversation struct {
 	// CampaignReply is the open reply window of a campaign the person
 	// received ("<campaign>|<flow>|<node>"), read for SMS hops.
 	CampaignReply string
+	// RegRef is the reference of the person's registration, if any.
+	RegRef string
 }
 
 // Change is what one hop writes, all or nothing.

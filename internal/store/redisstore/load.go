@@ -32,6 +32,7 @@ func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 	pipe := s.rdb.Pipeline()
 	vals = pipe.MGet(ctx, conv, person)
 	quota := pipe.HGetAll(ctx, s.keys.quota(p))
+	regRef := pipe.HGet(ctx, s.keys.regp, string(p))
 	var window *redis.StringCmd
 	if dedupe != "" {
 		cached = pipe.HMGet(ctx, dd, ddField(dedupe))
@@ -46,6 +47,7 @@ func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 	if q := quota.Val(); len(q) > 0 {
 		c.Quota = q
 	}
+	c.RegRef = regRef.Val()
 	v := vals.Val()
 	if len(v) != 2 {
 		return c, fmt.Errorf("error loading conversation: unexpected reply")
