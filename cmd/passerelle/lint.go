@@ -219,6 +219,18 @@ func writeTable(w io.Writer, rep content.Report) error {
 	for _, s := range rep.Screens {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", s.Node, s.Lang, s.Pages, s.Longest, yesNo(s.Fits), yesNo(s.UCS2))
 	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "LANGUAGE\tKIND\tTEXTS\tMISSING\tMISSING TEXTS SHOW")
+	for _, l := range rep.Languages {
+		kind, shown := "reference", "(an error)"
+		if !l.Reference {
+			kind, shown = "partial", string(l.Fallback)
+		}
+		if len(l.Missing) == 0 {
+			shown = "—"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", l.Lang, kind, l.Texts, len(l.Missing), shown)
+	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("error writing the report: %w", err)
 	}
@@ -254,8 +266,23 @@ func writeMarkdown(w io.Writer, rep content.Report) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintf(&b, "- %s\n", mdEscape(p.String()))
 	}
+	langs := reportLangs(rep)
+	if len(langs) > len(l10n.Langs) {
+		b.WriteString("\n## Languages\n\nFrench and English must have every text; another language may lack some, shown in its fallback language instead.\n\n")
+		b.WriteString("| language | texts | missing | missing texts show |\n|---|---|---|---|\n")
+		for _, l := range rep.Languages {
+			shown := "—"
+			if len(l.Missing) > 0 {
+				shown = string(l.Fallback)
+				if l.Reference {
+					shown = "**error**"
+				}
+			}
+			fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", l.Lang, l.Texts, len(l.Missing), shown)
+		}
+	}
 	b.WriteString("\n## Messages as SMS\n\nCharacters, encoding and SMS segments of every message; a template is filled with the longest answers a person could give.\n\n")
-	b.WriteString(mdHeader("message"))
+	b.WriteString(mdHeader("message", langs))
 	byID := map[string]map[msg.Lang]string{}
 	var ids []string
 	for _, m := range rep.Messages {
@@ -269,11 +296,11 @@ func writeMarkdown(w io.Writer, rep content.Report) error {
 		}
 	}
 	for _, id := range ids {
-		b.WriteString(mdRow("`"+id+"`", byID[id]))
+		b.WriteString(mdRow("`"+id+"`", byID[id], langs))
 	}
 	fmt.Fprintf(&b, "\n## USSD screens\n\nPages of every screen filled with the longest answers and paged at %d characters, and its longest page. "+
 		"A UCS-2 page (one character outside GSM-7) over %d characters is a warning: operators may cut it.\n\n", rep.Budget, content.UCS2ScreenLimit)
-	b.WriteString(mdHeader("node"))
+	b.WriteString(mdHeader("node", langs))
 	byNode := map[string]map[msg.Lang]string{}
 	var nodes []string
 	for _, s := range rep.Screens {
@@ -294,7 +321,7 @@ func writeMarkdown(w io.Writer, rep content.Report) error {
 		byNode[s.Node][s.Lang] = cell
 	}
 	for _, n := range nodes {
-		b.WriteString(mdRow("`"+n+"`", byNode[n]))
+		b.WriteString(mdRow("`"+n+"`", byNode[n], langs))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("error writing the report: %w", err)
@@ -302,18 +329,31 @@ func writeMarkdown(w io.Writer, rep content.Report) error {
 	return nil
 }
 
-func mdHeader(first string) string {
+// reportLangs returns the languages of a report, one column each in
+// Markdown: the reference languages, then the others.
+func reportLangs(rep content.Report) []msg.Lang {
+	if len(rep.Languages) == 0 {
+		return l10n.Langs
+	}
+	out := make([]msg.Lang, len(rep.Languages))
+	for i, l := range rep.Languages {
+		out[i] = l.Lang
+	}
+	return out
+}
+
+func mdHeader(first string, langs []msg.Lang) string {
 	h, sep := "| "+first+" |", "|---|"
-	for _, l := range l10n.Langs {
+	for _, l := range langs {
 		h += " " + string(l) + " |"
 		sep += "---|"
 	}
 	return h + "\n" + sep + "\n"
 }
 
-func mdRow(first string, cells map[msg.Lang]string) string {
+func mdRow(first string, cells map[msg.Lang]string, langs []msg.Lang) string {
 	row := "| " + first + " |"
-	for _, l := range l10n.Langs {
+	for _, l := range langs {
 		c := cells[l]
 		if c == "" {
 			c = "—"

@@ -3,6 +3,7 @@ package content
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/passerelle/passerelle/internal/flow"
 	"github.com/passerelle/passerelle/internal/l10n"
@@ -38,6 +39,13 @@ const (
 	// KindLoad is a flow or locale file that cannot be read or parsed; the
 	// report then holds nothing else.
 	KindLoad = "load"
+	// KindPartialLanguage is a language other than the reference ones
+	// that lacks texts: its people see them in the fallback language.
+	KindPartialLanguage = "partial_language"
+	// KindLanguageBranch is a branch on the language that names every
+	// reference language but not another language of the catalog: people
+	// who chose it take the branch's default.
+	KindLanguageBranch = "language_branch"
 )
 
 // Problem is one finding of a Report.
@@ -87,21 +95,40 @@ type ScreenFit struct {
 	UCS2 bool `json:"ucs2"`
 }
 
+// LanguageCoverage is how complete one language's texts are.
+type LanguageCoverage struct {
+	Lang msg.Lang `json:"lang"`
+	// Reference tells a reference language (l10n.Langs), which must have
+	// every text; the others may be partial.
+	Reference bool `json:"reference"`
+	// Texts counts the messages with a text of their own in the language.
+	Texts int `json:"texts"`
+	// Missing lists, sorted, the messages a reference language has and
+	// this one lacks (see l10n.Catalog.Missing): errors in a reference
+	// language, shown in Fallback in any other.
+	Missing []string `json:"missing"`
+	// Fallback is the language shown where a text is missing
+	// (l10n.Fallback), empty for a reference language.
+	Fallback msg.Lang `json:"fallback,omitempty"`
+}
+
 // Report is everything `passerelle lint` tells about a content: its
-// problems, the SMS cost of every message and the paging of every USSD
-// screen. Its JSON form is documented in docs/lint.md.
+// problems, the languages and how complete each is, the SMS cost of every
+// message and the paging of every USSD screen. Its JSON form is documented
+// in docs/lint.md.
 type Report struct {
-	Budget   int           `json:"budget"`
-	Problems []Problem     `json:"problems"`
-	Messages []MessageCost `json:"messages"`
-	Screens  []ScreenFit   `json:"screens"`
+	Budget    int                `json:"budget"`
+	Problems  []Problem          `json:"problems"`
+	Languages []LanguageCoverage `json:"languages"`
+	Messages  []MessageCost      `json:"messages"`
+	Screens   []ScreenFit        `json:"screens"`
 }
 
 // Failed returns the report of a content that did not load: one error of
 // kind KindLoad and nothing measured.
 func Failed(budget int, err error) Report {
 	return Report{Budget: budget, Problems: []Problem{{Severity: SeverityError, Kind: KindLoad, Text: err.Error()}},
-		Messages: []MessageCost{}, Screens: []ScreenFit{}}
+		Languages: []LanguageCoverage{}, Messages: []MessageCost{}, Screens: []ScreenFit{}}
 }
 
 // Count returns how many problems have severity s.
@@ -117,11 +144,14 @@ func (r Report) Count(s Severity) int {
 
 // Report checks the content at a USSD budget and measures it. shown lists
 // the message IDs Go code shows itself (chat.Messages): they count as used
-// and must exist in every language. Problems are Check's, plus unused
-// messages and untranslated shown ones (errors), plus UCS-2 pages over
-// UCS2ScreenLimit (warnings).
+// and must exist in every reference language. Problems are Check's, plus
+// unused messages and untranslated shown ones (errors), plus UCS-2 pages
+// over UCS2ScreenLimit, the texts each partial language lacks and branches
+// on the language that forget one (warnings).
 func (c *Content) Report(budget int, shown []string) Report {
 	rep := Report{Budget: budget, Problems: []Problem{}}
+	var partial []Problem
+	rep.Languages, partial = c.coverage()
 	for _, p := range c.Check(budget) {
 		rep.Problems = append(rep.Problems, Problem{Severity: SeverityError, Kind: KindContent, File: p.File, Node: p.Node, Text: p.Text})
 	}
@@ -142,21 +172,98 @@ func (c *Content) Report(budget int, shown []string) Report {
 	var warn []Problem
 	rep.Screens, warn = c.screenFits(r, budget)
 	rep.Problems = append(rep.Problems, warn...)
+	rep.Problems = append(rep.Problems, partial...)
+	rep.Problems = append(rep.Problems, c.languageBranches()...)
 	sort.SliceStable(rep.Problems, func(i, j int) bool {
 		return rep.Problems[i].Severity == SeverityError && rep.Problems[j].Severity != SeverityError
 	})
 	return rep
 }
 
+// coverage returns how complete every language of the catalog is, and a
+// warning for each partial language naming the messages it lacks.
+func (c *Content) coverage() ([]LanguageCoverage, []Problem) {
+	missing := c.Catalog.Missing()
+	ref := map[string]bool{}
+	for _, l := range l10n.Langs {
+		for _, id := range c.Catalog.IDs(l) {
+			ref[id] = true
+		}
+	}
+	out := []LanguageCoverage{}
+	var warn []Problem
+	for _, l := range c.Catalog.Languages() {
+		lc := LanguageCoverage{Lang: l, Reference: l10n.IsReference(l), Texts: len(c.Catalog.IDs(l)), Missing: missing[l]}
+		if lc.Missing == nil {
+			lc.Missing = []string{}
+		}
+		if !lc.Reference {
+			lc.Fallback = l10n.Fallback
+			if n := len(lc.Missing); n > 0 {
+				warn = append(warn, Problem{Severity: SeverityWarning, Kind: KindPartialLanguage, File: "locales",
+					Text: fmt.Sprintf("%s lacks %d of %d messages, shown in %s instead: %s", l, n, len(ref), lc.Fallback, strings.Join(lc.Missing, ", "))})
+			}
+		}
+		out = append(out, lc)
+	}
+	return out, warn
+}
+
+// languageBranches warns about every branch on the language that has a
+// case for each reference language but not for another language of the
+// catalog: people who chose that language take the branch's default (the
+// shipped main:entry would ask them their language at every new
+// conversation).
+func (c *Content) languageBranches() []Problem {
+	var warn []Problem
+	for _, key := range c.Set.Keys() {
+		n, _ := c.Set.Node(key)
+		if n.Type != flow.Branch || n.On != "lang" {
+			continue
+		}
+		all := true
+		for _, l := range l10n.Langs {
+			_, ok := n.Cases[string(l)]
+			all = all && ok
+		}
+		if !all {
+			continue
+		}
+		for _, l := range c.Catalog.Languages() {
+			if _, ok := n.Cases[string(l)]; ok {
+				continue
+			}
+			def := n.Default
+			if def == "" {
+				def = n.Go
+			}
+			warn = append(warn, Problem{Severity: SeverityWarning, Kind: KindLanguageBranch, File: c.file(key), Node: key,
+				Text: fmt.Sprintf("branch on lang has cases for %s but none for %s: people who chose %s go to %q (the default); add \"%s: %s\" to its cases if they should not",
+					joinLangs(l10n.Langs), l, l, def, l, n.Cases[string(l10n.Fallback)])})
+		}
+	}
+	return warn
+}
+
+// joinLangs writes languages as "fr, en".
+func joinLangs(ls []msg.Lang) string {
+	s := make([]string, len(ls))
+	for i, l := range ls {
+		s[i] = string(l)
+	}
+	return strings.Join(s, ", ")
+}
+
 // messageCosts measures every message in every language that defines it.
 func (c *Content) messageCosts(r *render.Renderer) []MessageCost {
 	out := []MessageCost{}
 	data := map[msg.Lang]map[string]string{}
-	for _, l := range l10n.Langs {
+	langs := c.Catalog.Languages()
+	for _, l := range langs {
 		data[l] = r.Data(l, c.WorstAnswers(l))
 	}
 	for _, id := range c.messageIDs() {
-		for _, l := range l10n.Langs {
+		for _, l := range langs {
 			if !c.Catalog.Has(l, id) {
 				continue
 			}
@@ -167,7 +274,8 @@ func (c *Content) messageCosts(r *render.Renderer) []MessageCost {
 	return out
 }
 
-// screenFits pages every node that shows something, in every language, and
+// screenFits pages every node that shows something, in every reference
+// language and in every other language where some of it is translated, and
 // warns about long UCS-2 pages.
 func (c *Content) screenFits(r *render.Renderer, budget int) ([]ScreenFit, []Problem) {
 	out := []ScreenFit{}
@@ -177,8 +285,8 @@ func (c *Content) screenFits(r *render.Renderer, budget int) ([]ScreenFit, []Pro
 		if n.Type == flow.Branch {
 			continue
 		}
-		for _, l := range l10n.Langs {
-			pages := c.Pages(r, key, l)
+		for _, lp := range c.measured(r, key) {
+			l, pages := lp.lang, lp.pages
 			sf := ScreenFit{Node: key, Lang: l, Pages: len(pages), Fits: true}
 			for i, p := range pages {
 				info := smstext.Count(p)

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/passerelle/passerelle/internal/flow"
-	"github.com/passerelle/passerelle/internal/l10n"
 )
 
 // Used returns every message ID something shows: the texts, hints and
@@ -64,11 +63,12 @@ func (c *Content) Unused(shown []string) []string {
 	return out
 }
 
-// messageIDs returns every message ID defined in any language, sorted.
+// messageIDs returns every message ID defined in any language of the
+// catalog, sorted.
 func (c *Content) messageIDs() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, l := range l10n.Langs {
+	for _, l := range c.Catalog.Languages() {
 		for _, id := range c.Catalog.IDs(l) {
 			if !seen[id] {
 				seen[id] = true

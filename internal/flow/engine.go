@@ -273,11 +273,18 @@ func (e *Engine) act(st State, key, action string, env Env) (State, Event) {
 	ev := Event{Action: name, Arg: arg, Node: key}
 	switch name {
 	case ActSetLanguage:
+		// The languages are data: French and English (every catalog has
+		// them), and any code the flows offer, as a value of a menu saving
+		// "lang" (the language menu) or as the action's own argument.
+		// Content checks (content.Check, which the gateway runs at
+		// start-up) hold each offered code to a language with locale
+		// files; anything else keeps the current language.
 		v := arg
 		if v == "" {
 			v = st.Answers["lang"]
 		}
-		if l, err := msg.ParseLang(v); err == nil {
+		_, offered := e.set.Label("lang", v)
+		if l, err := msg.ParseLang(v); err == nil && (offered || arg != "" || l == msg.French || l == msg.English) {
 			st.Lang = l
 		}
 	case ActSaveRegistration, ActRequestCallback:

@@ -12,8 +12,15 @@ import (
 
 func testCatalog(t *testing.T, files fstest.MapFS) (*Catalog, *bytes.Buffer) {
 	t.Helper()
+	return testCatalogAt(t, files, slog.LevelInfo)
+}
+
+// testCatalogAt loads files, logging from level on into the buffer
+// returned.
+func testCatalogAt(t *testing.T, files fstest.MapFS, level slog.Level) (*Catalog, *bytes.Buffer) {
+	t.Helper()
 	var logs bytes.Buffer
-	c, err := Load(files, slog.New(slog.NewTextHandler(&logs, nil)))
+	c, err := Load(files, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: level})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,15 +102,24 @@ func TestMissingAndLoadErrors(t *testing.T) {
 	if m := c.Missing(); len(m[msg.English]) != 1 || m[msg.English][0] != "only.fr" || len(m[msg.French]) != 0 {
 		t.Fatalf("Missing = %v", m)
 	}
-	bad := []fstest.MapFS{
-		{},
-		{"a.de.yaml": {Data: []byte(`x: "y"`)}},
-		{"a.fr.yaml": {Data: []byte(`x: [`)}},
-		{"a.fr.yaml": {Data: []byte(`x: "1"`)}, "b.fr.yaml": {Data: []byte(`x: "2"`)}},
+	bad := []struct {
+		label string
+		files fstest.MapFS
+		want  string
+	}{
+		{"no file", fstest.MapFS{}, "no *.yaml file"},
+		{"upper-case code", fstest.MapFS{"a.DE.yaml": {Data: []byte(`x: "y"`)}}, "a.DE.yaml"},
+		{"region subtag", fstest.MapFS{"a.fr-CM.yaml": {Data: []byte(`x: "y"`)}}, "a.fr-CM.yaml"},
+		{"no code", fstest.MapFS{"a.yaml": {Data: []byte(`x: "y"`)}}, "want NAME.<code>.yaml"},
+		{"malformed YAML", fstest.MapFS{"a.fr.yaml": {Data: []byte(`x: [`)}}, "a.fr.yaml"},
+		{"defined twice", fstest.MapFS{"a.fr.yaml": {Data: []byte(`x: "1"`)}, "b.fr.yaml": {Data: []byte(`x: "2"`)}}, "defined twice"},
 	}
-	for i, fs := range bad {
-		if _, err := Load(fs, nil); err == nil {
-			t.Errorf("case %d loaded", i)
-		}
+	for _, c := range bad {
+		t.Run(c.label, func(t *testing.T) {
+			_, err := Load(c.files, nil)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Load = %v, want an error naming %q", err, c.want)
+			}
+		})
 	}
 }

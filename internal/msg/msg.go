@@ -18,10 +18,13 @@ const (
 	SMS  Channel = "sms"
 )
 
-// Lang is a conversation language.
+// Lang is a conversation language: an ISO 639 code of two or three
+// lowercase letters ("fr", "en", "pcm"). Which languages Passerelle speaks
+// is data: a language is any code with locale files (see package l10n).
 type Lang string
 
-// Languages Passerelle ships.
+// Languages Passerelle ships: the reference languages, in which every text
+// must exist.
 const (
 	French  Lang = "fr"
 	English Lang = "en"
@@ -30,14 +33,21 @@ const (
 // DefaultLang is used before a person has chosen.
 const DefaultLang = French
 
-// ParseLang returns the Lang for "fr" or "en".
-// It returns an error for any other value.
+// ParseLang returns the Lang for a language code: two or three lowercase
+// ASCII letters, such as "fr", "en" or "pcm" (Cameroonian Pidgin). It returns
+// an error for anything else ("", "FR", "fr-CM", "fr1"). ParseLang checks the
+// form only: whether texts exist in that language is the catalog's business
+// (l10n.Catalog.HasLang).
 func ParseLang(s string) (Lang, error) {
-	switch Lang(s) {
-	case French, English:
-		return Lang(s), nil
+	if n := len(s); n < 2 || n > 3 {
+		return "", fmt.Errorf("error parsing language %q: want a code of 2 or 3 lowercase letters (fr, en, pcm)", s)
 	}
-	return "", fmt.Errorf("error parsing language %q: want fr or en", s)
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return "", fmt.Errorf("error parsing language %q: want a code of 2 or 3 lowercase letters (fr, en, pcm)", s)
+		}
+	}
+	return Lang(s), nil
 }
 
 // Inbound is one message from a person, already decoded from its provider's

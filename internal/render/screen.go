@@ -121,7 +121,7 @@ func (r *Renderer) Nav(lang msg.Lang) Nav {
 func (r *Renderer) Lines(sc flow.Screen, lang msg.Lang, answers map[string]string) (text, options []string) {
 	var data map[string]string
 	if !r.cat.Plain(lang, sc.Say) {
-		data = r.Data(lang, answers)
+		data = r.Data(r.textLang(lang, sc.Say), answers)
 	}
 	if sc.Hint != "" {
 		text = append(text, r.cat.Text(lang, sc.Hint, data))
@@ -174,5 +174,16 @@ func (r *Renderer) Message(lang msg.Lang, id string, answers map[string]string) 
 	if r.cat.Plain(lang, id) {
 		return r.cat.Text(lang, id, nil)
 	}
-	return r.cat.Text(lang, id, r.Data(lang, answers))
+	return r.cat.Text(lang, id, r.Data(r.textLang(lang, id), answers))
+}
+
+// textLang returns the language of the text shown for id in lang: lang, or
+// the fallback language when lang (a partial language) has no text for id,
+// so that the answers and the retention filled into a fallback text are in
+// its language too.
+func (r *Renderer) textLang(lang msg.Lang, id string) msg.Lang {
+	if src, ok := r.cat.Source(lang, id); ok {
+		return src
+	}
+	return lang
 }
