@@ -8,13 +8,17 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/passerelle/passerelle/internal/chat"
+	"github.com/passerelle/passerelle/internal/contacts"
 	"github.com/passerelle/passerelle/internal/content"
+	"github.com/passerelle/passerelle/internal/flow"
 	"github.com/passerelle/passerelle/internal/l10n"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/render"
 	"github.com/passerelle/passerelle/internal/smstext"
 )
 
@@ -74,7 +78,10 @@ func lint(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	_, rep := lintContent(cfg, log)
+	c, rep := lintContent(cfg, log)
+	if c != nil {
+		addProblems(&rep, contactProblems(c, cfg.ContactsFile))
+	}
 	if *allowUnused {
 		for i, p := range rep.Problems {
 			if p.Kind == content.KindUnused {
@@ -109,6 +116,103 @@ func lintContent(cfg Config, log *slog.Logger) (*content.Content, content.Report
 		return nil, content.Failed(cfg.USSDBudget, err)
 	}
 	return c, c.Report(cfg.USSDBudget, chat.Messages)
+}
+
+// addProblems adds problems to a report, keeping its errors first.
+func addProblems(rep *content.Report, probs []content.Problem) {
+	rep.Problems = append(rep.Problems, probs...)
+	sort.SliceStable(rep.Problems, func(i, j int) bool {
+		return rep.Problems[i].Severity == content.SeverityError && rep.Problems[j].Severity != content.SeverityError
+	})
+}
+
+// lintedContacts are the contact points lint warns about when texts show
+// them and the contacts file leaves them empty, with what people miss then.
+var lintedContacts = []struct{ kind, name, miss string }{
+	{"hotline", "the hotline", "people in danger get no help line to call, only the urgent call-back"},
+	{"emergency", "the emergency number", "the emergency page gives no number to dial"},
+}
+
+// contactProblems checks the contacts file (file; "" for none) against the
+// content: an error when it cannot be read, and a warning for each contact
+// point of lintedContacts that some text shows and that is empty for the
+// default entry or for a region the flows offer.
+func contactProblems(c *content.Content, file string) []content.Problem {
+	d, err := contacts.Load(file)
+	if err != nil {
+		return []content.Problem{{Severity: content.SeverityError, Kind: content.KindContact, File: file, Text: err.Error()}}
+	}
+	regions := flowRegions(c)
+	var out []content.Problem
+	for _, lc := range lintedContacts {
+		shown := showing(c, lc.kind)
+		if len(shown) == 0 {
+			continue
+		}
+		empty := d.Empty(lc.kind, regions)
+		if len(empty) == 0 {
+			continue
+		}
+		where := "everywhere (the default entry and every region)"
+		if len(empty) < len(regions)+1 {
+			if empty[0] == "default" {
+				empty[0] = "the default entry"
+			}
+			where = "for " + strings.Join(empty, ", ")
+		}
+		text := fmt.Sprintf("%s is empty %s: %s (texts: %s); set %q in the contacts file, see deploy/contacts.yaml",
+			lc.name, where, lc.miss, strings.Join(shown, ", "), lc.kind)
+		if file == "" {
+			text = "no contacts file (PASSERELLE_CONTACTS_FILE): " + text
+		}
+		out = append(out, content.Problem{Severity: content.SeverityWarning, Kind: content.KindContact, File: file, Text: text})
+	}
+	return out
+}
+
+// flowRegions returns the regions people can give: the values of every menu
+// saving the "region" answer, sorted, each once.
+func flowRegions(c *content.Content) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, key := range c.Set.Keys() {
+		n, _ := c.Set.Node(key)
+		if n.Type != flow.Menu || n.Save != "region" {
+			continue
+		}
+		for _, o := range n.Options {
+			if o.Value != "" && !seen[o.Value] {
+				seen[o.Value] = true
+				out = append(out, o.Value)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// showing returns the IDs of the messages that show the contact point kind
+// in some reference language, sorted: those whose text, filled with every
+// contact point set, holds kind's.
+func showing(c *content.Content, kind string) []string {
+	const mark = "\x00contact:%s\x00"
+	d := &contacts.Directory{Default: map[string]string{}}
+	for _, k := range contacts.Kinds {
+		d.Default[k] = fmt.Sprintf(mark, k)
+	}
+	r := render.New(c.Catalog, c.Set, 0).WithContacts(d)
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range l10n.Langs {
+		for _, id := range c.Catalog.IDs(l) {
+			if !seen[id] && !c.Catalog.Plain(l, id) && strings.Contains(r.Message(l, id, nil), fmt.Sprintf(mark, kind)) {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // lintDir points cfg at the draft in dir (see lintUsage); given holds the

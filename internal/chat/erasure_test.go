@@ -19,11 +19,11 @@ func TestErasureLeavesNothing(t *testing.T) {
 	h := newHarness(t)
 	const from = msg.Address("+237672000777")
 	other := msg.Address("+237672000778")
-	r := play(t, h, from, "1", "1", "1", "Awa Moussa", "1", "3", "1", "1", "2", "Garoua", "2", "2", "2", "1")
+	r := play(t, h, from, "1", "1", "1", "Awa Moussa", "3", "1", "1", "2", "Garoua", "2", "2", "1")
 	if !r.End || !strings.Contains(r.Messages[0], "Ref:") {
 		t.Fatalf("registration: %+v", r)
 	}
-	play(t, h, other, "2", "1", "1", "John Ayuk", "2", "3", "2", "7", "Bamenda", "3", "5", "5", "1")
+	play(t, h, other, "2", "1", "1", "John Ayuk", "3", "2", "7", "Bamenda", "3", "5", "1")
 	// The confirmation SMS stays queued: erasure removes it with the rest.
 	sms(t, h, from, "STOP")
 	if r := sms(t, h, from, "SUPPRIMER"); !strings.Contains(r.Messages[0], "OUI") {

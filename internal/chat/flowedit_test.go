@@ -102,7 +102,7 @@ func TestResumeOnRemovedNode(t *testing.T) {
 		nameFR    = "Votre nom complet:"
 	)
 	// toAgeUSSD leaves a person at the age question over USSD.
-	toAgeUSSD := []string{"1", "1", "1", "Marie Ngo", "1"}
+	toAgeUSSD := []string{"1", "1", "1", "Marie Ngo"}
 	ctx := context.Background()
 	cases := []struct {
 		label string
@@ -152,7 +152,7 @@ func TestResumeOnRemovedNode(t *testing.T) {
 		{
 			label: "USSD in English", lang: msg.English, flows: noAge,
 			before: func(t *testing.T, h *apptest.App, from msg.Address) {
-				play(t, h, from, "2", "1", "1", "John Ayuk", "2")
+				play(t, h, from, "2", "1", "1", "John Ayuk")
 			},
 			after: answer("3"),
 			want:  consentEN, next: "1", then: "Your full name:",
@@ -166,7 +166,7 @@ func TestResumeOnRemovedNode(t *testing.T) {
 		{
 			label: "SMS next message", lang: msg.French, flows: noAge,
 			before: func(t *testing.T, h *apptest.App, from msg.Address) {
-				for _, in := range []string{"bonjour", "1", "1", "1", "Marie Ngo", "1"} {
+				for _, in := range []string{"bonjour", "1", "1", "1", "Marie Ngo"} {
 					sms(t, h, from, in)
 				}
 			},
@@ -176,7 +176,7 @@ func TestResumeOnRemovedNode(t *testing.T) {
 		{
 			label: "SMS help keyword", lang: msg.English, flows: noAge,
 			before: func(t *testing.T, h *apptest.App, from msg.Address) {
-				for _, in := range []string{"hello", "2", "1", "1", "John Ayuk", "2"} {
+				for _, in := range []string{"hello", "2", "1", "1", "John Ayuk"} {
 					sms(t, h, from, in)
 				}
 			},

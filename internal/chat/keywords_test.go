@@ -83,7 +83,7 @@ func TestKeywordInsideFreeText(t *testing.T) {
 		}
 	}
 	r := sms(t, h, "+237671999001", "Aide Moussa")
-	if !strings.Contains(r.Messages[0], "Sexe") {
+	if !strings.Contains(r.Messages[0], "Votre age") {
 		t.Fatalf("a name starting with a keyword was not taken: %q", r.Messages)
 	}
 }

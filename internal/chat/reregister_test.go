@@ -15,7 +15,7 @@ func TestRegisteringAgainUpdates(t *testing.T) {
 	h := newHarness(t)
 	const from = msg.Address("+237674000021")
 	ctx := context.Background()
-	play(t, h, from, "1", "1", "1", "Awa Moussa", "1", "3", "2", "5", "Douala", "2", "2", "2", "1")
+	play(t, h, from, "1", "1", "1", "Awa Moussa", "3", "2", "5", "Douala", "2", "2", "1")
 	first, err := h.Store.RegistrationOf(ctx, h.Hasher.Person(from))
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +24,7 @@ func TestRegisteringAgainUpdates(t *testing.T) {
 	if got := r.Messages[0]; got[:len("Vous avez déjà")] != "Vous avez déjà" {
 		t.Fatalf("not recognised: %q", got)
 	}
-	play(t, h, from, "1", "1", "1", "Awa Moussa", "1", "3", "2", "8", "Bafoussam", "2", "2", "2", "1")
+	play(t, h, from, "1", "1", "1", "Awa Moussa", "3", "2", "8", "Bafoussam", "2", "2", "1")
 	second, err := h.Store.RegistrationOf(ctx, h.Hasher.Person(from))
 	if err != nil {
 		t.Fatal(err)

@@ -19,20 +19,20 @@ func TestLateDuplicateHopChangesNothing(t *testing.T) {
 	h := newHarness(t)
 	const from = msg.Address("+237674000001")
 	ctx := context.Background()
-	play(t, h, from, "1", "1", "1", "Awa Moussa") // at the sex question
+	play(t, h, from, "1", "1", "1", "Awa Moussa") // at the age question
 	before, _ := h.Store.Load(ctx, h.Hasher.Person(from), "")
 	in := msg.Inbound{Channel: msg.USSD, Provider: "sim", From: from, Session: "SIM-237674000001-1", Text: "1*1*1", Cumulative: true}
 	r, err := h.Service.Handle(ctx, in)
-	if err != nil || !strings.HasPrefix(r.Messages[0], "Sexe:") {
+	if err != nil || !strings.HasPrefix(r.Messages[0], "Votre age:") {
 		t.Fatalf("reply %q, %v", r.Messages, err)
 	}
 	after, _ := h.Store.Load(ctx, h.Hasher.Person(from), "")
-	if string(before.State) == "" || strings.Contains(string(after.State), "female") {
+	if string(before.State) == "" || strings.Contains(string(after.State), "under18") {
 		t.Fatalf("the duplicate was taken as an answer")
 	}
 	// The real next hop still lands on the right question.
-	in.Text = "1*1*1*Awa Moussa*1"
-	if r, _ := h.Service.Handle(ctx, in); !strings.HasPrefix(r.Messages[0], "Votre age:") {
+	in.Text = "1*1*1*Awa Moussa*2"
+	if r, _ := h.Service.Handle(ctx, in); !strings.HasPrefix(r.Messages[0], "Votre situation:") {
 		t.Fatalf("next hop: %q", r.Messages)
 	}
 }
@@ -44,7 +44,7 @@ func TestBackForgetsSkippedAnswers(t *testing.T) {
 	h := newHarness(t)
 	const from = msg.Address("+237674000002")
 	// migrant → origin Nigeria → region; back twice; returnee (no origin) → …
-	r := play(t, h, from, "1", "1", "1", "Awa Moussa", "1", "3", "1", "1", "0", "0", "2", "2", "Garoua", "2", "2", "2", "1")
+	r := play(t, h, from, "1", "1", "1", "Awa Moussa", "3", "1", "1", "0", "0", "2", "2", "Garoua", "2", "2", "1")
 	if !r.End {
 		t.Fatalf("did not end: %q", r.Messages)
 	}
@@ -63,8 +63,8 @@ func TestRestartForgetsAnswers(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	const from = msg.Address("+237674000003")
-	first := []string{"1", "Awa Moussa", "1", "3", "1", "1", "2", "Garoua", "2", "2", "2"}
-	second := []string{"1", "Awa Moussa", "1", "3", "2", "2", "Garoua", "2", "2", "2", "1"}
+	first := []string{"1", "Awa Moussa", "3", "1", "1", "2", "Garoua", "2", "2"}
+	second := []string{"1", "Awa Moussa", "3", "2", "2", "Garoua", "2", "2", "1"}
 	inputs := append(append([]string{"1", "1"}, first...), "2") // summary → Recommencer
 	r := play(t, h, from, append(inputs, second...)...)
 	if !r.End {
@@ -152,7 +152,7 @@ func TestPendingErasureLapses(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	const a = msg.Address("+237674000006")
-	play(t, h, a, "1", "1", "1", "Awa Moussa", "1", "3", "1", "1", "2", "Garoua", "2", "2", "2", "1")
+	play(t, h, a, "1", "1", "1", "Awa Moussa", "3", "1", "1", "2", "Garoua", "2", "2", "1")
 	sms(t, h, a, "SUPPRIMER")
 	if r := sms(t, h, a, "1"); !strings.Contains(r.Messages[0], "Rien n'a été effacé") {
 		t.Fatalf("'1' answered the erasure question: %q", r.Messages)

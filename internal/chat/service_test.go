@@ -31,7 +31,7 @@ func play(t *testing.T, h *apptest.App, p msg.Address, inputs ...string) msg.Rep
 func TestRegistrationIsStored(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	r := play(t, h, defaultPhone, "1", "1", "1", "Awa*Moussa", "1", "3", "1", "1", "2", "Garoua", "2", "2", "2", "1")
+	r := play(t, h, defaultPhone, "1", "1", "1", "Awa*Moussa", "3", "1", "1", "2", "Garoua", "2", "2", "1")
 	if !r.End || !strings.Contains(r.Messages[0], "Ref: T00001") {
 		t.Fatalf("last reply = %+v", r)
 	}
@@ -39,8 +39,8 @@ func TestRegistrationIsStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"name": "Awa*Moussa", "sex": "female", "age": "25-34", "situation": "migrant", "origin": "NG",
-		"region": "centre", "town": "Garoua", "stage": "informal", "sector": "trade", "need": "financing"}
+	want := map[string]string{"name": "Awa*Moussa", "age": "25-34", "situation": "migrant", "origin": "NG",
+		"region": "centre", "town": "Garoua", "stage": "informal", "sector": "trade"}
 	for k, v := range want {
 		if reg.Answers[k] != v {
 			t.Errorf("answer %s = %q, want %q", k, reg.Answers[k], v)

@@ -1,8 +1,10 @@
 // Package contacts holds the contact points staff configure (hotline, IOM
-// office, MINPMEESA focal point, UNHCR, business creation centre), per region
-// where they differ, and the features staff turn on after checking a page's
-// facts. Flows show them through template data; nothing is invented: an
-// empty entry reads "a staff member will call you back".
+// office, MINPMEESA focal point, UNHCR, business creation centre, the
+// national emergency numbers), per region where they differ, and the
+// features staff turn on after checking a page's facts. Flows show them
+// through template data; nothing is invented: an empty entry reads "a staff
+// member will call you back", and a text can say something else instead
+// with {{if .contact_KIND_set}}…{{else}}…{{end}}.
 package contacts
 
 import (
@@ -16,7 +18,11 @@ import (
 )
 
 // Kinds of contact point, as used in texts: {{.contact_hotline}}, …
-var Kinds = []string{"hotline", "iom", "minpmeesa", "unhcr", "cfce"}
+var Kinds = []string{"hotline", "iom", "minpmeesa", "unhcr", "cfce", "emergency"}
+
+// Set is the value of contact_KIND_set in template data when the contact
+// point is set; it is empty (false in a template) when it is not.
+const Set = "yes"
 
 // Directory is the loaded contacts file.
 type Directory struct {
@@ -84,14 +90,37 @@ func (d *Directory) Feature(name string) bool { return d.Features[name] }
 
 // AddTo adds contact_<kind> for every kind to data, for a region; an
 // unknown contact point gets missing (the "staff will call you back" text).
+// It also adds contact_<kind>_set, Set when the contact point is set and
+// empty when not, so that a text can read differently when it is empty:
+// {{if .contact_hotline_set}}…{{else}}…{{end}}.
 func (d *Directory) AddTo(data map[string]string, region, missing string) {
 	for _, k := range Kinds {
-		v := d.Get(region, k)
+		v, set := d.Get(region, k), Set
 		if v == "" {
-			v = missing
+			v, set = missing, ""
 		}
 		data["contact_"+k] = v
+		data["contact_"+k+"_set"] = set
 	}
+}
+
+// Empty returns where people get no contact point of a kind: "default" when
+// the default entry is empty (people not registered, and those of every
+// region without an entry of its own), then, sorted, each of regions whose
+// people get none. It returns nil when everyone gets one.
+func (d *Directory) Empty(kind string, regions []string) []string {
+	var out []string
+	if d.Get("", kind) == "" {
+		out = append(out, "default")
+	}
+	rs := append([]string(nil), regions...)
+	sort.Strings(rs)
+	for i, r := range rs {
+		if r != "" && (i == 0 || r != rs[i-1]) && d.Get(r, kind) == "" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

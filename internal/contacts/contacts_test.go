@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,11 +33,46 @@ features: {cfce_costs: true}
 	}
 	data := map[string]string{}
 	d.AddTo(data, "centre", "un agent vous rappellera")
-	if data["contact_iom"] != "un agent vous rappellera" || data["contact_hotline"] != "1500" || len(data) != len(Kinds) {
+	if data["contact_iom"] != "un agent vous rappellera" || data["contact_hotline"] != "1500" || len(data) != 2*len(Kinds) {
 		t.Fatalf("data %v", data)
+	}
+	// contact_KIND_set tells a text whether the contact point is set.
+	if data["contact_hotline_set"] != Set || data["contact_iom_set"] != "" || data["contact_emergency_set"] != "" {
+		t.Fatalf("set flags %v", data)
+	}
+	d.AddTo(data, "est", "x")
+	if data["contact_iom_set"] != Set || data["contact_iom"] != "OIM Bertoua" {
+		t.Fatalf("est: %v", data)
 	}
 	if !d.Feature("cfce_costs") || d.Feature("other") {
 		t.Fatal("features")
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	t.Parallel()
+	regions := []string{"est", "centre", "nord", "abroad", "est"}
+	cases := []struct {
+		label, file, kind string
+		want              []string
+	}{
+		{"no file", "", "hotline", []string{"default", "abroad", "centre", "est", "nord"}},
+		{"default set", `default: {hotline: "1500"}`, "hotline", nil},
+		{"default set, region empty", `{default: {hotline: "1500"}, regions: {est: {hotline: ""}}}`, "hotline", nil},
+		{"regions only", `regions: {est: {emergency: "9999"}, centre: {emergency: "9999"}}`, "emergency", []string{"default", "abroad", "nord"}},
+		{"other kind set", `default: {iom: "OIM"}`, "emergency", []string{"default", "abroad", "centre", "est", "nord"}},
+	}
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			d, err := Parse([]byte(c.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.Empty(c.kind, regions); !slices.Equal(got, c.want) {
+				t.Errorf("Empty(%s) = %q, want %q", c.kind, got, c.want)
+			}
+		})
 	}
 }
 

@@ -46,6 +46,10 @@ const (
 	// reference language but not another language of the catalog: people
 	// who chose it take the branch's default.
 	KindLanguageBranch = "language_branch"
+	// KindContact is a contact point that texts show but that the contacts
+	// file leaves empty for some region (a warning: the hotline, the
+	// emergency number), or a contacts file that cannot be read (an error).
+	KindContact = "contact"
 )
 
 // Problem is one finding of a Report.

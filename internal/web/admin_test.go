@@ -22,11 +22,11 @@ func adminGet(path, token string) *http.Request {
 // register runs a whole registration over USSD and returns the final screen.
 func register(t *testing.T, s *testServer, sid, phone string, lang, situation, region string) string {
 	t.Helper()
-	inputs := []string{lang, "1", "1", "Awa Moussa", "1", "3", situation}
+	inputs := []string{lang, "1", "1", "Awa Moussa", "3", situation}
 	if situation == "1" || situation == "3" {
 		inputs = append(inputs, "2")
 	}
-	inputs = append(inputs, region, "Douala", "1", "2", "2", "1")
+	inputs = append(inputs, region, "Douala", "1", "2", "1")
 	text, body := "", ""
 	_, body = s.ussd(t, sid, phone, "")
 	for i, in := range inputs {

@@ -12,10 +12,14 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// Callbacks is the staff's access to call-back requests.
+// Callbacks is the staff's access to call-back requests
+// (redisstore.Store): the open ones come urgent ones first.
 type Callbacks interface {
 	Callbacks(ctx context.Context, all bool, offset, limit int) ([]msg.Callback, int, error)
 	CloseCallback(ctx context.Context, ref string, at time.Time) error
+	// CallbackPriority tells whether a request is urgent (the emergency
+	// page's).
+	CallbackPriority(c msg.Callback) bool
 }
 
 // callbacksPage is the JSON answer of GET /admin/callbacks.
@@ -23,10 +27,18 @@ type callbacksPage struct {
 	Total  int            `json:"total"`
 	Offset int            `json:"offset"`
 	Limit  int            `json:"limit"`
-	Items  []msg.Callback `json:"items"`
+	Items  []callbackItem `json:"items"`
 }
 
-// listCallbacks answers GET /admin/callbacks?status=open|all&offset=&limit=.
+// callbackItem is a request as staff see it: priority tells an urgent one.
+type callbackItem struct {
+	msg.Callback
+	Priority bool `json:"priority"`
+}
+
+// listCallbacks answers GET /admin/callbacks?status=open|all&offset=&limit=:
+// the open requests urgent ones first (as the store lists them), each with
+// "priority".
 func (s *Server) listCallbacks(c *fiber.Ctx) error {
 	status := c.Query("status", "open")
 	if status != "open" && status != "all" {
@@ -46,10 +58,11 @@ func (s *Server) listCallbacks(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
 	}
 	s.audit(c, "read_callbacks", "filter", "status="+status+"&offset="+strconv.Itoa(offset)+"&limit="+strconv.Itoa(limit))
-	if items == nil {
-		items = []msg.Callback{}
+	page := make([]callbackItem, len(items))
+	for i, it := range items {
+		page[i] = callbackItem{Callback: it, Priority: s.cfg.Callbacks.CallbackPriority(it)}
 	}
-	return c.JSON(callbacksPage{Total: total, Offset: offset, Limit: limit, Items: items})
+	return c.JSON(callbacksPage{Total: total, Offset: offset, Limit: limit, Items: page})
 }
 
 // closeCallback answers POST /admin/callbacks/:ref/done.

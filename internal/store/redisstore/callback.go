@@ -61,19 +61,32 @@ func (s *Store) SaveCallback(ctx context.Context, c msg.Callback) error {
 	return nil
 }
 
-// Callbacks returns call-back requests, newest first: the open ones, or all
-// when all is set, and how many there are. Refs whose hash has expired are
-// dropped from the sorted sets when a page meets them, and the page is read
-// again, so that the total and the pages count only requests that exist.
-// It returns the store's error (wrapped).
+// priorityTopics are the topics of urgent call-back requests: the
+// emergency page's ("request_callback:emergency" in flows/support.yaml).
+var priorityTopics = map[string]bool{"emergency": true}
+
+// CallbackPriority tells whether a call-back request is urgent (its topic is
+// "emergency"): staff see it before every other open request.
+func (s *Store) CallbackPriority(c msg.Callback) bool { return priorityTopics[c.Topic] }
+
+// Callbacks returns call-back requests and how many there are: the open ones,
+// urgent ones first (CallbackPriority), each group newest first; or, when
+// all is set, every request, newest first. Refs whose hash has expired are
+// dropped from the sorted sets when a listing meets them, so that the total
+// and the pages count only requests that exist. It returns the store's
+// error (wrapped).
 func (s *Store) Callbacks(ctx context.Context, all bool, offset, limit int) ([]msg.Callback, int, error) {
 	if limit <= 0 || limit > MaxLimit {
 		limit = DefaultLimit
 	}
-	set := s.keys.cbOpen()
-	if all {
-		set = s.keys.cbAll()
+	if !all {
+		out, total, err := s.openCallbacks(ctx, offset, limit)
+		if err != nil {
+			return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
+		}
+		return out, total, nil
 	}
+	set := s.keys.cbAll()
 	for attempt := 0; ; attempt++ {
 		out, missing, total, err := s.callbackPage(ctx, set, offset, limit)
 		if err != nil {
@@ -86,6 +99,65 @@ func (s *Store) Callbacks(ctx context.Context, all bool, offset, limit int) ([]m
 			return nil, 0, fmt.Errorf("error listing call-backs: %w", err)
 		}
 	}
+}
+
+// openCallbacks returns a page of the open requests, urgent ones first, and
+// how many are open. Urgency is in each request's hash, not in the open
+// set's scores (creation times), so it reads the topic of every open request
+// (one pipeline: staff's queue of open requests is in the thousands at
+// most), then the page's requests (another); refs whose hash is gone are
+// dropped from the sets.
+func (s *Store) openCallbacks(ctx context.Context, offset, limit int) ([]msg.Callback, int, error) {
+	refs, err := s.rdb.ZRevRange(ctx, s.keys.cbOpen(), 0, -1).Result()
+	if err != nil {
+		return nil, 0, err
+	}
+	heads := make([]*redis.SliceCmd, len(refs))
+	if _, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for i, ref := range refs {
+			heads[i] = pipe.HMGet(ctx, s.keys.callback(ref), "ref", "topic")
+		}
+		return nil
+	}); err != nil {
+		return nil, 0, err
+	}
+	var urgent, other, missing []string
+	for i, ref := range refs {
+		v := heads[i].Val()
+		if len(v) != 2 || v[0] == nil {
+			missing = append(missing, ref) // expired
+			continue
+		}
+		if topic, _ := v[1].(string); priorityTopics[topic] {
+			urgent = append(urgent, ref)
+		} else {
+			other = append(other, ref)
+		}
+	}
+	if _, err := s.dropCallbacks(ctx, missing, time.Time{}); err != nil {
+		return nil, 0, err
+	}
+	ordered := append(urgent, other...)
+	total := len(ordered)
+	page := ordered[min(offset, total):min(offset+limit, total)]
+	cmds := make([]*redis.MapStringStringCmd, len(page))
+	if _, err := s.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for i, ref := range page {
+			cmds[i] = pipe.HGetAll(ctx, s.keys.callback(ref))
+		}
+		return nil
+	}); err != nil {
+		return nil, 0, err
+	}
+	out := make([]msg.Callback, 0, len(page))
+	for _, c := range cmds {
+		if h := c.Val(); len(h) > 0 {
+			out = append(out, decodeCallback(h))
+		} else {
+			total-- // erased or expired since its topic was read
+		}
+	}
+	return out, total, nil
 }
 
 // maxCallbackPageReads bounds how many times Callbacks reads a page again
