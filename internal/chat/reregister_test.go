@@ -2,9 +2,12 @@ package chat_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
 // TestRegisteringAgainUpdates: a registered person who registers again is
@@ -37,5 +40,29 @@ func TestRegisteringAgainUpdates(t *testing.T) {
 	}
 	if items, total, _ := h.Store.Registrations(ctx, msg.Filter{Region: "littoral"}); total != 0 {
 		t.Fatalf("the old region still indexed: %+v", items)
+	}
+}
+
+// TestMinorsStoreNothingUnlessStaffDecide: someone under 18 gets a screen
+// saying how to register and nothing is stored; with the staff feature
+// register_minors on, they register like anyone.
+func TestMinorsStoreNothingUnlessStaffDecide(t *testing.T) {
+	t.Parallel()
+	for _, on := range []bool{false, true} {
+		h := apptest.NewWith(t, nil, func(c *chat.Config) {
+			c.Features = func(name string) bool { return on && name == "register_minors" }
+		})
+		const from = msg.Address("+237674000031")
+		r := play(t, h, from, "1", "1", "1", "Kofi Mensah", "1")
+		_, total, err := h.Store.Registrations(context.Background(), msg.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !on && (!r.End || total != 0 || !strings.Contains(r.Messages[0], "moins de 18 ans")) {
+			t.Fatalf("feature off: %+v, %d registrations", r, total)
+		}
+		if on && (r.End || !strings.HasPrefix(r.Messages[0], "Votre situation")) {
+			t.Fatalf("feature on: %+v", r)
+		}
 	}
 }
