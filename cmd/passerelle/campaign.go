@@ -53,21 +53,7 @@ flags:
 const campaignTimeout = 30 * time.Second
 
 // campaignCounts are a campaign's figures, as the admin API sends them.
-type campaignCounts struct {
-	Audience        int64 `json:"audience"`
-	Queued          int64 `json:"queued"`
-	Sent            int64 `json:"sent"`
-	Delivered       int64 `json:"delivered"`
-	Failed          int64 `json:"failed"`
-	Undelivered     int64 `json:"undelivered"`
-	Skipped         int64 `json:"skipped"`
-	DeferredQuiet   int64 `json:"deferred_quiet"`
-	DeferredSession int64 `json:"deferred_session"`
-	Unknown         int64 `json:"unknown"`
-	Dead            int64 `json:"dead"`
-	Cancelled       int64 `json:"cancelled"`
-	Replies         int64 `json:"replies"`
-}
+type campaignCounts = broadcast.Counts
 
 // campaignStatus is a campaign as GET /admin/campaigns/ID answers it.
 type campaignStatus struct {

@@ -1,19 +1,13 @@
 package main
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
 
 func TestLoadConfigCampaigns(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		label   string
-		env     map[string]string
-		wantErr string // the variable named; "" for a valid configuration
-		check   func(c Config) bool
-	}{
+	cases := []configCase{
 		{label: "defaults", env: map[string]string{},
 			check: func(c Config) bool {
 				return c.Quiet.String() == "20:00-08:00" && c.Quiet.Loc.String() == "Africa/Douala" && c.SessionGuard == 5*time.Minute &&
@@ -37,22 +31,5 @@ func TestLoadConfigCampaigns(t *testing.T) {
 		{label: "negative price", env: map[string]string{"PASSERELLE_SMS_PRICE": "-1"}, wantErr: "PASSERELLE_SMS_PRICE"},
 		{label: "long currency", env: map[string]string{"PASSERELLE_SMS_CURRENCY": "FRANCS-CFA-BEAC"}, wantErr: "PASSERELLE_SMS_CURRENCY"},
 	}
-	for _, c := range cases {
-		t.Run(c.label, func(t *testing.T) {
-			t.Parallel()
-			cfg, _, err := loadConfig("serve", nil, envOf(c.env))
-			if c.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !c.check(cfg) {
-					t.Fatalf("config %+v", cfg)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
-				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
-			}
-		})
-	}
+	runConfigCases(t, cases)
 }

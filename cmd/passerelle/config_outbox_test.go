@@ -1,20 +1,13 @@
 package main
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
 
 func TestLoadConfigOutbox(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		label   string
-		env     map[string]string
-		args    []string
-		wantErr string // the variable named; "" for a valid configuration
-		check   func(c Config) bool
-	}{
+	cases := []configCase{
 		{label: "defaults", env: map[string]string{},
 			check: func(c Config) bool {
 				return c.OutboxInServe && c.OutboxClaimIdle == time.Minute && c.OutboxMaxAttempts == 8 &&
@@ -56,22 +49,5 @@ func TestLoadConfigOutbox(t *testing.T) {
 		{label: "retention in days", env: map[string]string{"PASSERELLE_OUTBOX_RETENTION": "7d"}, wantErr: "PASSERELLE_OUTBOX_RETENTION"},
 		{label: "a bad flag value", args: []string{"-outbox-max-attempts", "1000"}, wantErr: "PASSERELLE_OUTBOX_MAX_ATTEMPTS"},
 	}
-	for _, c := range cases {
-		t.Run(c.label, func(t *testing.T) {
-			t.Parallel()
-			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
-			if c.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !c.check(cfg) {
-					t.Fatalf("config %+v", cfg)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
-				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
-			}
-		})
-	}
+	runConfigCases(t, cases)
 }

@@ -90,3 +90,36 @@ func with(m map[string]string, kv ...string) map[string]string {
 	}
 	return out
 }
+
+// configCase is one row of a configuration table test.
+type configCase struct {
+	label   string
+	env     map[string]string
+	args    []string
+	wantErr string // the variable the error must name; "" for a valid configuration
+	check   func(c Config) bool
+}
+
+// runConfigCases loads each case as `serve` does and checks it: a valid
+// configuration that passes check, or an error naming wantErr.
+func runConfigCases(t *testing.T, cases []configCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.label, func(t *testing.T) {
+			t.Parallel()
+			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !c.check(cfg) {
+					t.Fatalf("config %+v", cfg)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
+				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
+			}
+		})
+	}
+}
