@@ -56,7 +56,7 @@ func simulate(ctx context.Context, args []string, getenv func(string) string, st
 	own := flag.NewFlagSet("sim", flag.ContinueOnError)
 	own.SetOutput(stderr)
 	mode := own.String("mode", "ussd", "what a typed line is: ussd (an answer in the USSD session) or sms (a text message)")
-	lang := own.String("lang", "", "fr or en: the person has already chosen this language (the language menu is skipped); empty: they choose on the first screen")
+	lang := own.String("lang", "", "a language of the locale files (fr, en, …): the person has already chosen it (the language menu is skipped); empty: they choose on the first screen")
 	phone := own.String("phone", simPhone, "the simulated person's number (E.164)")
 	script := own.String("script", "", "play this script (internal/sim format; - for stdin) and print the transcript")
 	redisURL := own.String("redis-url", "", "Redis to use under a random key prefix deleted at exit; empty: the embedded in-memory store")
@@ -64,10 +64,10 @@ func simulate(ctx context.Context, args []string, getenv func(string) string, st
 	if err := own.Parse(mine); err != nil {
 		return 2
 	}
-	ownHelp(own, "passerelle sim [-script FILE] [-mode ussd|sms] [-lang fr|en] [-phone +237…] [-redis-url URL] [settings]", rest)
+	ownHelp(own, "passerelle sim [-script FILE] [-mode ussd|sms] [-lang CODE] [-phone +237…] [-redis-url URL] [settings]", rest)
 	from, err := msg.ParseAddress(*phone)
-	if err != nil || (*mode != "ussd" && *mode != "sms") || (*lang != "" && *lang != "fr" && *lang != "en") {
-		fmt.Fprintln(stderr, "passerelle sim: want -mode ussd|sms, -lang fr|en or empty, -phone an E.164 number")
+	if err != nil || (*mode != "ussd" && *mode != "sms") {
+		fmt.Fprintln(stderr, "passerelle sim: want -mode ussd|sms, -phone an E.164 number")
 		return 2
 	}
 	// The simulation never touches the configured Redis: only -redis-url.
@@ -85,6 +85,10 @@ func simulate(ctx context.Context, args []string, getenv func(string) string, st
 	if c == nil {
 		writeProblems(stderr, rep.Problems, "passerelle sim: ")
 		return 1
+	}
+	if *lang != "" && !c.Catalog.HasLang(msg.Lang(*lang)) {
+		fmt.Fprintf(stderr, "passerelle sim: -lang %q has no locale files (languages: %v)\n", *lang, c.Catalog.Languages())
+		return 2
 	}
 	if len(rep.Problems) > 0 {
 		writeProblems(stderr, rep.Problems, "lint: ")
