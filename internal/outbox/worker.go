@@ -176,7 +176,9 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) readLoop(ctx context.Context, lane msg.Lane) {
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		entries, err := w.q.OutboxRead(ctx, lane, w.cfg.Consumer, w.cfg.Batch, w.cfg.Block)
+		// No more than one chunk at a time: entries waiting in a worker's
+		// memory would pass the claim idle time and be sent twice.
+		entries, err := w.q.OutboxRead(ctx, lane, w.cfg.Consumer, min(w.cfg.Batch, w.cfg.Concurrency), w.cfg.Block)
 		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("reading outbox failed", "lane", string(lane), "err", err)
@@ -224,7 +226,7 @@ func (w *Worker) housekeeping(ctx context.Context) {
 // claim takes over and sends the entries other consumers left idle.
 func (w *Worker) claim(ctx context.Context) {
 	for _, l := range msg.Lanes {
-		entries, err := w.q.OutboxClaim(ctx, l, w.cfg.Consumer, w.cfg.ClaimIdle, w.cfg.Batch)
+		entries, err := w.q.OutboxClaim(ctx, l, w.cfg.Consumer, w.cfg.ClaimIdle, min(w.cfg.Batch, w.cfg.Concurrency))
 		if err != nil {
 			if ctx.Err() == nil {
 				w.log.Error("claiming outbox entries failed", "lane", string(l), "err", err)

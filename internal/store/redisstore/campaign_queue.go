@@ -22,7 +22,11 @@ local a = cjson.decode(ARGV[2])
 local q = 0
 if a.msgs then
   for _, m in ipairs(a.msgs) do
-    if redis.call('HSETNX', KEYS[2], m.p, m.id) == 1 then
+    -- Still registered or subscribed (an erasure may have come since the
+    -- batch was read), and not queued before.
+    local known = redis.call('HEXISTS', ARGV[1] .. 'regp:{reg}', m.p) == 1 or
+      redis.call('HEXISTS', ARGV[1] .. 'sub:{sub}', m.p) == 1
+    if known and redis.call('HSETNX', KEYS[2], m.p, m.id) == 1 then
       enqueue(ARGV[1], m, a.mttl, a.now)
       q = q + 1
     end

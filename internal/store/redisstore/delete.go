@@ -46,12 +46,23 @@ local function erase(pfx, p)
   local stats = pfx .. 'obstats:{ob}'
   local q = redis.call('HGETALL', obp)
   for i = 1, #q, 2 do
-    local id, lane, sid = q[i], string.match(q[i + 1], '^(%S+) (%S+)$')
+    local id = q[i]
+    local lane, sid, camp = string.match(q[i + 1], '^(%S+) (%S+) ?(%S*)$')
     local k = pfx .. 'obm:{ob}:' .. id
     local st = redis.call('HGET', k, 'st')
     if lane then
       redis.call('XDEL', pfx .. 'ob:{ob}:' .. lane, sid)
-      if st ~= 'dead' then redis.call('HINCRBY', stats, lane .. ':queued', -1) end
+      if st == 'dead' then
+        redis.call('HINCRBY', stats, lane .. ':dead', -1)
+      else
+        redis.call('HINCRBY', stats, lane .. ':queued', -1)
+        if camp and camp ~= '' then
+          -- The campaign no longer waits for it.
+          local cs = pfx .. 'campstat:{camp}:' .. camp
+          redis.call('HINCRBY', cs, 'pending', -1)
+          redis.call('HINCRBY', cs, 'erased', 1)
+        end
+      end
       redis.call('HINCRBY', stats, lane .. ':erased', 1)
     end
     redis.call('DEL', k)

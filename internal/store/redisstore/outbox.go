@@ -32,7 +32,9 @@ import (
 //	obstats:{ob}           hash <lane>:<counter>
 //
 // and obp:{p}, a hash of the person's unsettled messages (id → "<lane>
-// <stream id>"), which erasure reads to delete their stream entries. A
+// <stream id> <campaign>"), which erasure reads to delete their stream
+// entries and settle their counts; it lives at least as long as the records
+// it points to. A
 // queued message costs its stream entry and one field of obp:{p}, both in
 // Redis's compact encodings; the hop's commit writes them in the same
 // script as the hop's state.
@@ -66,7 +68,7 @@ local function enqueue(pfx, m, ttl, now)
     'p', m.p, 'k', m.kind, 'c', m.camp, 'r', m.ru)
   if m.p ~= '' then
     local pk = pfx .. 'obp:{' .. m.p .. '}'
-    redis.call('HSET', pk, m.id, m.lane .. ' ' .. sid)
+    redis.call('HSET', pk, m.id, m.lane .. ' ' .. sid .. ' ' .. m.camp)
     if redis.call('PTTL', pk) < tonumber(ttl) then redis.call('PEXPIRE', pk, ttl) end
   end
   redis.call('HINCRBY', pfx .. 'obstats:{ob}', m.lane .. ':queued', 1)

@@ -53,7 +53,13 @@ end
 local function defer(due, counter)
   redis.call('HSET', KEYS[1], 'st', 'retry', 'lane', ARGV[4], 'kind', ARGV[8], 'p', ARGV[7], 'camp', camp,
     't', ARGV[16], 'x', ARGV[17], 'c', camp, 'r', ARGV[9], 'upd', ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[10])
+  -- The record (and the person's index of it) outlive the wait.
+  local ttl = math.max(tonumber(ARGV[10]), tonumber(due) - tonumber(ARGV[3]) + tonumber(ARGV[10]))
+  redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl))
+  if ARGV[7] ~= '' then
+    local pk = ARGV[5] .. 'obp:{' .. ARGV[7] .. '}'
+    if redis.call('PTTL', pk) < ttl then redis.call('PEXPIRE', pk, string.format('%d', ttl)) end
+  end
   redis.call('ZADD', KEYS[7], due, ARGV[6])
   if camp ~= '' then redis.call('HINCRBY', KEYS[6], counter, 1) end
   ack()
@@ -65,6 +71,18 @@ if #redis.call('XRANGE', KEYS[2], ARGV[1], ARGV[1]) == 0 then
 end
 local st = redis.call('HGET', KEYS[1], 'st')
 if st and st ~= 'queued' and st ~= 'sending' then ack() return {'done'} end
+-- A previous attempt's outcome is unknown (its worker died): decided
+-- before any hold, which would forget it.
+local unknown = '0'
+if st == 'sending' then
+  unknown = '1'
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':unknown', 1)
+  if ARGV[4] == 'bulk' and ARGV[9] ~= '1' then
+    settle('unknown', 'unknown_settled', 'unknown')
+    return {'unknown'}
+  end
+  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':resent_unknown', 1)
+end
 if camp ~= '' then
   local cst = redis.call('HGET', KEYS[5], 'st')
   if cst ~= 'sending' and cst ~= 'paused' then
@@ -96,16 +114,6 @@ if camp ~= '' and tonumber(ARGV[14]) > 0 then
     return {'deferred'}
   end
 end
-local unknown = '0'
-if st == 'sending' then
-  unknown = '1'
-  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':unknown', 1)
-  if ARGV[4] == 'bulk' and ARGV[9] ~= '1' then
-    settle('unknown', 'unknown_settled', 'unknown')
-    return {'unknown'}
-  end
-  redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':resent_unknown', 1)
-end
 local n = redis.call('HINCRBY', KEYS[1], 'n', 1)
 redis.call('HSET', KEYS[1], 'st', 'sending', 'lane', ARGV[4], 'kind', ARGV[8], 'p', ARGV[7], 'sid', ARGV[1], 'upd', ARGV[3])
 if camp ~= '' then redis.call('HSET', KEYS[1], 'camp', camp) end
@@ -128,6 +136,7 @@ redis.call('XDEL', KEYS[2], ARGV[1])
 -- one settled already (another worker finished it) is not counted twice.
 if redis.call('HGET', KEYS[1], 'st') ~= 'sending' then return 0 end
 local res, lane = ARGV[3], ARGV[9]
+local ttl = tonumber(ARGV[11])
 local p = redis.call('HGET', KEYS[1], 'p')
 local camp = redis.call('HGET', KEYS[1], 'camp')
 local function cstat(counter)
@@ -165,6 +174,7 @@ elseif res == 'retry' then
   keep()
   redis.call('ZADD', KEYS[5], ARGV[8], ARGV[12])
   redis.call('HINCRBY', KEYS[3], lane .. ':retried', 1)
+  ttl = math.max(ttl, tonumber(ARGV[8]) - tonumber(ARGV[4]) + tonumber(ARGV[11]))
 elseif res == 'dead' then
   redis.call('HSET', KEYS[1], 'st', 'dead', 'err', ARGV[7], 'upd', ARGV[4])
   keep()
@@ -187,7 +197,12 @@ elseif res == 'invalid' then
   redis.call('HINCRBY', KEYS[3], 'route|' .. ARGV[5] .. '|failed', 1)
   cstat('failed')
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[11])
+redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl))
+if p and p ~= '' and (res == 'retry' or res == 'dead') then
+  -- The person's index lives as long as the records it points to.
+  local pk = ARGV[10] .. 'obp:{' .. p .. '}'
+  if redis.call('PTTL', pk) < ttl then redis.call('PEXPIRE', pk, string.format('%d', ttl)) end
+end
 return 0
 `)
 
@@ -206,7 +221,10 @@ local function requeue(pfx, id, n)
   redis.call('HSET', k, 'st', 'queued', 'sid', sid)
   if n then redis.call('HSET', k, 'n', n) end
   if r[4] and r[4] ~= '' then
-    redis.call('HSET', pfx .. 'obp:{' .. r[4] .. '}', id, r[1] .. ' ' .. sid)
+    local pk = pfx .. 'obp:{' .. r[4] .. '}'
+    redis.call('HSET', pk, id, r[1] .. ' ' .. sid .. ' ' .. (r[6] or ''))
+    local ttl = redis.call('PTTL', k)
+    if ttl > 0 and redis.call('PTTL', pk) < ttl then redis.call('PEXPIRE', pk, ttl) end
   end
   return true
 end

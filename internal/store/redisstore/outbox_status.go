@@ -14,21 +14,27 @@ import (
 	"github.com/passerelle/passerelle/internal/outbox"
 )
 
-// reportScript records a delivery report on a message's record, counting a
-// change of state once (a report posted twice counts once). A report for a
-// message we have no record of is kept in a record of its own.
+// reportScript records a delivery report on a message's record, in a field
+// of its own (dst): the outbox's own state (st) is never touched, so a
+// report arriving before the worker recorded its send changes nothing of the
+// send. A change of delivery state counts once (a report posted twice
+// counts once), and a report going back (queued or sent after delivered or
+// failed) is kept as it is not. A report for a message we have no record of
+// is kept in a record of its own.
 // KEYS: 1 record, 2 stats. ARGV: 1 state, 2 code, 3 provider, 4 provider id,
 // 5 now ms, 6 retention ms, 7 prefix (a campaign message's counters).
 var reportScript = redis.NewScript(`
-local o = redis.call('HMGET', KEYS[1], 'st', 'lane', 'camp', 'pv')
-redis.call('HSET', KEYS[1], 'st', ARGV[1], 'code', ARGV[2], 'upd', ARGV[5])
-if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'pv', ARGV[3]) end
+local o = redis.call('HMGET', KEYS[1], 'dst', 'lane', 'camp', 'pv', 'st')
+local final = {delivered = true, failed = true, undelivered = true}
+if o[1] and final[o[1]] and not final[ARGV[1]] then return 0 end
+redis.call('HSET', KEYS[1], 'dst', ARGV[1], 'code', ARGV[2], 'dupd', ARGV[5])
+if ARGV[3] ~= '' and not o[4] then redis.call('HSET', KEYS[1], 'pv', ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'pid', ARGV[4]) end
 if not o[2] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+  if not o[5] then redis.call('PEXPIRE', KEYS[1], ARGV[6]) end
   return 0
 end
-if o[1] ~= ARGV[1] and (ARGV[1] == 'delivered' or ARGV[1] == 'failed' or ARGV[1] == 'undelivered') then
+if o[1] ~= ARGV[1] and final[ARGV[1]] then
   redis.call('HINCRBY', KEYS[2], o[2] .. ':' .. ARGV[1], 1)
   if o[3] then redis.call('HINCRBY', ARGV[7] .. 'campstat:{camp}:' .. o[3], ARGV[1], 1) end
   local pv = ARGV[3] ~= '' and ARGV[3] or o[4]
@@ -75,8 +81,14 @@ func (s *Store) Status(ctx context.Context, id string) (msg.Status, error) {
 	if len(h) == 0 {
 		return msg.Status{}, fmt.Errorf("error reading status %s: %w", id, msg.ErrNotFound)
 	}
-	ms, _ := strconv.ParseInt(h["upd"], 10, 64)
-	return msg.Status{ID: id, Provider: h["pv"], ProviderID: h["pid"], State: msg.DeliveryState(h["st"]), Code: h["code"],
+	// The provider's delivery state when it reported one, else the
+	// outbox's own (sent, retry, dead, …).
+	state, at := h["dst"], h["dupd"]
+	if state == "" {
+		state, at = h["st"], h["upd"]
+	}
+	ms, _ := strconv.ParseInt(at, 10, 64)
+	return msg.Status{ID: id, Provider: h["pv"], ProviderID: h["pid"], State: msg.DeliveryState(state), Code: h["code"],
 		At: time.UnixMilli(ms).UTC()}, nil
 }
 
@@ -214,11 +226,26 @@ for _, e in ipairs(es) do
   for i = 1, #f, 2 do
     if f[i] == 'i' then id = f[i + 1] elseif f[i] == 'lane' then lane = f[i + 1] end
   end
-  redis.call('XDEL', KEYS[1], e[1])
-  if id and lane and redis.call('HGET', ARGV[1] .. 'obm:{ob}:' .. id, 'st') == 'dead' and requeue(ARGV[1], id, '0') then
-    redis.call('HINCRBY', KEYS[2], lane .. ':dead', -1)
-    redis.call('HINCRBY', KEYS[2], lane .. ':queued', 1)
-    n = n + 1
+  local r = {false, false}
+  if id then r = redis.call('HMGET', ARGV[1] .. 'obm:{ob}:' .. id, 'st', 'camp') end
+  -- A campaign's dead letter goes back only while its campaign sends
+  -- (or is paused), and its campaign waits for it again.
+  local cst = r[2] and redis.call('HGET', ARGV[1] .. 'camp:{camp}:' .. r[2], 'st')
+  local open = not r[2] or cst == 'sending' or cst == 'paused'
+  if id and lane and r[1] == 'dead' and open then
+    redis.call('XDEL', KEYS[1], e[1])
+    if requeue(ARGV[1], id, '0') then
+      redis.call('HINCRBY', KEYS[2], lane .. ':dead', -1)
+      redis.call('HINCRBY', KEYS[2], lane .. ':queued', 1)
+      if r[2] then
+        local cs = ARGV[1] .. 'campstat:{camp}:' .. r[2]
+        redis.call('HINCRBY', cs, 'pending', 1)
+        redis.call('HINCRBY', cs, 'dead', -1)
+      end
+      n = n + 1
+    end
+  elseif r[1] ~= 'dead' then
+    redis.call('XDEL', KEYS[1], e[1]) -- erased, expired or retried since
   end
 end
 return n

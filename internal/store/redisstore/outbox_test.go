@@ -269,3 +269,38 @@ func TestOutboxLeave(t *testing.T) {
 		t.Fatalf("did not leave: %v, %d consumers", err, consumers())
 	}
 }
+
+// TestReportBeforeFinish: a provider's report that arrives before the
+// worker records its send (Twilio posts "queued" at once) does not stop the
+// send's outcome from being recorded, nor the counters from settling.
+func TestReportBeforeFinish(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _ := mustStore(t)
+	now := time.Now()
+	e := enqueueOne(t, ctx, s, "rb1", 56)
+	if _, err := s.OutboxBegin(ctx, msg.LaneConversation, []outbox.Entry{e}, now, outbox.Guard{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordStatus(ctx, msg.Status{ID: "rb1", State: msg.Queued, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.OutboxFinish(ctx, msg.LaneConversation, []outbox.Outcome{{Entry: e, Result: outbox.Sent, Provider: "twilio", ProviderID: "SMrb1"}}, now); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []msg.DeliveryState{msg.Delivered, msg.Sent} { // a late "sent" does not undo "delivered"
+		if err := s.RecordStatus(ctx, msg.Status{Provider: "twilio", ProviderID: "SMrb1", State: st, At: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stats, err := s.OutboxStats(ctx, now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := stats.Lanes[msg.LaneConversation]; c.Queued != 0 || c.Sent != 1 || c.Delivered != 1 {
+		t.Fatalf("lane %+v: want settled, sent and delivered once", c)
+	}
+	if st, _ := s.Status(ctx, "rb1"); st.State != msg.Delivered {
+		t.Fatalf("status %+v", st)
+	}
+}

@@ -20,7 +20,8 @@ local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(now, nxt)
 local wait = slot - now
 if wait > tonumber(ARGV[2]) then return {0, string.format('%d', wait)} end
-redis.call('SET', KEYS[1], string.format('%d', slot + tonumber(ARGV[1])), 'PX', 60000)
+redis.call('SET', KEYS[1], string.format('%d', slot + tonumber(ARGV[1])), 'PX',
+  string.format('%d', math.max(60000, 2 * tonumber(ARGV[1]) / 1000)))
 return {1, string.format('%d', wait)}
 `)
 
