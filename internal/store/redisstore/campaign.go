@@ -302,7 +302,11 @@ func (s *Store) CampaignReplies(ctx context.Context, id string) ([]msg.CampaignA
 	out := make([]msg.CampaignAnswers, 0, len(h))
 	for _, v := range h {
 		var a msg.CampaignAnswers
-		if json.Unmarshal([]byte(v), &a) == nil {
+		plain, err := s.openField("camprsp", v)
+		if err != nil {
+			return nil, fmt.Errorf("error reading campaign replies: %w", err)
+		}
+		if json.Unmarshal([]byte(plain), &a) == nil {
 			a.Campaign = id
 			out = append(out, a)
 		}

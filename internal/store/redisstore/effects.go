@@ -104,7 +104,9 @@ func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string,
 		if err != nil {
 			return "", fmt.Errorf("error encoding campaign answers: %w", err)
 		}
-		a.CampID, a.CampAns = ca.Campaign, string(b)
+		// Sealed like a registration when encryption is on: it holds the
+		// number and answers.
+		a.CampID, a.CampAns = ca.Campaign, s.sealField("camprsp", string(b))
 	}
 	if len(fx.Quota) > 0 {
 		a.Quota = fx.Quota

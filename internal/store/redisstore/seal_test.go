@@ -102,3 +102,27 @@ func TestReseal(t *testing.T) {
 		t.Fatalf("a second reseal changed %d", n)
 	}
 }
+
+// TestCampaignRepliesSealed: with encryption on, a campaign reply (number
+// and answers) is sealed at rest and read back whole.
+func TestCampaignRepliesSealed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, rdb, prefix := mustStore(t)
+	k := "k1:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("e", 32)))
+	s := redisstore.New(rdb, prefix).WithSeal(keysOf(t, k))
+	p := person(95)
+	ans := &msg.CampaignAnswers{Campaign: "C1", Phone: phone(95), Lang: msg.French, At: time.Now(), Answers: map[string]string{"name": "Awa Moussa"}}
+	if err := s.Commit(ctx, p, msg.Change{State: []byte("x"), Effects: msg.Effects{CampaignAnswers: ans}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range rdb.HGetAll(ctx, prefix+"camprsp:{camp}:C1").Val() {
+		if strings.Contains(v, string(phone(95))) || strings.Contains(v, "Awa") {
+			t.Fatalf("reply stored in the clear: %q", v)
+		}
+	}
+	got, err := s.CampaignReplies(ctx, "C1")
+	if err != nil || len(got) != 1 || got[0].Phone != phone(95) || got[0].Answers["name"] != "Awa Moussa" {
+		t.Fatalf("replies %+v, %v", got, err)
+	}
+}
