@@ -101,30 +101,7 @@ func TestCampaignWorkerCrash(t *testing.T) {
 	// Worker 1 expands the audience and sends until the fake accepted a
 	// good part but not all, then dies.
 	w1 := startWorker(t, bin, "worker 1", env)
-	deadline := time.Now().Add(60 * time.Second)
-	for tw.Count() < n*3/10 {
-		if w1.exited() {
-			t.Fatalf("worker 1 ended by itself: %v", w1.state)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("worker 1 sent %d messages in 60s", tw.Count())
-		}
-		time.Sleep(time.Millisecond)
-	}
-	if err := w1.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	st := w1.wait(10 * time.Second)
-	if st == nil {
-		t.Fatal("worker 1 still runs 10s after SIGKILL")
-	}
-	if ws, ok := st.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("worker 1 did not die by SIGKILL: %v", st)
-	}
-	atKill := tw.Count()
-	if atKill >= n {
-		t.Fatalf("worker 1 sent all %d messages before the kill", atKill)
-	}
+	atKill := killAfter(t, w1, tw.Count, n*3/10, n, 60*time.Second)
 	// Let Redis run what the dead worker's connections had sent, then see
 	// which messages it had begun and not finished.
 	time.Sleep(200 * time.Millisecond)
@@ -147,7 +124,7 @@ func TestCampaignWorkerCrash(t *testing.T) {
 	start2 := time.Now()
 	w2 := startWorker(t, bin, "worker 2", env)
 	var end broadcast.Campaign
-	deadline = time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for {
 		end, err = store.Campaign(ctx, c.ID)
 		if err != nil {

@@ -216,30 +216,7 @@ func TestWorkerCrash(t *testing.T) {
 
 	// Worker 1 sends until the fake accepted some but not all, then dies.
 	w1 := startWorker(t, bin, "worker 1", env)
-	deadline := time.Now().Add(30 * time.Second)
-	for tw.Count() < 40 {
-		if w1.exited() {
-			t.Fatalf("worker 1 ended by itself: %v", w1.state)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("worker 1 sent %d messages in 30s", tw.Count())
-		}
-		time.Sleep(time.Millisecond)
-	}
-	if err := w1.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	st := w1.wait(10 * time.Second)
-	if st == nil {
-		t.Fatal("worker 1 still runs 10s after SIGKILL")
-	}
-	if ws, ok := st.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("worker 1 did not die by SIGKILL: %v", st)
-	}
-	atKill := tw.Count()
-	if atKill >= n {
-		t.Fatalf("worker 1 sent all %d messages before the kill", atKill)
-	}
+	atKill := killAfter(t, w1, tw.Count, 40, n, 30*time.Second)
 
 	// Let Redis run what the dead worker's connections had sent, then see
 	// which messages it had begun and not finished.
@@ -258,7 +235,7 @@ func TestWorkerCrash(t *testing.T) {
 	start2 := time.Now()
 	w2 := startWorker(t, bin, "worker 2", env)
 	var got map[string]int
-	deadline = time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		got = sentSet(tw.Received())
 		if len(got) == n {
@@ -353,7 +330,7 @@ func TestWorkerCrash(t *testing.T) {
 	if err := w2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	st = w2.wait(10 * time.Second)
+	st := w2.wait(10 * time.Second)
 	if st == nil {
 		t.Fatal("worker 2 still runs 10s after SIGTERM")
 	}
@@ -403,4 +380,35 @@ func crashStates(t *testing.T, ctx context.Context, rdb *redis.Client, prefix st
 		out[crashMessageID(i)] = c.Val()
 	}
 	return out
+}
+
+// killAfter waits until sent() reaches at least want (of n), then SIGKILLs
+// the worker, checks it died by the signal, and returns sent() then.
+func killAfter(t *testing.T, w *crashChild, sent func() int, want, n int, timeout time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for sent() < want {
+		if w.exited() {
+			t.Fatalf("worker 1 ended by itself: %v", w.state)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("worker 1 sent %d messages in %v", sent(), timeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := w.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	st := w.wait(10 * time.Second)
+	if st == nil {
+		t.Fatal("worker 1 still runs 10s after SIGKILL")
+	}
+	if ws, ok := st.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("worker 1 did not die by SIGKILL: %v", st)
+	}
+	atKill := sent()
+	if atKill >= n {
+		t.Fatalf("worker 1 sent all %d messages before the kill", atKill)
+	}
+	return atKill
 }
