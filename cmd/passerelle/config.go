@@ -43,6 +43,9 @@ type Config struct {
 	LocalesDir  string
 	USSDBudget  int
 	StateTTL    time.Duration
+	// PhoneRegion reads inbound numbers sent without their country code
+	// (msg.SetDefaultRegion).
+	PhoneRegion string
 	LogLevel    slog.Level
 	LogFormat   string
 
@@ -140,6 +143,7 @@ func settings() []*setting {
 		{env: "PASSERELLE_FLOWS_DIR", flag: "flows-dir", def: "", usage: "directory of flow files; empty uses the copies built into the binary"},
 		{env: "PASSERELLE_LOCALES_DIR", flag: "locales-dir", def: "", usage: "directory of locale files; empty uses the copies built into the binary"},
 		{env: "PASSERELLE_USSD_BUDGET", flag: "ussd-budget", def: "182", usage: "most characters on one USSD screen (40 to 1000)"},
+		{env: "PASSERELLE_PHONE_REGION", flag: "phone-region", def: "CM", usage: "region (ISO 3166 code) in which a number sent without its country code is read: 670000001 is +237670000001 with CM"},
 		{env: "PASSERELLE_STATE_TTL", flag: "state-ttl", def: "24h", usage: "how long an unfinished conversation is kept and can be resumed"},
 		{env: "PASSERELLE_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error"},
 		{env: "PASSERELLE_LOG_FORMAT", flag: "log-format", def: "json", usage: "json or text"},
@@ -265,6 +269,12 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		bad("PASSERELLE_LOG_FORMAT", "want json or text")
+	}
+	// The region is set before the SMS settings, whose sending number is
+	// read with it.
+	c.PhoneRegion = strings.ToUpper(get("PASSERELLE_PHONE_REGION"))
+	if err := msg.SetDefaultRegion(c.PhoneRegion); err != nil {
+		bad("PASSERELLE_PHONE_REGION", "want a region code with a numbering plan (CM, NG, FR…), got %q", c.PhoneRegion)
 	}
 	loadUSSD(&c, get, bad, name == "serve")
 	loadSMS(&c, get, bad)

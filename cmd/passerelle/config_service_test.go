@@ -31,6 +31,8 @@ func TestLoadConfigServices(t *testing.T) {
 		{label: "flood period too long", env: map[string]string{"PASSERELLE_SMS_FLOOD": "20/48h"}, wantErr: "PASSERELLE_SMS_FLOOD"},
 		{label: "missing contacts file", env: map[string]string{"PASSERELLE_CONTACTS_FILE": "/nonexistent/contacts.yaml"}, wantErr: "PASSERELLE_CONTACTS_FILE"},
 		{label: "budget too small", env: map[string]string{"PASSERELLE_USSD_BUDGET": "20"}, wantErr: "PASSERELLE_USSD_BUDGET"},
+		{label: "phone region unknown", env: map[string]string{"PASSERELLE_PHONE_REGION": "XX"}, wantErr: "PASSERELLE_PHONE_REGION"},
+		{label: "phone region a name", env: map[string]string{"PASSERELLE_PHONE_REGION": "cameroon"}, wantErr: "PASSERELLE_PHONE_REGION"},
 		{label: "budget not a number", env: map[string]string{"PASSERELLE_USSD_BUDGET": "lots"}, wantErr: "PASSERELLE_USSD_BUDGET"},
 		{label: "redis url scheme", env: map[string]string{"PASSERELLE_REDIS_URL": "http://127.0.0.1:6379", "PASSERELLE_SECRET": "0123456789abcdef0123"}, wantErr: "PASSERELLE_REDIS_URL"},
 		{label: "secret required with redis", env: map[string]string{"PASSERELLE_REDIS_URL": "redis://127.0.0.1:6379/0"}, wantErr: "PASSERELLE_SECRET"},

@@ -47,7 +47,7 @@ type SMS struct {
 
 // Inbound checks an inbound SMS and returns it as a msg.Inbound of
 // provider. It returns a 400 *Error for a bad id, a text that is not UTF-8
-// or a number that is not E.164, and a 413 for a text over MaxText
+// or a number that cannot be a phone number (msg.ParseAddress), and a 413 for a text over MaxText
 // characters.
 func (s SMS) Inbound(provider string, now time.Time) (msg.Inbound, error) {
 	switch {
@@ -60,7 +60,7 @@ func (s SMS) Inbound(provider string, now time.Time) (msg.Inbound, error) {
 	}
 	from, err := msg.ParseAddress(s.From)
 	if err != nil {
-		return msg.Inbound{}, BadRequest("%s is not an E.164 number", s.FromName)
+		return msg.Inbound{}, BadRequest("%s is not a phone number", s.FromName)
 	}
 	return msg.Inbound{
 		Channel: msg.SMS, Provider: provider, From: from, To: s.To,

@@ -3,30 +3,94 @@ package msg
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // Address is a phone number in E.164 form: '+' then 8 to 15 digits, the first
 // not zero.
 type Address string
 
-// ParseAddress checks and normalises a phone number. Spaces are dropped and a
-// leading "00" becomes '+'. It returns ErrInvalidAddress (wrapped) for
-// anything that is not an E.164 number.
-func ParseAddress(s string) (Address, error) {
-	s = strings.TrimSpace(s)
-	s = strings.ReplaceAll(s, " ", "")
-	if strings.HasPrefix(s, "00") {
-		s = "+" + s[2:]
+// DefaultRegion is the region a number without its country code is read in
+// until SetDefaultRegion changes it: Cameroon.
+const DefaultRegion = "CM"
+
+var defaultRegion atomic.Value // string
+
+// SetDefaultRegion sets the region (ISO 3166 code, "CM") in which
+// ParseAddress reads numbers written without their country code. The gateway
+// calls it once at start-up from PASSERELLE_PHONE_REGION.
+func SetDefaultRegion(region string) error {
+	r := strings.ToUpper(strings.TrimSpace(region))
+	if phonenumbers.GetCountryCodeForRegion(r) == 0 {
+		return fmt.Errorf("error setting phone region %q: not a region with a numbering plan", region)
 	}
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+	defaultRegion.Store(r)
+	return nil
+}
+
+func region() string {
+	if r, ok := defaultRegion.Load().(string); ok {
+		return r
+	}
+	return DefaultRegion
+}
+
+// ParseAddress reads a phone number as providers send it and returns it in
+// E.164 form. It takes the number with or without '+', with the
+// international prefix ("00"), in national form (read in the default region,
+// see SetDefaultRegion), and with spaces, dashes, dots, slashes or
+// parentheses. It returns ErrInvalidAddress (wrapped) for anything that
+// cannot be a phone number: letters, a wrong length for the country, an
+// unknown country code.
+func ParseAddress(s string) (Address, error) {
+	return ParseAddressIn(s, region())
+}
+
+// ParseAddressIn is ParseAddress with the region given.
+func ParseAddressIn(s, region string) (Address, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 40 {
 		return "", fmt.Errorf("error parsing phone number: %w", ErrInvalidAddress)
 	}
-	for i := 1; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+	digits, plus := 0, false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && !plus && digits == 0:
+			plus = true
+		case r == ' ' || r == '-' || r == '.' || r == '/' || r == '(' || r == ')' || r == '\u00a0':
+		default:
+			// Letters are refused: the library would read them as a
+			// vanity number's keypad digits, and a sender ID is not a
+			// phone number.
 			return "", fmt.Errorf("error parsing phone number: %w", ErrInvalidAddress)
 		}
 	}
-	return Address(s), nil
+	if digits < 6 || digits > 17 {
+		return "", fmt.Errorf("error parsing phone number: %w", ErrInvalidAddress)
+	}
+	num, err := phonenumbers.Parse(s, region)
+	if err != nil {
+		return "", fmt.Errorf("error parsing phone number: %w", ErrInvalidAddress)
+	}
+	if !phonenumbers.IsPossibleNumber(num) {
+		return "", fmt.Errorf("error parsing phone number: %w", ErrInvalidAddress)
+	}
+	e164 := phonenumbers.Format(num, phonenumbers.E164)
+	if len(e164) < 9 || len(e164) > 16 || e164[0] != '+' || e164[1] == '0' {
+		return "", fmt.Errorf("error parsing phone number: %w", ErrInvalidAddress)
+	}
+	// The E.164 form must read back as itself: a national prefix the
+	// library dropped ("+31 0…") can leave a number that is no longer
+	// possible, and one person must have one address.
+	back, err := phonenumbers.Parse(e164, "")
+	if err != nil || !phonenumbers.IsPossibleNumber(back) || phonenumbers.Format(back, phonenumbers.E164) != e164 {
+		return "", fmt.Errorf("error parsing phone number: %w", ErrInvalidAddress)
+	}
+	return Address(e164), nil
 }
 
 // Masked returns the number with all but its country prefix and last two

@@ -93,7 +93,7 @@ func TestATInboundCannedRequests(t *testing.T) {
 		{label: "missing id", target: ok, body: without("id"), wantStatus: 400, wantBody: "missing field: id"},
 		{label: "missing from", target: ok, body: without("from"), wantStatus: 400, wantBody: "missing field: from"},
 		{label: "missing text", target: ok, body: without("text"), wantStatus: 400, wantBody: "missing field: text"},
-		{label: "bad number", target: ok, body: atInbound("ATXid_in_6", "670000706", "x").Encode(), wantStatus: 400, wantBody: "E.164"},
+		{label: "bad number", target: ok, body: atInbound("ATXid_in_6", "0670000706", "x").Encode(), wantStatus: 400, wantBody: "not a phone number"},
 		{label: "malformed", target: ok, body: "id=%zz", wantStatus: 400, wantBody: "malformed"},
 	})
 	s.Outbox.Drain(t)

@@ -204,7 +204,7 @@ func TestTwilioInboundCannedRequests(t *testing.T) {
 		{label: "missing Body", target: "/sms/twilio", body: enc(without(form("22", "x"), "Body")), headers: signed("/sms/twilio", without(form("22", "x"), "Body")),
 			wantStatus: 400, wantBody: "missing field: Body"},
 		{label: "bad number", target: "/sms/twilio", body: enc(twilioInbound("SM23", "0670000123", "x")), headers: signed("/sms/twilio", twilioInbound("SM23", "0670000123", "x")),
-			wantStatus: 400, wantBody: "E.164"},
+			wantStatus: 400, wantBody: "not a phone number"},
 	}
 	s.run(t, cases)
 	if st, _, _ := s.do(t, adminGet("/sms/twilio", "")); st != http.StatusMethodNotAllowed && st != http.StatusNotFound {

@@ -42,7 +42,7 @@ func TestParseSMS(t *testing.T) {
 		{label: "missing text", body: without("text"), wantStatus: 400, wantReason: "missing field: text"},
 		{label: "empty body", body: "", wantStatus: 400, wantReason: "missing field: id, from, to, text"},
 		{label: "malformed", body: "id=%zz", wantStatus: 400, wantReason: "malformed"},
-		{label: "bad number", body: with("from", "0670000001"), wantStatus: 400, wantReason: "E.164"},
+		{label: "bad number", body: with("from", "0670000001"), wantStatus: 400, wantReason: "not a phone number"},
 		{label: "empty id", body: with("id", ""), wantStatus: 400, wantReason: "bad id"},
 		{label: "id with newline", body: with("id", "a\nb"), wantStatus: 400, wantReason: "bad id"},
 		{label: "text not UTF-8", body: with("text", "\xff"), wantStatus: 400, wantReason: "UTF-8"},

@@ -49,7 +49,7 @@ func ParseUSSD(body []byte, now time.Time) (msg.Inbound, error) {
 	from, err := msg.ParseAddress(phone)
 	if err != nil {
 		if errors.Is(err, msg.ErrInvalidAddress) {
-			return msg.Inbound{}, channel.BadRequest("phoneNumber is not an E.164 number")
+			return msg.Inbound{}, channel.BadRequest("phoneNumber is not a phone number")
 		}
 		return msg.Inbound{}, channel.BadRequest("bad phoneNumber")
 	}

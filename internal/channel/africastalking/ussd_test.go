@@ -1,6 +1,7 @@
 package africastalking
 
 import (
+	"net/url"
 	"testing"
 	"time"
 
@@ -38,5 +39,23 @@ func TestParseUSSDCopiesAndNormalises(t *testing.T) {
 	}
 	if in.From != "+237670000001" || in.Text != "1*Jean*Dupont" || in.Session != "ATUid_9" || in.To != "*384*123#" || in.Channel != msg.USSD {
 		t.Fatalf("inbound %+v", in)
+	}
+}
+
+// TestParseUSSDNumberForms: the number as a local route may send it reaches
+// the flows in one E.164 form, so one person keeps one conversation.
+func TestParseUSSDNumberForms(t *testing.T) {
+	t.Parallel()
+	for _, phone := range []string{"+237670000001", "237670000001", "00237670000001", "670000001", "670 00 00 01", "(+237) 670-000-001"} {
+		t.Run(phone, func(t *testing.T) {
+			form := "sessionId=ATUid_9&serviceCode=%2A384%23&networkCode=62401&text=&phoneNumber=" + url.QueryEscape(phone)
+			in, err := ParseUSSD([]byte(form), time.Unix(5, 0))
+			if err != nil {
+				t.Fatalf("ParseUSSD: %v", err)
+			}
+			if in.From != "+237670000001" {
+				t.Fatalf("From = %q, want +237670000001", in.From)
+			}
+		})
 	}
 }
