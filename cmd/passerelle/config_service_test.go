@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -10,13 +9,7 @@ import (
 
 func TestLoadConfigServices(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		label   string
-		env     map[string]string
-		args    []string
-		wantErr string
-		check   func(c Config) bool
-	}{
+	cases := []configCase{
 		{label: "defaults", env: map[string]string{},
 			check: func(c Config) bool {
 				return c.SMSShaping == smstext.ModeNone && c.SMSPerDay == 5 && c.FloodLimit == 20 && c.FloodPeriod == 10*time.Minute && c.ContactsFile == ""
@@ -43,18 +36,5 @@ func TestLoadConfigServices(t *testing.T) {
 		{label: "a flag overrides the environment", env: map[string]string{"PASSERELLE_USSD_BUDGET": "20"}, args: []string{"-ussd-budget", "160"},
 			check: func(c Config) bool { return c.USSDBudget == 160 }},
 	}
-	for _, c := range cases {
-		t.Run(c.label, func(t *testing.T) {
-			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
-			if c.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
-					t.Fatalf("err = %v, want it to name %s", err, c.wantErr)
-				}
-				return
-			}
-			if err != nil || !c.check(cfg) {
-				t.Fatalf("cfg %+v, err %v", cfg, err)
-			}
-		})
-	}
+	runConfigCases(t, cases)
 }

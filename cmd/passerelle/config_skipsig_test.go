@@ -16,13 +16,8 @@ func TestLoadConfigSkipSignatureNeedsTestSystem(t *testing.T) {
 	prod := func(kv ...string) map[string]string {
 		return prodEnv(append([]string{"PASSERELLE_USSD_TOKEN", testUSSDToken}, kv...)...)
 	}
-	cases := []struct {
-		label   string
-		env     map[string]string
-		args    []string
-		wantErr string // the variable named; "" for a valid configuration
-		check   func(c Config) bool
-	}{
+	const howTo = "PASSERELLE_TEST_SYSTEM=true"
+	cases := []configCase{
 		{label: "production, signatures checked", env: prod(),
 			check: func(c Config) bool { return !c.TwilioSkipSignature && !c.TestSystem }},
 		{label: "embedded store, skip", env: map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "true"},
@@ -36,41 +31,16 @@ func TestLoadConfigSkipSignatureNeedsTestSystem(t *testing.T) {
 		{label: "redis, skip false", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "false"),
 			check: func(c Config) bool { return !c.TwilioSkipSignature }},
 
-		{label: "redis, skip", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true"), wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+		{label: "redis, skip", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true"), wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE", errSays: howTo},
 		{label: "redis, skip, test system false", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true", "PASSERELLE_TEST_SYSTEM", "false"),
-			wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
-		{label: "redis, skip by flag", env: prod(), args: []string{"-twilio-skip-signature=true"}, wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+			wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE", errSays: howTo},
+		{label: "redis, skip by flag", env: prod(), args: []string{"-twilio-skip-signature=true"}, wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE", errSays: howTo},
 		{label: "redis, skip with a Twilio token", env: prod("PASSERELLE_TWILIO_AUTH_TOKEN", testTwilioToken,
 			"PASSERELLE_PUBLIC_URL", "https://gw.example.org", "PASSERELLE_TWILIO_SKIP_SIGNATURE", "true"),
-			wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE"},
+			wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE", errSays: howTo},
 		{label: "bad test system", env: map[string]string{"PASSERELLE_TEST_SYSTEM": "maybe"}, wantErr: "PASSERELLE_TEST_SYSTEM"},
 	}
-	for _, c := range cases {
-		t.Run(c.label, func(t *testing.T) {
-			t.Parallel()
-			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
-			if c.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !c.check(cfg) {
-					t.Fatalf("config %+v", cfg)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
-				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
-			}
-			if c.wantErr == "PASSERELLE_TWILIO_SKIP_SIGNATURE" && !strings.Contains(err.Error(), "PASSERELLE_TEST_SYSTEM=true") {
-				t.Errorf("error does not say how to allow it on a test system: %v", err)
-			}
-			for _, secret := range []string{testRedisPassword, testTwilioToken, testUSSDToken} {
-				if strings.Contains(err.Error(), secret) {
-					t.Fatalf("error quotes a secret: %v", err)
-				}
-			}
-		})
-	}
+	runConfigCases(t, cases)
 }
 
 // TestHelpListsTestSystem: -h documents the new setting.

@@ -42,13 +42,7 @@ func twilioEnv(kv ...string) map[string]string {
 
 func TestLoadConfigSMS(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		label   string
-		env     map[string]string
-		args    []string
-		wantErr string // the variable named; "" for a valid configuration
-		check   func(c Config) bool
-	}{
+	cases := []configCase{
 		{label: "nothing configured: log", env: map[string]string{},
 			check: func(c Config) bool { return c.SMSProvider == "log" && !c.TwilioSkipSignature }},
 		{label: "twilio", env: twilioEnv(),
@@ -116,29 +110,7 @@ func TestLoadConfigSMS(t *testing.T) {
 		{label: "AT API URL with a query", env: map[string]string{"PASSERELLE_AT_API_URL": "https://api.africastalking.com?x=1"}, wantErr: "PASSERELLE_AT_API_URL"},
 		{label: "AT API URL relative", env: map[string]string{"PASSERELLE_AT_API_URL": "/version1"}, wantErr: "PASSERELLE_AT_API_URL"},
 	}
-	for _, c := range cases {
-		t.Run(c.label, func(t *testing.T) {
-			t.Parallel()
-			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
-			if c.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !c.check(cfg) {
-					t.Fatalf("config %+v", cfg)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
-				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
-			}
-			for _, secret := range []string{testTwilioToken, testATKey, testATToken, "short-secret", "secret&token", testURLPassword} {
-				if strings.Contains(err.Error(), secret) {
-					t.Fatalf("error quotes a secret: %v", err)
-				}
-			}
-		})
-	}
+	runConfigCases(t, cases)
 }
 
 // TestHelpHidesSecrets: -h lists every setting but never the secrets the

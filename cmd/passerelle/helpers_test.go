@@ -97,11 +97,17 @@ type configCase struct {
 	env     map[string]string
 	args    []string
 	wantErr string // the variable the error must name; "" for a valid configuration
+	errSays string // a phrase the error must also hold; "" for none
 	check   func(c Config) bool
 }
 
+// testSecrets are the secret values the configuration tests set; no error
+// may quote one.
+var testSecrets = []string{testTwilioToken, testATKey, testATToken, testUSSDToken, testRedisPassword, testURLPassword, "short-secret", "secret&token"}
+
 // runConfigCases loads each case as `serve` does and checks it: a valid
-// configuration that passes check, or an error naming wantErr.
+// configuration that passes check, or an error naming wantErr, holding
+// errSays and quoting no secret.
 func runConfigCases(t *testing.T, cases []configCase) {
 	t.Helper()
 	for _, c := range cases {
@@ -119,6 +125,14 @@ func runConfigCases(t *testing.T, cases []configCase) {
 			}
 			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
 				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
+			}
+			if !strings.Contains(err.Error(), c.errSays) {
+				t.Errorf("error does not say %q: %v", c.errSays, err)
+			}
+			for _, secret := range testSecrets {
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("error quotes a secret: %v", err)
+				}
 			}
 		})
 	}

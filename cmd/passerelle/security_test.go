@@ -18,13 +18,7 @@ func prodEnv(kv ...string) map[string]string {
 
 func TestLoadConfigUSSDAndRetention(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		label   string
-		env     map[string]string
-		args    []string
-		wantErr string
-		check   func(c Config) bool
-	}{
+	cases := []configCase{
 		{label: "local: open, default retention", env: map[string]string{},
 			check: func(c Config) bool {
 				return c.USSDToken == "" && !c.USSDOpen && c.Retention == 17520*time.Hour
@@ -50,26 +44,7 @@ func TestLoadConfigUSSDAndRetention(t *testing.T) {
 		{label: "retention not a duration", env: map[string]string{"PASSERELLE_RETENTION": "2y"}, wantErr: "PASSERELLE_RETENTION"},
 		{label: "retention negative", env: map[string]string{"PASSERELLE_RETENTION": "-17520h"}, wantErr: "PASSERELLE_RETENTION"},
 	}
-	for _, c := range cases {
-		t.Run(c.label, func(t *testing.T) {
-			t.Parallel()
-			cfg, _, err := loadConfig("serve", c.args, envOf(c.env))
-			if c.wantErr == "" {
-				if err != nil || !c.check(cfg) {
-					t.Fatalf("cfg %+v, err %v", cfg, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), c.wantErr+":") {
-				t.Fatalf("err = %v, want one naming %s", err, c.wantErr)
-			}
-			for _, secret := range []string{testUSSDToken, "short-secret", "secret&token", testRedisPassword} {
-				if strings.Contains(err.Error(), secret) {
-					t.Fatalf("error quotes a secret: %v", err)
-				}
-			}
-		})
-	}
+	runConfigCases(t, cases)
 }
 
 // TestRedisURLNeverShown: the Redis URL's password shows in no
