@@ -51,18 +51,8 @@ func registerPeople(tb testing.TB, st *redisstore.Store, h *msg.Hasher, n int) {
 				if i >= n {
 					return
 				}
-				p := phoneOf(i)
-				lang, region := msg.French, "ouest"
-				if i%3 == 0 {
-					lang = msg.English
-				}
-				if i%2 == 1 {
-					region = "littoral"
-				}
-				reg := &msg.Registration{Ref: fmt.Sprintf("B%07d", i), Phone: p, Lang: lang, Channel: msg.USSD,
-					Created: apptest.Start.Add(time.Duration(i) * time.Second),
-					Answers: map[string]string{"name": "N", "region": region, "situation": "returnee", "sector": "trade", "stage": "idea"}}
-				if err := st.Commit(ctx, h.Person(p), msg.Change{Registration: reg}); err != nil {
+				reg := registrationOf(i, fmt.Sprintf("B%07d", i))
+				if err := st.Commit(ctx, h.Person(reg.Phone), msg.Change{Registration: reg}); err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err

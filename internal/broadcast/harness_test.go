@@ -38,24 +38,29 @@ func newRig(t *testing.T) *rig {
 // phoneOf is the number of registered person i.
 func phoneOf(i int) msg.Address { return msg.Address(fmt.Sprintf("+23767%07d", i)) }
 
-// register stores n registrations, every third in English, regions
-// alternating between "ouest" and "littoral".
+// registrationOf is the i-th test registration (phoneOf(i)), with reference
+// ref: every third in English, regions alternating between "ouest" and
+// "littoral".
+func registrationOf(i int, ref string) *msg.Registration {
+	lang, region := msg.French, "ouest"
+	if i%3 == 0 {
+		lang = msg.English
+	}
+	if i%2 == 1 {
+		region = "littoral"
+	}
+	return &msg.Registration{Ref: ref, Phone: phoneOf(i), Lang: lang, Channel: msg.USSD,
+		Created: apptest.Start.Add(time.Duration(i) * time.Second),
+		Answers: map[string]string{"name": "N", "region": region, "situation": "returnee", "sector": "trade", "stage": "idea"}}
+}
+
+// register stores n registrations (registrationOf).
 func (r *rig) register(t *testing.T, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
-		p := phoneOf(i)
-		lang, region := msg.French, "ouest"
-		if i%3 == 0 {
-			lang = msg.English
-		}
-		if i%2 == 1 {
-			region = "littoral"
-		}
-		reg := &msg.Registration{Ref: fmt.Sprintf("R%05d", i), Phone: p, Lang: lang, Channel: msg.USSD,
-			Created: apptest.Start.Add(time.Duration(i) * time.Second),
-			Answers: map[string]string{"name": "N", "region": region, "situation": "returnee", "sector": "trade", "stage": "idea"}}
-		if err := r.Store.Commit(ctx, r.Hasher.Person(p), msg.Change{Registration: reg, State: []byte("x")}); err != nil {
+		reg := registrationOf(i, fmt.Sprintf("R%05d", i))
+		if err := r.Store.Commit(ctx, r.Hasher.Person(reg.Phone), msg.Change{Registration: reg, State: []byte("x")}); err != nil {
 			t.Fatal(err)
 		}
 	}
