@@ -30,7 +30,7 @@ func SetDefaultRegion(region string) error {
 	return nil
 }
 
-func region() string {
+func currentRegion() string {
 	if r, ok := defaultRegion.Load().(string); ok {
 		return r
 	}
@@ -45,7 +45,7 @@ func region() string {
 // cannot be a phone number: letters, a wrong length for the country, an
 // unknown country code.
 func ParseAddress(s string) (Address, error) {
-	return ParseAddressIn(s, region())
+	return ParseAddressIn(s, currentRegion())
 }
 
 // ParseAddressIn is ParseAddress with the region given.

@@ -77,8 +77,8 @@ func TestSetDefaultRegionRefusesUnknown(t *testing.T) {
 			t.Errorf("SetDefaultRegion(%q) accepted", r)
 		}
 	}
-	if region() != DefaultRegion {
-		t.Fatalf("a refused region changed the default to %q", region())
+	if currentRegion() != DefaultRegion {
+		t.Fatalf("a refused region changed the default to %q", currentRegion())
 	}
 }
 
