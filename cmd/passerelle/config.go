@@ -342,8 +342,10 @@ func loadSMS(c *Config, get func(string) string, bad func(env, format string, a 
 	if c.TwilioAuthToken != "" && !skip && c.PublicURL == "" {
 		bad("PASSERELLE_PUBLIC_URL", "required when PASSERELLE_TWILIO_AUTH_TOKEN is set: Twilio's signatures are checked against it")
 	}
-	if c.TwilioFrom != "" && !validFrom(c.TwilioFrom) {
+	if from, ok := sendingAddress(c.TwilioFrom); c.TwilioFrom != "" && !ok {
 		bad("PASSERELLE_TWILIO_FROM", "want an E.164 number or a sender ID of at most 11 letters and digits")
+	} else {
+		c.TwilioFrom = from
 	}
 	if c.TwilioMessagingServiceSID != "" && !twilioServiceSID.MatchString(c.TwilioMessagingServiceSID) {
 		bad("PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", "want MG followed by 32 hexadecimal digits")
@@ -357,8 +359,10 @@ func loadSMS(c *Config, get func(string) string, bad func(env, format string, a 
 	if c.ATAPIKey != "" && (len(c.ATAPIKey) < 16 || strings.ContainsAny(c.ATAPIKey, " \t\r\n")) {
 		bad("PASSERELLE_AT_API_KEY", "must be at least 16 characters without spaces")
 	}
-	if c.ATSMSFrom != "" && !validFrom(c.ATSMSFrom) {
+	if from, ok := sendingAddress(c.ATSMSFrom); c.ATSMSFrom != "" && !ok {
 		bad("PASSERELLE_AT_SMS_FROM", "want a short code, an E.164 number or a sender ID of at most 11 letters and digits")
+	} else {
+		c.ATSMSFrom = from
 	}
 	if c.ATSMSToken != "" && (len(c.ATSMSToken) < 16 || !urlSafe.MatchString(c.ATSMSToken)) {
 		bad("PASSERELLE_AT_SMS_TOKEN", "must be at least 16 characters among letters, digits and ._~- (it goes in a URL)")
@@ -465,11 +469,13 @@ func loadTestSystem(c *Config, get func(string) string, bad func(env, format str
 	}
 }
 
-// validFrom reports whether s can be a sending address: an E.164 number, a
-// short code or an alphanumeric sender ID.
-func validFrom(s string) bool {
-	if _, err := msg.ParseAddress(s); err == nil {
-		return true
+// sendingAddress checks a sending address and returns it as the provider
+// wants it: a value written as an international number ('+', "(+" or "00")
+// in E.164 form, a short code or an alphanumeric sender ID as written.
+func sendingAddress(s string) (string, bool) {
+	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, "(+") || strings.HasPrefix(s, "00") {
+		a, err := msg.ParseAddress(s)
+		return string(a), err == nil
 	}
-	return senderID.MatchString(s)
+	return s, senderID.MatchString(s)
 }
