@@ -149,6 +149,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 			Price: cfg.PricePerSegment, Currency: cfg.Currency, Shape: cfg.SMSShaping.Apply,
 		},
 		Metrics: met.Handler(), Observe: met.Request,
+		Console: newConsole(ctx, cfg, store, c, consoleCampaign(cfg, c), log),
 	})
 
 	errc := make(chan error, 1)
