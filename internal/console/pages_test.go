@@ -173,7 +173,7 @@ func TestComposeCampaign(t *testing.T) {
 	if err != nil || got.State != broadcast.Sending || got.Audience.Region[0] != "littoral" {
 		t.Fatalf("campaign %+v %v", got, err)
 	}
-	if p := c.get(t, "/campaigns/" + id); !strings.Contains(p.Body, `<meta http-equiv="refresh" content="3">`) {
+	if p := c.get(t, "/campaigns/"+id); !strings.Contains(p.Body, `<meta http-equiv="refresh" content="3">`) {
 		t.Fatal("a sending campaign's page does not reload itself")
 	}
 	if a := auditOf(t, r); !strings.Contains(a, "marc:campaign_sending marc:campaign_create") {
