@@ -75,11 +75,12 @@ func (c *Console) showCampaign(w http.ResponseWriter, r *http.Request, s *sessio
 
 // progress draws done out of total as one bar.
 func progress(done, total int64) chart {
+	const width = 600
 	w := 0
 	if total > 0 {
-		w = int(min(done, total) * chartWidth / total)
+		w = int(min(done, total) * width / total)
 	}
-	return chart{Width: chartWidth, Height: 24, Bars: []bar{{W: w, H: 24, Value: num(done) + " / " + num(total)}}}
+	return chart{Width: width, Height: 24, Bars: []bar{{W: w, H: 24, Value: num(done) + " / " + num(total)}}}
 }
 
 // actOnCampaign answers POST /campaigns/{id}/{start,pause,resume,cancel}.

@@ -18,17 +18,19 @@ type chart struct {
 // drawn over it (the funnel's abandoned sessions).
 type bar struct {
 	X, Y, W, H     int
-	PW             int // width of the part (horizontal charts)
+	PW             int  // width of the part (horizontal charts)
+	Odd            bool // every other column: its label is hidden on narrow screens
 	Label, Value   string
 	LX, LY, VX, VY int
 }
 
 // Chart geometry, in SVG user units; the SVG scales to its box.
 const (
-	chartWidth = 640
+	chartWidth = 400 // horizontal bars
 	rowHeight  = 22
-	labelWidth = 200
+	labelWidth = 130
 	valueRoom  = 70
+	weekWidth  = 480 // the weekly columns
 	colHeight  = 160
 )
 
@@ -84,14 +86,17 @@ func weekly(days map[string]int64, now time.Time, n int) chart {
 		top = max(top, v)
 		total += v
 	}
-	col := chartWidth / n
-	ch := chart{Width: chartWidth, Height: colHeight + 36, Empty: total == 0}
+	col := weekWidth / n
+	ch := chart{Width: weekWidth, Height: colHeight + 20, Empty: total == 0}
 	for i, v := range counts {
-		h := scale(v, top, colHeight-14)
+		h := scale(v, top, colHeight-16)
 		x := i * col
-		ch.Bars = append(ch.Bars, bar{X: x + 4, Y: colHeight - h, W: col - 8, H: h,
-			Label: first.AddDate(0, 0, 7*i).Format("02/01"), Value: num(v),
-			LX: x + col/2, LY: colHeight + 16, VX: x + col/2, VY: colHeight - h - 3})
+		b := bar{X: x + 3, Y: colHeight - h, W: col - 6, H: h, Label: first.AddDate(0, 0, 7*i).Format("02/01"),
+			LX: x + col/2, LY: colHeight + 15, VX: x + col/2, VY: colHeight - h - 3, Odd: (n-1-i)%2 == 1}
+		if v > 0 {
+			b.Value = num(v)
+		}
+		ch.Bars = append(ch.Bars, b)
 	}
 	return ch
 }
