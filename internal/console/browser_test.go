@@ -189,4 +189,3 @@ func (b *browser) weight() int {
 	b.t.Helper()
 	return eval[int](b, `performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource")).reduce((n, e) => n + e.transferSize, 0)`)
 }
-
