@@ -22,6 +22,7 @@ import (
 // The store gives the console everything it reads and changes.
 var (
 	_ console.Staff    = (*redisstore.Store)(nil)
+	_ console.Accounts = (*redisstore.Store)(nil)
 	_ web.CallbackDesk = (*redisstore.Store)(nil)
 )
 
@@ -46,7 +47,7 @@ func newConsole(ctx context.Context, cfg Config, store *redisstore.Store, c *con
 	sort.Strings(flows)
 	ccfg := console.Config{
 		Staff: store, Registry: store, People: store, Callbacks: store, Desk: store, Outbox: store, Stats: store,
-		Audit: store, Campaigns: store, Campaign: campaign, Lint: &rep, Flows: flows,
+		Audit: store, Campaigns: store, Campaign: campaign, Lint: &rep, Flows: flows, Accounts: store,
 		InsecureCookies: cfg.ConsoleInsecureCookies, SessionTTL: cfg.ConsoleSessionTTL, Log: log,
 	}
 	sim, err := newConsoleSimulator(ctx, cfg, c)

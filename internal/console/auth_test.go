@@ -54,7 +54,7 @@ func TestRoles(t *testing.T) {
 	r := newRig(t, nil)
 	r.register(t, 3)
 	pages := []string{"/", "/flows", "/flows/simulator", "/registrations", "/registrations/R00001", "/registrations.csv", "/callbacks",
-		"/campaigns", "/campaigns/new", "/audit"}
+		"/campaigns", "/campaigns/new", "/audit", "/accounts"}
 	allowed := map[string][]string{
 		"vic":    {"/", "/flows", "/flows/simulator"},
 		"carine": {"/", "/flows", "/flows/simulator", "/registrations", "/registrations/R00001", "/registrations.csv", "/callbacks"},

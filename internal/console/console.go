@@ -55,6 +55,11 @@ type Config struct {
 	// Simulator plays conversations on a store of its own, never on real
 	// people's data (nil: no simulator).
 	Simulator Simulator
+	// Accounts lets administrators add and delete accounts (nil: only
+	// `passerelle staff add` does); Argon2 is the cost of the hashes it
+	// writes (default DefaultArgon2).
+	Accounts Accounts
+	Argon2   Argon2Params
 
 	// InsecureCookies drops the Secure flag of the console's cookies, so
 	// that a browser keeps them over plain http: only for local use on
@@ -103,6 +108,9 @@ func New(cfg Config) *Console {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Argon2 == (Argon2Params{}) {
+		cfg.Argon2 = DefaultArgon2
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()

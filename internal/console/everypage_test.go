@@ -80,6 +80,7 @@ func everyPage(campaign string) []pageSpec {
 		{Name: "simulator", Path: "/flows/simulator"},
 		{Name: "simulator-phone", Path: "/flows/simulator", Form: url.Values{"do": {"start"}, "mode": {"ussd"}, "lang": {"fr"}}},
 		{Name: "audit", Path: "/audit"},
+		{Name: "accounts", Path: "/accounts"},
 		{Name: "notfound", Path: "/nowhere"},
 	}
 }

@@ -115,7 +115,8 @@ func (c *Console) nav(l loc, s *session, current string) []navLink {
 		{"/callbacks", "nav.callbacks", permPeople, c.cfg.Callbacks != nil},
 		{"/campaigns", "nav.campaigns", permCampaigns, c.cfg.Campaigns != nil},
 		{"/flows", "nav.flows", permCounts, c.cfg.Lint != nil || c.cfg.Simulator != nil},
-		{"/audit", "nav.audit", permAudit, c.cfg.Audit != nil},
+		{"/audit", "nav.audit", permAdmin, c.cfg.Audit != nil},
+		{"/accounts", "nav.accounts", permAdmin, true},
 	} {
 		if p.on && allows(s.Role, p.need) {
 			active := current == p.path || p.path != "/" && strings.HasPrefix(current, p.path)
@@ -140,7 +141,8 @@ func (c *Console) view(r *http.Request, s *session, title string, data any) view
 // flash is the message of ?done=WHAT after an action, or "".
 func flash(l loc, done string) string {
 	switch done {
-	case "erased", "assigned", "closed", "created", "start", "pause", "resume", "cancel":
+	case "erased", "assigned", "closed", "created", "start", "pause", "resume", "cancel",
+		"account_added", "account_deleted", "account_unlocked":
 		return l.T("flash." + done)
 	}
 	return ""

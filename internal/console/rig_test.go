@@ -72,7 +72,7 @@ func newRig(t testing.TB, configure func(*console.Config)) *rig {
 	cfg := console.Config{
 		Staff: a.Store, Registry: a.Store, People: a.Store, Callbacks: a.Store, Desk: a.Store, Outbox: a.Store,
 		Stats: a.Store, Audit: a.Store, Campaigns: a.Store, Campaign: camp, Lint: &rep, Flows: flows,
-		Simulator: simulator{r.sim}, InsecureCookies: true, MaxFailures: 3, Now: r.Clock.Now, Log: apptest.Discard(),
+		Simulator: simulator{r.sim}, Accounts: a.Store, Argon2: cheap, InsecureCookies: true, MaxFailures: 3, Now: r.Clock.Now, Log: apptest.Discard(),
 	}
 	if configure != nil {
 		configure(&cfg)

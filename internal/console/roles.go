@@ -6,13 +6,13 @@ import "github.com/passerelle/passerelle/internal/msg"
 type perm int
 
 // Permissions. Counts are every role's; people's data is the
-// caseworkers'; campaigns the campaign managers'; the audit stream the
-// administrators'. Administrators may do everything.
+// caseworkers'; campaigns the campaign managers'; the audit stream and the
+// accounts the administrators'. Administrators may do everything.
 const (
 	permCounts perm = iota
 	permPeople
 	permCampaigns
-	permAudit
+	permAdmin
 )
 
 // allows tells whether role r has permission p.

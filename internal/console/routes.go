@@ -42,6 +42,12 @@ func (c *Console) routes() {
 		m.HandleFunc("POST "+b+"/flows/simulator", c.guard(permCounts, c.simulate))
 	}
 	if c.cfg.Audit != nil {
-		m.HandleFunc("GET "+b+"/audit", c.guard(permAudit, c.auditLog))
+		m.HandleFunc("GET "+b+"/audit", c.guard(permAdmin, c.auditLog))
+	}
+	m.HandleFunc("GET "+b+"/accounts", c.guard(permAdmin, c.accounts))
+	m.HandleFunc("POST "+b+"/accounts/{name}/unlock", c.guard(permAdmin, c.unlockAccount))
+	if c.cfg.Accounts != nil {
+		m.HandleFunc("POST "+b+"/accounts", c.guard(permAdmin, c.createAccount))
+		m.HandleFunc("POST "+b+"/accounts/{name}/delete", c.guard(permAdmin, c.deleteAccount))
 	}
 }

@@ -96,3 +96,23 @@ func decodeStaff(h map[string]string) msg.StaffAccount {
 	a.Created, _ = time.Parse(createdLayout, h["created"])
 	return a
 }
+
+// DeleteStaff deletes the account of name (its sessions then open
+// nothing: each request reads the account). It returns msg.ErrNotFound
+// (wrapped) when there is none, or the store's error (wrapped).
+func (s *Store) DeleteStaff(ctx context.Context, name string) error {
+	var n *redis.IntCmd
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		n = p.Del(ctx, s.keys.staff(name))
+		p.Del(ctx, s.keys.staffFail(name))
+		p.SRem(ctx, s.keys.staffs(), name)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("error deleting staff account: %w", err)
+	}
+	if n.Val() == 0 {
+		return fmt.Errorf("error deleting staff account %s: %w", name, msg.ErrNotFound)
+	}
+	return nil
+}

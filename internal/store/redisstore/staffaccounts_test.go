@@ -40,6 +40,15 @@ func TestStaffAccounts(t *testing.T) {
 	if err != nil || len(all) != 2 || all[0].Name != "amina" || all[1].Role != msg.Viewer || all[0].Hash != "" {
 		t.Fatalf("accounts %+v %v", all, err)
 	}
+	if err := s.DeleteStaff(ctx, "zoe"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteStaff(ctx, "zoe"); !errors.Is(err, msg.ErrNotFound) {
+		t.Fatalf("deleting zoe twice: %v", err)
+	}
+	if all, _ := s.StaffAccounts(ctx); len(all) != 1 {
+		t.Fatalf("after deleting zoe: %+v", all)
+	}
 	for _, k := range scanKeys(t, rdb, prefix) {
 		if want := "{staff}"; !strings.Contains(k, want) {
 			t.Errorf("key %s lacks the hash tag %s", k, want)
