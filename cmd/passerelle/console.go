@@ -41,13 +41,18 @@ func newConsole(ctx context.Context, cfg Config, store *redisstore.Store, c *con
 	rep := c.Report(cfg.USSDBudget, chat.Messages)
 	addProblems(&rep, contactProblems(c, cfg.ContactsFile))
 	flows := make([]string, 0, len(c.Set.Flows))
-	for name := range c.Set.Flows {
+	var entries []string
+	for name, f := range c.Set.Flows {
 		flows = append(flows, name)
+		for _, node := range f.Entries {
+			entries = append(entries, name+":"+node)
+		}
 	}
 	sort.Strings(flows)
+	sort.Strings(entries)
 	ccfg := console.Config{
 		Staff: store, Registry: store, People: store, Callbacks: store, Desk: store, Outbox: store, Stats: store,
-		Audit: store, Campaigns: store, Campaign: campaign, Lint: &rep, Flows: flows, Accounts: store,
+		Audit: store, Campaigns: store, Campaign: campaign, Lint: &rep, Flows: flows, Entries: entries, Accounts: store,
 		InsecureCookies: cfg.ConsoleInsecureCookies, SessionTTL: cfg.ConsoleSessionTTL, Log: log,
 	}
 	sim, err := newConsoleSimulator(ctx, cfg, c)

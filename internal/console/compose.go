@@ -26,11 +26,15 @@ type composeData struct {
 	Langs                         []string
 	Problem                       string // why the campaign was refused (the validator's words)
 	MaxSegments                   int
+	// Reply is the flow entry ("flow:node") an SMS answer enters within
+	// Window; Entries the choices.
+	Reply, Window string
+	Entries       []string
 }
 
 // composeForm answers GET /campaigns/new: an empty form.
 func (c *Console) composeForm(w http.ResponseWriter, r *http.Request, s *session) error {
-	d := composeData{Fallback: "fr", Registered: true, Texts: map[string]string{}, Chosen: map[string]map[string]bool{}}
+	d := composeData{Fallback: "fr", Registered: true, Texts: map[string]string{}, Chosen: map[string]map[string]bool{}, Window: "48h"}
 	return c.showCompose(w, r, s, http.StatusOK, d)
 }
 
@@ -39,7 +43,7 @@ func (c *Console) showCompose(w http.ResponseWriter, r *http.Request, s *session
 	if d.Options, err = c.filterOptions(r); err != nil {
 		return err
 	}
-	d.Langs, d.MaxSegments = composeLangs, c.cfg.Campaign.Limits.MaxSegments
+	d.Langs, d.MaxSegments, d.Entries = composeLangs, c.cfg.Campaign.Limits.MaxSegments, c.cfg.Entries
 	v := c.view(r, s, "compose.title", d)
 	v.Script = true
 	c.renderView(w, r, status, "compose", v)
@@ -54,7 +58,7 @@ func (c *Console) compose(w http.ResponseWriter, r *http.Request, s *session) er
 	f := r.PostForm
 	d := composeData{Name: f.Get("name"), Fallback: f.Get("fallback"), StartAt: f.Get("start_at"), Rate: f.Get("rate"),
 		Texts: map[string]string{}, Registered: f.Get("registered") != "", Subscribers: f.Get("subscribers") != "",
-		Chosen: map[string]map[string]bool{}}
+		Chosen: map[string]map[string]bool{}, Reply: f.Get("reply"), Window: f.Get("window")}
 	camp := broadcast.Campaign{Name: d.Name, Texts: map[string]string{}, Fallback: d.Fallback,
 		Audience: broadcast.Audience{Registered: d.Registered, Subscribers: d.Subscribers}}
 	for _, l := range composeLangs {
@@ -80,6 +84,9 @@ func (c *Console) compose(w http.ResponseWriter, r *http.Request, s *session) er
 		case "sector":
 			camp.Audience.Sector = vals
 		}
+	}
+	if flow, node, ok := strings.Cut(d.Reply, ":"); ok {
+		camp.Reply = &broadcast.ReplyFlow{Flow: flow, Node: node, Window: d.Window}
 	}
 	if d.Rate != "" {
 		rate, err := strconv.ParseFloat(d.Rate, 64)

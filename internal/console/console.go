@@ -50,8 +50,10 @@ type Config struct {
 	Campaign  web.CampaignConfig
 	// Lint is the report on the flows and texts the gateway serves.
 	Lint *content.Report
-	// Flows names the flows, for the lint page.
-	Flows []string
+	// Flows names the flows, for the lint page; Entries the flow entries
+	// ("flow:node") a campaign's reply may enter.
+	Flows   []string
+	Entries []string
 	// Simulator plays conversations on a store of its own, never on real
 	// people's data (nil: no simulator).
 	Simulator Simulator

@@ -136,7 +136,7 @@ func TestComposeCampaign(t *testing.T) {
 	c := r.client(t)
 	tok := c.mustSignin(t, "marc", managerPW)
 	form := url.Values{"csrf": {tok}, "name": {"Formation"}, "text_fr": {"Formation à Bafoussam mardi : l’OIM vous attend."},
-		"text_en": {"Training in Bafoussam on Tuesday."}, "fallback": {"fr"}, "registered": {"1"}, "do": {"preview"}}
+		"text_en": {"Training in Bafoussam on Tuesday."}, "fallback": {"fr"}, "registered": {"1"}, "do": {"preview"}, "window": {"48h"}}
 	p := c.post(t, "/campaigns/new", form)
 	for _, want := range []string{`<strong id="audience">9</strong>`, "48 caractères · ucs2 · 1 SMS", "33 caractères · gsm7 · 1 SMS",
 		"Formation à Bafoussam mardi : l&#39;OIM vous attend.", "48 caractères · gsm7 · 1 SMS", "225.00 XAF"} {
@@ -154,6 +154,11 @@ func TestComposeCampaign(t *testing.T) {
 		t.Fatalf("a text over the limit: %d", p.Status)
 	}
 	form.Set("text_fr", "Formation mardi.")
+	form.Set("reply", "outreach:nowhere")
+	if p := c.post(t, "/campaigns/new", form); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "no node outreach:nowhere") {
+		t.Fatalf("a reply to no entry: %d", p.Status)
+	}
+	form.Set("reply", "outreach:training")
 	p = c.post(t, "/campaigns/new", form)
 	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/console/campaigns/C") {
 		t.Fatalf("create: %d %q", p.Status, p.Location)
@@ -170,7 +175,7 @@ func TestComposeCampaign(t *testing.T) {
 		t.Fatalf("start: %d", p.Status)
 	}
 	got, err := r.Store.Campaign(context.Background(), id)
-	if err != nil || got.State != broadcast.Sending || got.Audience.Region[0] != "littoral" {
+	if err != nil || got.State != broadcast.Sending || got.Audience.Region[0] != "littoral" || got.Reply == nil || got.Reply.Window != "48h" {
 		t.Fatalf("campaign %+v %v", got, err)
 	}
 	if p := c.get(t, "/campaigns/"+id); !strings.Contains(p.Body, `<meta http-equiv="refresh" content="3">`) {

@@ -63,7 +63,8 @@ func newRig(t testing.TB, configure func(*console.Config)) *rig {
 	t.Helper()
 	a := apptest.New(t, nil)
 	r := &rig{App: a, Clock: sim.NewClock(time.Now()), sim: apptest.New(t, nil)}
-	camp := web.CampaignConfig{Limits: broadcast.Limits{MaxSegments: 3, MaxRate: 50}, Price: 25, Currency: "XAF"}
+	camp := web.CampaignConfig{Limits: broadcast.Limits{MaxSegments: 3, MaxRate: 50,
+		Flows: func(f, n string) bool { return a.Content.Engine.IsEntry(f + ":" + n) }}, Price: 25, Currency: "XAF"}
 	rep := a.Content.Report(182, chat.Messages)
 	var flows []string
 	for f := range a.Content.Set.Flows {
@@ -72,7 +73,7 @@ func newRig(t testing.TB, configure func(*console.Config)) *rig {
 	cfg := console.Config{
 		Staff: a.Store, Registry: a.Store, People: a.Store, Callbacks: a.Store, Desk: a.Store, Outbox: a.Store,
 		Stats: a.Store, Audit: a.Store, Campaigns: a.Store, Campaign: camp, Lint: &rep, Flows: flows,
-		Simulator: simulator{r.sim}, Accounts: a.Store, Argon2: cheap, InsecureCookies: true, MaxFailures: 3, Now: r.Clock.Now, Log: apptest.Discard(),
+		Entries: []string{"outreach:training"}, Simulator: simulator{r.sim}, Accounts: a.Store, Argon2: cheap, InsecureCookies: true, MaxFailures: 3, Now: r.Clock.Now, Log: apptest.Discard(),
 	}
 	if configure != nil {
 		configure(&cfg)

@@ -141,6 +141,9 @@ var texts = map[string][2]string{
 	"compose.recipients":    {"%s destinataires", "%s recipients"},
 	"compose.gets_fallback": {"reçoit le texte de repli", "gets the fallback text"},
 	"compose.shaped":        {"Tel qu’envoyé en GSM-7", "As sent in GSM-7"},
+	"compose.reply":         {"Une réponse par SMS ouvre le parcours", "An SMS reply enters the flow"},
+	"compose.no_reply":      {"aucun (pas de réponse attendue)", "none (no reply expected)"},
+	"compose.window":        {"Pendant (durée, comme 48h)", "For (a duration, such as 48h)"},
 	"compose.do_preview":    {"Aperçu", "Preview"},
 	"compose.do_create":     {"Créer le brouillon", "Create the draft"},
 
