@@ -9,6 +9,7 @@ import (
 // position is computed here, so the page needs no script and no style
 // attribute.
 type chart struct {
+	Title         string // what the chart shows, for screen readers
 	Width, Height int
 	Bars          []bar
 	Empty         bool

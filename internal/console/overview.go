@@ -44,9 +44,13 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) e
 			return err
 		}
 		d.Total = st.Registrations.Total
+		l := language(r)
 		d.Weeks = weekly(st.Registrations.Days, c.cfg.Now(), overviewWeeks)
+		d.Weeks.Title = l.T("overview.weeks")
 		for _, k := range []string{"region", "situation", "sector"} {
-			d.By = append(d.By, namedChart{Name: "by." + k, Chart: hbars(st.Registrations.By[k], nil)})
+			ch := hbars(st.Registrations.By[k], nil)
+			ch.Title = l.T("by." + k)
+			d.By = append(d.By, namedChart{Name: "by." + k, Chart: ch})
 		}
 		flows := make([]string, 0, len(st.Flows))
 		for f := range st.Flows {
@@ -58,7 +62,9 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) e
 			for node, ns := range st.Flows[f] {
 				reached[node], stopped[node] = ns.Reached, ns.Abandoned
 			}
-			d.Funnels = append(d.Funnels, namedChart{Name: f, Chart: hbars(reached, stopped)})
+			ch := hbars(reached, stopped)
+			ch.Title = f
+			d.Funnels = append(d.Funnels, namedChart{Name: f, Chart: ch})
 		}
 	}
 	if c.cfg.Outbox != nil {

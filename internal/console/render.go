@@ -24,7 +24,7 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.UTC().Format("2006-01-02 15:04")
+		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
 	"list": func(s ...string) []string { return s },
 }

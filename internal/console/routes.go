@@ -11,6 +11,10 @@ func (c *Console) routes() {
 	m.HandleFunc("POST "+b+"/signin", c.signin)
 	m.HandleFunc("POST "+b+"/signout", c.guard(permCounts, c.signout))
 	m.HandleFunc("GET "+b+"/{$}", c.guard(permCounts, c.overview))
+	m.HandleFunc(b+"/", c.guard(permCounts, func(w http.ResponseWriter, r *http.Request, s *session) error {
+		c.errorPage(w, r, s, http.StatusNotFound, "error.notfound")
+		return nil
+	}))
 	m.HandleFunc("GET "+b, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, c.path("/"), http.StatusSeeOther)
 	})

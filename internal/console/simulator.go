@@ -120,7 +120,7 @@ func (c *Console) simulate(w http.ResponseWriter, r *http.Request, s *session) e
 		rep, err := c.cfg.Simulator.Handle(ctx, *in)
 		if err != nil {
 			c.log.Warn("simulated hop failed", "err", err)
-			d.Problem = err.Error()
+			d.Problem = "sim.failed"
 		}
 		for _, m := range rep.Messages {
 			info := smstext.Count(m)
