@@ -1,12 +1,10 @@
-package sender
+package twilio
 
 import (
-	"context"
 	"errors"
-	"io"
-	"net"
 	"strconv"
 
+	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/twilio/twilio-go/client"
 )
 
@@ -20,8 +18,8 @@ const (
 
 // twilioError classifies an error of twilio-go. status is the last HTTP
 // status seen on the wire, 0 if none.
-func twilioError(err error, status int) *Error {
-	e := &Error{Provider: ProviderTwilio, Status: status, Err: err}
+func twilioError(err error, status int) *sender.Error {
+	e := &sender.Error{Provider: Provider, Status: status, Err: err}
 	var rest *client.TwilioRestError
 	switch {
 	case errors.As(err, &rest):
@@ -42,25 +40,10 @@ func twilioError(err error, status int) *Error {
 			e.Retryable = true
 			return e
 		}
-	case isNetwork(err):
+	case sender.IsNetwork(err):
 		e.Retryable = true
 		return e
 	}
-	e.Retryable = retryableStatus(e.Status)
+	e.Retryable = sender.RetryableStatus(e.Status)
 	return e
-}
-
-// retryableStatus reports whether an HTTP status asks to try again later.
-func retryableStatus(status int) bool {
-	return status == 429 || status >= 500
-}
-
-// isNetwork reports whether err is a transport failure or a timeout, after
-// which the provider may not have seen the request.
-func isNetwork(err error) bool {
-	var netErr net.Error
-	return errors.As(err, &netErr) ||
-		errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, context.Canceled) ||
-		errors.Is(err, io.ErrUnexpectedEOF)
 }

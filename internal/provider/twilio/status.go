@@ -6,20 +6,12 @@ import (
 
 	"github.com/passerelle/passerelle/internal/channel"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider"
 )
 
 // OptOutCode is Twilio's error code for a recipient who replied STOP: the
 // message was not sent and none will be until they reply START.
 const OptOutCode = "21610"
-
-// Report is one delivery status callback, decoded.
-type Report struct {
-	Status msg.Status
-	// To is the recipient, or empty when the callback carries no E.164 To.
-	To msg.Address
-	// OptedOut tells that the recipient blocks our messages.
-	OptedOut bool
-}
 
 // states maps Twilio's MessageStatus values to ours.
 var states = map[string]msg.DeliveryState{
@@ -40,31 +32,31 @@ var states = map[string]msg.DeliveryState{
 // one the report is filed under the MessageSid. MessageSid and MessageStatus
 // are required; ErrorCode and To are optional. It returns a 400
 // *channel.Error for a missing field, a bad id or an unknown status.
-func ParseStatus(form url.Values, mid string, now time.Time) (Report, error) {
+func ParseStatus(form url.Values, mid string, now time.Time) (provider.Report, error) {
 	if err := channel.Require(form, "MessageSid", "MessageStatus"); err != nil {
-		return Report{}, err
+		return provider.Report{}, err
 	}
 	sid := form.Get("MessageSid")
 	if !ValidID(sid) {
-		return Report{}, channel.BadRequest("bad MessageSid")
+		return provider.Report{}, channel.BadRequest("bad MessageSid")
 	}
 	id := mid
 	if id == "" {
 		id = sid
 	}
 	if !ValidID(id) {
-		return Report{}, channel.BadRequest("bad mid")
+		return provider.Report{}, channel.BadRequest("bad mid")
 	}
 	state, ok := states[form.Get("MessageStatus")]
 	if !ok {
-		return Report{}, channel.BadRequest("unknown MessageStatus")
+		return provider.Report{}, channel.BadRequest("unknown MessageStatus")
 	}
 	code := form.Get("ErrorCode")
 	if len(code) > 16 {
-		return Report{}, channel.BadRequest("bad ErrorCode")
+		return provider.Report{}, channel.BadRequest("bad ErrorCode")
 	}
 	to, _ := msg.ParseAddress(form.Get("To")) // optional: only opt-outs need it
-	return Report{
+	return provider.Report{
 		Status:   msg.Status{ID: id, Provider: Provider, ProviderID: sid, State: state, Code: code, At: now},
 		To:       to,
 		OptedOut: code == OptOutCode,

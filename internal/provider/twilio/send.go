@@ -1,4 +1,4 @@
-package sender
+package twilio
 
 import (
 	"context"
@@ -13,17 +13,12 @@ import (
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/sender"
 )
 
-// ProviderTwilio names the Twilio sender in errors.
-const ProviderTwilio = "twilio"
-
-// defaultTimeout bounds one provider request when no http.Client is given.
-const defaultTimeout = 10 * time.Second
-
-// TwilioConfig configures a Twilio sender. Credentials are always passed
+// SendConfig configures a Twilio sender. Credentials are always passed
 // here: nothing is read from TWILIO_* environment variables.
-type TwilioConfig struct {
+type SendConfig struct {
 	AccountSID string // required
 	AuthToken  string // required
 	// From is the sending number; exactly one of From and
@@ -45,8 +40,8 @@ type TwilioConfig struct {
 	HTTPClient *http.Client
 }
 
-// Twilio sends SMS through Twilio's Programmable Messaging REST API.
-type Twilio struct {
+// Sender sends SMS through Twilio's Programmable Messaging REST API.
+type Sender struct {
 	client   *client.Client // credentials and account; copied for each send
 	from     string
 	service  string
@@ -56,31 +51,31 @@ type Twilio struct {
 	timeout  time.Duration
 }
 
-var _ Sender = (*Twilio)(nil)
+var _ sender.Sender = (*Sender)(nil)
 
-// NewTwilio returns a Twilio sender. It returns an error when the account SID
+// NewSender returns a Twilio sender. It returns an error when the account SID
 // or auth token is missing, when not exactly one of From and
 // MessagingServiceSID is set, or when StatusCallback or BaseURL is not an
 // absolute http(s) URL, or BaseURL carries a query or fragment.
-func NewTwilio(cfg TwilioConfig) (*Twilio, error) {
+func NewSender(cfg SendConfig) (*Sender, error) {
 	if cfg.AccountSID == "" || cfg.AuthToken == "" {
 		return nil, errors.New("error configuring twilio: account SID and auth token are required")
 	}
 	if (cfg.From == "") == (cfg.MessagingServiceSID == "") {
 		return nil, errors.New("error configuring twilio: set exactly one of From and MessagingServiceSID")
 	}
-	t := &Twilio{from: cfg.From, service: cfg.MessagingServiceSID, next: transportOf(cfg.HTTPClient), timeout: defaultTimeout}
+	t := &Sender{from: cfg.From, service: cfg.MessagingServiceSID, next: transportOf(cfg.HTTPClient), timeout: sender.DefaultTimeout}
 	if cfg.HTTPClient != nil {
 		t.timeout = cfg.HTTPClient.Timeout
 	}
 	var err error
 	if cfg.StatusCallback != "" {
-		if t.callback, err = parseHTTPURL(cfg.StatusCallback); err != nil {
+		if t.callback, err = sender.ParseHTTPURL(cfg.StatusCallback); err != nil {
 			return nil, fmt.Errorf("error configuring twilio status callback: %w", err)
 		}
 	}
 	if cfg.BaseURL != "" {
-		if t.base, err = parseBaseURL(cfg.BaseURL); err != nil {
+		if t.base, err = sender.ParseBaseURL(cfg.BaseURL); err != nil {
 			return nil, fmt.Errorf("error configuring twilio base URL: %w", err)
 		}
 	}
@@ -98,10 +93,10 @@ func NewTwilio(cfg TwilioConfig) (*Twilio, error) {
 }
 
 // Send creates the message at Twilio and returns its SID. Errors wrap an
-// *Error: retryable for 429, code 20429, 5xx and network errors; OptedOut for
+// *sender.Error: retryable for 429, code 20429, 5xx and network errors; OptedOut for
 // 21610; InvalidNumber for 21211 and 21614. RetryAfter carries the answer's
 // Retry-After header.
-func (t *Twilio) Send(ctx context.Context, m msg.Outbound) (Result, error) {
+func (t *Sender) Send(ctx context.Context, m msg.Outbound) (sender.Result, error) {
 	params := &openapi.CreateMessageParams{}
 	params.SetTo(string(m.To)).SetBody(m.Text)
 	if t.from != "" {
@@ -116,20 +111,20 @@ func (t *Twilio) Send(ctx context.Context, m msg.Outbound) (Result, error) {
 	res, err := t.api(tr).CreateMessage(params)
 	if err != nil {
 		e := twilioError(err, tr.status)
-		e.RetryAfter = parseRetryAfter(tr.retryAfter, time.Now())
-		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
+		e.RetryAfter = sender.ParseRetryAfter(tr.retryAfter, time.Now())
+		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
 	if res.Sid == nil || *res.Sid == "" {
-		e := &Error{Provider: ProviderTwilio, Status: tr.status, Err: errors.New("answer carries no message SID"),
-			RetryAfter: parseRetryAfter(tr.retryAfter, time.Now())}
-		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
+		e := &sender.Error{Provider: Provider, Status: tr.status, Err: errors.New("answer carries no message SID"),
+			RetryAfter: sender.ParseRetryAfter(tr.retryAfter, time.Now())}
+		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
-	return Result{ProviderID: *res.Sid}, nil
+	return sender.Result{ProviderID: *res.Sid}, nil
 }
 
 // api returns a Messages API bound to a copy of the client that sends through
 // tr. Edge and region stay empty whatever TWILIO_EDGE and TWILIO_REGION say.
-func (t *Twilio) api(tr *sendTransport) *openapi.ApiService {
+func (t *Sender) api(tr *sendTransport) *openapi.ApiService {
 	c := *t.client
 	c.HTTPClient = &http.Client{
 		Transport: tr,
@@ -148,29 +143,4 @@ func callbackURL(base *url.URL, id string) string {
 	q.Set("mid", id)
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// parseHTTPURL parses an absolute http or https URL.
-func parseHTTPURL(s string) (*url.URL, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, fmt.Errorf("error parsing URL: %w", err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("error parsing URL %q: want an absolute http(s) URL", s)
-	}
-	return u, nil
-}
-
-// parseBaseURL parses an API base: an absolute http or https URL without
-// query or fragment, whose path, if any, prefixes the API's paths.
-func parseBaseURL(s string) (*url.URL, error) {
-	u, err := parseHTTPURL(s)
-	if err != nil {
-		return nil, err
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return nil, fmt.Errorf("error parsing URL %q: want no query or fragment", s)
-	}
-	return u, nil
 }

@@ -1,4 +1,4 @@
-package sender
+package africastalking
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"github.com/passerelle/passerelle/internal/sender"
+	"github.com/passerelle/passerelle/internal/sender/sendertest"
 )
 
 // atSend is one request the fake Africa's Talking API received.
@@ -76,22 +79,22 @@ func TestNewAfricasTalkingValidates(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name string
-		cfg  AfricasTalkingConfig
+		cfg  SendConfig
 		ok   bool
 	}{
-		{"defaults", AfricasTalkingConfig{Username: "passerelle", APIKey: "k"}, true},
-		{"sandbox", AfricasTalkingConfig{Username: "sandbox", APIKey: "k", BaseURL: AfricasTalkingSandbox}, true},
-		{"no username", AfricasTalkingConfig{APIKey: "k"}, false},
-		{"no key", AfricasTalkingConfig{Username: "passerelle"}, false},
-		{"relative base", AfricasTalkingConfig{Username: "passerelle", APIKey: "k", BaseURL: "api.africastalking.com"}, false},
-		{"base with query", AfricasTalkingConfig{Username: "passerelle", APIKey: "k", BaseURL: "https://proxy.example.test/at?a=1"}, false},
-		{"base with path", AfricasTalkingConfig{Username: "passerelle", APIKey: "k", BaseURL: "https://proxy.example.test/at"}, true},
+		{"defaults", SendConfig{Username: "passerelle", APIKey: "k"}, true},
+		{"sandbox", SendConfig{Username: "sandbox", APIKey: "k", BaseURL: Sandbox}, true},
+		{"no username", SendConfig{APIKey: "k"}, false},
+		{"no key", SendConfig{Username: "passerelle"}, false},
+		{"relative base", SendConfig{Username: "passerelle", APIKey: "k", BaseURL: "api.africastalking.com"}, false},
+		{"base with query", SendConfig{Username: "passerelle", APIKey: "k", BaseURL: "https://proxy.example.test/at?a=1"}, false},
+		{"base with path", SendConfig{Username: "passerelle", APIKey: "k", BaseURL: "https://proxy.example.test/at"}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := NewAfricasTalking(c.cfg); c.ok != (err == nil) {
-				t.Fatalf("NewAfricasTalking err = %v, want ok=%v", err, c.ok)
+			if _, err := NewSender(c.cfg); c.ok != (err == nil) {
+				t.Fatalf("NewSender err = %v, want ok=%v", err, c.ok)
 			}
 		})
 	}
@@ -104,45 +107,45 @@ func TestAfricasTalkingSend(t *testing.T) {
 		status  int
 		body    string
 		wantID  string
-		wantErr *Error // Provider and Err are not compared
+		wantErr *sender.Error // Provider and Err are not compared
 	}{
 		{"success", 201, atRecipient("101", "Success", "ATPid_1"), "ATPid_1", nil},
 		{"queued", 201, atRecipient("102", "Queued", "ATPid_2"), "ATPid_2", nil},
 		{"invalid number", 201, atRecipient("403", "InvalidPhoneNumber", "None"), "",
-			&Error{Status: 201, Code: "403", InvalidNumber: true}},
+			&sender.Error{Status: 201, Code: "403", InvalidNumber: true}},
 		{"invalid number on http 400", 400, atRecipient("403", "InvalidPhoneNumber", "None"), "",
-			&Error{Status: 400, Code: "403", InvalidNumber: true}},
+			&sender.Error{Status: 400, Code: "403", InvalidNumber: true}},
 		{"blacklist", 201, atRecipient("406", "UserInBlacklist", "None"), "",
-			&Error{Status: 201, Code: "406", OptedOut: true}},
+			&sender.Error{Status: 201, Code: "406", OptedOut: true}},
 		{"do not disturb", 201, atRecipient("409", "DoNotDisturbRejection", "None"), "",
-			&Error{Status: 201, Code: "409", OptedOut: true}},
+			&sender.Error{Status: 201, Code: "409", OptedOut: true}},
 		{"insufficient balance", 201, atRecipient("405", "InsufficientBalance", "None"), "",
-			&Error{Status: 201, Code: "405"}},
+			&sender.Error{Status: 201, Code: "405"}},
 		{"recipient gateway error", 201, atRecipient("501", "GatewayError", "None"), "",
-			&Error{Status: 201, Code: "501", Retryable: true}},
+			&sender.Error{Status: 201, Code: "501", Retryable: true}},
 		{"rejected by gateway", 201, atRecipient("502", "RejectedByGateway", "None"), "",
-			&Error{Status: 201, Code: "502"}},
+			&sender.Error{Status: 201, Code: "502"}},
 		{"no recipient", 201, `{"SMSMessageData":{"Message":"InvalidSenderId","Recipients":[]}}`, "",
-			&Error{Status: 201, Code: "InvalidSenderId"}},
-		{"not json", 201, `Sent`, "", &Error{Status: 201}},
-		{"http 500", 500, `Internal Server Error`, "", &Error{Status: 500, Retryable: true}},
-		{"http 429", 429, `Too Many Requests`, "", &Error{Status: 429, Retryable: true}},
-		{"bad key", 401, `The supplied authentication is invalid`, "", &Error{Status: 401}},
+			&sender.Error{Status: 201, Code: "InvalidSenderId"}},
+		{"not json", 201, `Sent`, "", &sender.Error{Status: 201}},
+		{"http 500", 500, `Internal Server Error`, "", &sender.Error{Status: 500, Retryable: true}},
+		{"http 429", 429, `Too Many Requests`, "", &sender.Error{Status: 429, Retryable: true}},
+		{"bad key", 401, `The supplied authentication is invalid`, "", &sender.Error{Status: 401}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			fake := newFakeAT(t, c.status, c.body)
-			s, err := NewAfricasTalking(AfricasTalkingConfig{
+			s, err := NewSender(SendConfig{
 				Username: "passerelle", APIKey: "atkey", From: "PASSERELLE", BaseURL: fake.srv.URL + "/",
 			})
 			if err != nil {
-				t.Fatalf("NewAfricasTalking: %v", err)
+				t.Fatalf("NewSender: %v", err)
 			}
-			res, err := s.Send(context.Background(), testMsg)
+			res, err := s.Send(context.Background(), sendertest.Msg)
 			want := atSend{
 				APIKey: "atkey", Accept: "application/json", ContentType: "application/x-www-form-urlencoded",
-				Username: "passerelle", To: string(testTo), Message: testMsg.Text, From: "PASSERELLE",
+				Username: "passerelle", To: string(sendertest.To), Message: sendertest.Msg.Text, From: "PASSERELLE",
 			}
 			if got := fake.received(); len(got) != 1 || got[0] != want {
 				t.Fatalf("fake received %+v, want one %+v", got, want)
@@ -153,13 +156,13 @@ func TestAfricasTalkingSend(t *testing.T) {
 				}
 				return
 			}
-			var e *Error
+			var e *sender.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("Send err = %v, want an *Error", err)
+				t.Fatalf("Send err = %v, want an *sender.Error", err)
 			}
 			got := *e
 			got.Provider, got.Err = "", nil
-			if got != *c.wantErr || e.Provider != ProviderAfricasTalking {
+			if got != *c.wantErr || e.Provider != Provider {
 				t.Fatalf("error = %+v, want %+v", *e, *c.wantErr)
 			}
 		})
@@ -170,11 +173,11 @@ func TestAfricasTalkingNetworkErrorIsRetryable(t *testing.T) {
 	t.Parallel()
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	s, err := NewAfricasTalking(AfricasTalkingConfig{Username: "passerelle", APIKey: "k", BaseURL: closed.URL})
+	s, err := NewSender(SendConfig{Username: "passerelle", APIKey: "k", BaseURL: closed.URL})
 	if err != nil {
-		t.Fatalf("NewAfricasTalking: %v", err)
+		t.Fatalf("NewSender: %v", err)
 	}
-	if _, err := s.Send(context.Background(), testMsg); !IsRetryable(err) {
+	if _, err := s.Send(context.Background(), sendertest.Msg); !sender.IsRetryable(err) {
 		t.Fatalf("Send err = %v, want retryable", err)
 	}
 }

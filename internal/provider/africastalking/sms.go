@@ -6,6 +6,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/channel"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider"
 )
 
 // Limits on the fields of SMS callbacks.
@@ -34,19 +35,6 @@ func ParseSMS(body []byte, now time.Time) (msg.Inbound, error) {
 	}.Inbound(Provider, now)
 }
 
-// Report is one delivery report, decoded.
-type Report struct {
-	// Status is filed under Africa's Talking's message id: its reports
-	// carry no id of ours (the messaging API takes no client reference), so
-	// senders record AT messages under the id AT returned.
-	Status msg.Status
-	// To is the recipient, or empty when the report carries no E.164
-	// phoneNumber.
-	To msg.Address
-	// OptedOut tells that the recipient blocks our messages.
-	OptedOut bool
-}
-
 // smsStates maps Africa's Talking's delivery report statuses to ours.
 var smsStates = map[string]msg.DeliveryState{
 	"Sent":             msg.Sent, // accepted by AT's network
@@ -67,25 +55,25 @@ var optOutReasons = map[string]bool{"UserInBlacklist": true, "DoNotDisturbReject
 // phoneNumber, networkCode, failureReason, retryCount). id and status are
 // required. The report's Code is the failureReason. It returns a 400
 // *channel.Error for a missing field, a bad id or an unknown status.
-func ParseSMSStatus(body []byte, now time.Time) (Report, error) {
+func ParseSMSStatus(body []byte, now time.Time) (provider.Report, error) {
 	form, err := parseForm(body, "id", "status")
 	if err != nil {
-		return Report{}, err
+		return provider.Report{}, err
 	}
 	id := form.Get("id")
 	if !validID(id) {
-		return Report{}, channel.BadRequest("bad id")
+		return provider.Report{}, channel.BadRequest("bad id")
 	}
 	state, ok := smsStates[form.Get("status")]
 	if !ok {
-		return Report{}, channel.BadRequest("unknown status")
+		return provider.Report{}, channel.BadRequest("unknown status")
 	}
 	reason := form.Get("failureReason")
 	if len(reason) > 64 {
-		return Report{}, channel.BadRequest("bad failureReason")
+		return provider.Report{}, channel.BadRequest("bad failureReason")
 	}
 	to, _ := msg.ParseAddress(form.Get("phoneNumber")) // optional: only opt-outs need it
-	return Report{
+	return provider.Report{
 		Status:   msg.Status{ID: id, Provider: Provider, ProviderID: id, State: state, Code: reason, At: now},
 		To:       to,
 		OptedOut: optOutReasons[reason],

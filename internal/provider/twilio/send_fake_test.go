@@ -1,4 +1,4 @@
-package sender
+package twilio
 
 import (
 	"net/http"
@@ -72,12 +72,12 @@ func (f *fakeTwilio) received() []twilioSend {
 }
 
 // mustTwilio returns a Twilio sender pointed at baseURL.
-func mustTwilio(tb testing.TB, cfg TwilioConfig, baseURL string) *Twilio {
+func mustTwilio(tb testing.TB, cfg SendConfig, baseURL string) *Sender {
 	tb.Helper()
 	cfg.BaseURL = baseURL
-	s, err := NewTwilio(cfg)
+	s, err := NewSender(cfg)
 	if err != nil {
-		tb.Fatalf("NewTwilio: %v", err)
+		tb.Fatalf("NewSender: %v", err)
 	}
 	return s
 }

@@ -1,4 +1,4 @@
-package sender
+package africastalking
 
 import (
 	"context"
@@ -11,28 +11,23 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/sender"
 )
-
-// ProviderAfricasTalking names the Africa's Talking sender in errors.
-const ProviderAfricasTalking = "africastalking"
 
 // Africa's Talking API hosts.
 const (
-	AfricasTalkingLive    = "https://api.africastalking.com"
-	AfricasTalkingSandbox = "https://api.sandbox.africastalking.com"
+	Live    = "https://api.africastalking.com"
+	Sandbox = "https://api.sandbox.africastalking.com"
 )
 
-// maxAnswer bounds how much of a provider answer is read.
-const maxAnswer = 64 << 10
-
-// AfricasTalkingConfig configures an Africa's Talking sender.
-type AfricasTalkingConfig struct {
+// SendConfig configures an Africa's Talking sender.
+type SendConfig struct {
 	Username string // required; "sandbox" on the sandbox
 	APIKey   string // required
 	// From is the sender id or short code; empty uses the account default.
 	From string
-	// BaseURL is the API base: AfricasTalkingLive (the default),
-	// AfricasTalkingSandbox or a test server; an absolute http(s) URL
+	// BaseURL is the API base: Live (the default),
+	// Sandbox or a test server; an absolute http(s) URL
 	// without query or fragment, whose path, if any, prefixes
 	// /version1/messaging.
 	BaseURL string
@@ -40,34 +35,34 @@ type AfricasTalkingConfig struct {
 	HTTPClient *http.Client
 }
 
-// AfricasTalking sends SMS through Africa's Talking's messaging API.
-type AfricasTalking struct {
+// Sender sends SMS through Africa's Talking's messaging API.
+type Sender struct {
 	username, apiKey, from string
 	endpoint               string
 	client                 *http.Client
 }
 
-var _ Sender = (*AfricasTalking)(nil)
+var _ sender.Sender = (*Sender)(nil)
 
-// NewAfricasTalking returns an Africa's Talking sender. It returns an error
+// NewSender returns an Africa's Talking sender. It returns an error
 // when the username or API key is missing or BaseURL is not an absolute
 // http(s) URL without query or fragment.
-func NewAfricasTalking(cfg AfricasTalkingConfig) (*AfricasTalking, error) {
+func NewSender(cfg SendConfig) (*Sender, error) {
 	if cfg.Username == "" || cfg.APIKey == "" {
 		return nil, errors.New("error configuring africastalking: username and API key are required")
 	}
 	base := cfg.BaseURL
 	if base == "" {
-		base = AfricasTalkingLive
+		base = Live
 	}
-	if _, err := parseBaseURL(base); err != nil {
+	if _, err := sender.ParseBaseURL(base); err != nil {
 		return nil, fmt.Errorf("error configuring africastalking base URL: %w", err)
 	}
 	c := cfg.HTTPClient
 	if c == nil {
-		c = &http.Client{Timeout: defaultTimeout}
+		c = &http.Client{Timeout: sender.DefaultTimeout}
 	}
-	return &AfricasTalking{
+	return &Sender{
 		username: cfg.Username,
 		apiKey:   cfg.APIKey,
 		from:     cfg.From,
@@ -77,17 +72,17 @@ func NewAfricasTalking(cfg AfricasTalkingConfig) (*AfricasTalking, error) {
 }
 
 // Send posts the message and returns Africa's Talking's messageId. Errors
-// wrap an *Error: retryable for HTTP 429 and 5xx, network errors, and
+// wrap an *sender.Error: retryable for HTTP 429 and 5xx, network errors, and
 // recipient statuses 500 and 501; InvalidNumber for status 403; OptedOut for
 // 406 and 409. RetryAfter carries the answer's Retry-After header.
-func (a *AfricasTalking) Send(ctx context.Context, m msg.Outbound) (Result, error) {
+func (a *Sender) Send(ctx context.Context, m msg.Outbound) (sender.Result, error) {
 	form := url.Values{"username": {a.username}, "to": {string(m.To)}, "message": {m.Text}}
 	if a.from != "" {
 		form.Set("from", a.from)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.endpoint, strings.NewReader(form.Encode()))
 	if err != nil {
-		return Result{}, fmt.Errorf("error building request for message %s: %w", m.ID, err)
+		return sender.Result{}, fmt.Errorf("error building request for message %s: %w", m.ID, err)
 	}
 	req.Header.Set("apiKey", a.apiKey)
 	req.Header.Set("Accept", "application/json")
@@ -95,20 +90,20 @@ func (a *AfricasTalking) Send(ctx context.Context, m msg.Outbound) (Result, erro
 
 	res, err := a.client.Do(req)
 	if err != nil {
-		e := &Error{Provider: ProviderAfricasTalking, Retryable: true, Err: err}
-		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
+		e := &sender.Error{Provider: Provider, Retryable: true, Err: err}
+		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
 	defer res.Body.Close()
-	retryAfter := parseRetryAfter(res.Header.Get("Retry-After"), time.Now())
-	body, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
+	retryAfter := sender.ParseRetryAfter(res.Header.Get("Retry-After"), time.Now())
+	body, err := io.ReadAll(io.LimitReader(res.Body, sender.MaxAnswer))
 	if err != nil {
-		e := &Error{Provider: ProviderAfricasTalking, Status: res.StatusCode, Retryable: true, RetryAfter: retryAfter, Err: err}
-		return Result{}, fmt.Errorf("error reading answer to message %s: %w", m.ID, e)
+		e := &sender.Error{Provider: Provider, Status: res.StatusCode, Retryable: true, RetryAfter: retryAfter, Err: err}
+		return sender.Result{}, fmt.Errorf("error reading answer to message %s: %w", m.ID, e)
 	}
 	id, e := parseATAnswer(res.StatusCode, body)
 	if e != nil {
 		e.RetryAfter = retryAfter
-		return Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
+		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
-	return Result{ProviderID: id}, nil
+	return sender.Result{ProviderID: id}, nil
 }

@@ -3,8 +3,8 @@ package twilio
 import (
 	"errors"
 	"net/url"
-	"strings"
 
+	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/twilio/twilio-go/client"
 )
 
@@ -30,31 +30,11 @@ func NewVerifier(authToken, publicURL string) (*Verifier, error) {
 	if authToken == "" {
 		return nil, errors.New("error configuring twilio signature check: auth token is required")
 	}
-	base, err := PublicURL(publicURL)
+	base, err := provider.PublicURL(publicURL)
 	if err != nil {
 		return nil, err
 	}
 	return &Verifier{v: client.NewRequestValidator(authToken), base: base}, nil
-}
-
-// PublicURL checks and normalises a public base URL: an absolute http or
-// https URL with a host, no user info, query or fragment; trailing slashes
-// are dropped. It returns an error saying what is wrong (without echoing
-// the value).
-func PublicURL(s string) (string, error) {
-	if s == "" {
-		return "", errors.New("error parsing public URL: it is required")
-	}
-	u, err := url.Parse(s)
-	switch {
-	case err != nil:
-		return "", errors.New("error parsing public URL: malformed")
-	case u.Scheme != "http" && u.Scheme != "https", u.Host == "", u.Opaque != "":
-		return "", errors.New("error parsing public URL: want an absolute http(s) URL such as https://gw.example.org")
-	case u.User != nil, u.RawQuery != "", u.ForceQuery, u.Fragment != "":
-		return "", errors.New("error parsing public URL: want scheme, host and an optional path only")
-	}
-	return strings.TrimRight(s, "/"), nil
 }
 
 // URL returns the URL Twilio signed for a request on path with rawQuery

@@ -1,4 +1,4 @@
-package sender
+package twilio
 
 import (
 	"context"
@@ -9,46 +9,44 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/sender"
+	"github.com/passerelle/passerelle/internal/sender/sendertest"
 )
 
 const (
 	testSID   = "AC00000000000000000000000000000001"
 	testToken = "secrettoken0001"
-	testTo    = msg.Address("+237670000001")
 )
-
-var testMsg = msg.Outbound{ID: "m-42", To: testTo, Text: "Bonjour, votre référence est 12."}
 
 func TestNewTwilioValidates(t *testing.T) {
 	t.Parallel()
-	ok := TwilioConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}
+	ok := SendConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}
 	cases := []struct {
 		name   string
-		modify func(*TwilioConfig)
+		modify func(*SendConfig)
 		ok     bool
 	}{
-		{"from", func(*TwilioConfig) {}, true},
-		{"service", func(c *TwilioConfig) { c.From, c.MessagingServiceSID = "", "MG1" }, true},
-		{"both", func(c *TwilioConfig) { c.MessagingServiceSID = "MG1" }, false},
-		{"neither", func(c *TwilioConfig) { c.From = "" }, false},
-		{"no sid", func(c *TwilioConfig) { c.AccountSID = "" }, false},
-		{"no token", func(c *TwilioConfig) { c.AuthToken = "" }, false},
-		{"relative callback", func(c *TwilioConfig) { c.StatusCallback = "/twilio/status" }, false},
-		{"ftp base", func(c *TwilioConfig) { c.BaseURL = "ftp://example.test" }, false},
-		{"base with query", func(c *TwilioConfig) { c.BaseURL = "https://proxy.example.test/twilio?a=1" }, false},
-		{"base with fragment", func(c *TwilioConfig) { c.BaseURL = "https://proxy.example.test/twilio#x" }, false},
-		{"base with path", func(c *TwilioConfig) { c.BaseURL = "https://proxy.example.test/twilio" }, true},
-		{"callback", func(c *TwilioConfig) { c.StatusCallback = "https://gw.example.test/twilio/status" }, true},
+		{"from", func(*SendConfig) {}, true},
+		{"service", func(c *SendConfig) { c.From, c.MessagingServiceSID = "", "MG1" }, true},
+		{"both", func(c *SendConfig) { c.MessagingServiceSID = "MG1" }, false},
+		{"neither", func(c *SendConfig) { c.From = "" }, false},
+		{"no sid", func(c *SendConfig) { c.AccountSID = "" }, false},
+		{"no token", func(c *SendConfig) { c.AuthToken = "" }, false},
+		{"relative callback", func(c *SendConfig) { c.StatusCallback = "/twilio/status" }, false},
+		{"ftp base", func(c *SendConfig) { c.BaseURL = "ftp://example.test" }, false},
+		{"base with query", func(c *SendConfig) { c.BaseURL = "https://proxy.example.test/twilio?a=1" }, false},
+		{"base with fragment", func(c *SendConfig) { c.BaseURL = "https://proxy.example.test/twilio#x" }, false},
+		{"base with path", func(c *SendConfig) { c.BaseURL = "https://proxy.example.test/twilio" }, true},
+		{"callback", func(c *SendConfig) { c.StatusCallback = "https://gw.example.test/twilio/status" }, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			cfg := ok
 			c.modify(&cfg)
-			_, err := NewTwilio(cfg)
+			_, err := NewSender(cfg)
 			if c.ok != (err == nil) {
-				t.Fatalf("NewTwilio err = %v, want ok=%v", err, c.ok)
+				t.Fatalf("NewSender err = %v, want ok=%v", err, c.ok)
 			}
 		})
 	}
@@ -58,26 +56,26 @@ func TestTwilioSendRequest(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name     string
-		cfg      TwilioConfig
+		cfg      SendConfig
 		from     string
 		service  string
 		callback string
 	}{
 		{
 			name:     "from number",
-			cfg:      TwilioConfig{From: "+15005550006", StatusCallback: "https://gw.example.test/twilio/status"},
+			cfg:      SendConfig{From: "+15005550006", StatusCallback: "https://gw.example.test/twilio/status"},
 			from:     "+15005550006",
 			callback: "https://gw.example.test/twilio/status?mid=m-42",
 		},
 		{
 			name:     "messaging service keeps callback query",
-			cfg:      TwilioConfig{MessagingServiceSID: "MG123", StatusCallback: "https://gw.example.test/s?tenant=cm"},
+			cfg:      SendConfig{MessagingServiceSID: "MG123", StatusCallback: "https://gw.example.test/s?tenant=cm"},
 			service:  "MG123",
 			callback: "https://gw.example.test/s?mid=m-42&tenant=cm",
 		},
 		{
 			name:    "no callback",
-			cfg:     TwilioConfig{MessagingServiceSID: "MG123"},
+			cfg:     SendConfig{MessagingServiceSID: "MG123"},
 			service: "MG123",
 		},
 	}
@@ -86,7 +84,7 @@ func TestTwilioSendRequest(t *testing.T) {
 			t.Parallel()
 			fake := newFakeTwilio(t, http.StatusCreated, `{"sid":"SM0001","status":"queued"}`)
 			c.cfg.AccountSID, c.cfg.AuthToken = testSID, testToken
-			res, err := mustTwilio(t, c.cfg, fake.srv.URL).Send(context.Background(), testMsg)
+			res, err := mustTwilio(t, c.cfg, fake.srv.URL).Send(context.Background(), sendertest.Msg)
 			if err != nil {
 				t.Fatalf("Send: %v", err)
 			}
@@ -99,8 +97,8 @@ func TestTwilioSendRequest(t *testing.T) {
 			}
 			want := twilioSend{
 				Account: testSID, User: testSID, Password: testToken,
-				To: string(testTo), From: c.from, MessagingServiceSid: c.service,
-				Body: testMsg.Text, StatusCallback: c.callback,
+				To: string(sendertest.To), From: c.from, MessagingServiceSid: c.service,
+				Body: sendertest.Msg.Text, StatusCallback: c.callback,
 			}
 			if got[0] != want {
 				t.Fatalf("fake received\n%+v\nwant\n%+v", got[0], want)
@@ -115,47 +113,47 @@ func TestTwilioSendErrors(t *testing.T) {
 		name    string
 		status  int
 		body    string
-		want    Error // Provider and Err are not compared
+		want    sender.Error // Provider and Err are not compared
 		wantErr string
 	}{
 		{"rate limited", 429, `{"code":20429,"message":"Too Many Requests","status":429}`,
-			Error{Status: 429, Code: "20429", Retryable: true}, ""},
+			sender.Error{Status: 429, Code: "20429", Retryable: true}, ""},
 		{"opted out", 400, `{"code":21610,"message":"Attempt to send to unsubscribed recipient","status":400}`,
-			Error{Status: 400, Code: "21610", OptedOut: true}, ""},
+			sender.Error{Status: 400, Code: "21610", OptedOut: true}, ""},
 		{"invalid to", 400, `{"code":21211,"message":"The 'To' number +237670000001 is not a valid phone number.","status":400}`,
-			Error{Status: 400, Code: "21211", InvalidNumber: true}, ""},
+			sender.Error{Status: 400, Code: "21211", InvalidNumber: true}, ""},
 		{"not mobile", 400, `{"code":21614,"message":"'To' number is not a valid mobile number","status":400}`,
-			Error{Status: 400, Code: "21614", InvalidNumber: true}, ""},
+			sender.Error{Status: 400, Code: "21614", InvalidNumber: true}, ""},
 		{"other 4xx", 400, `{"code":21602,"message":"Message body is required.","status":400}`,
-			Error{Status: 400, Code: "21602"}, ""},
+			sender.Error{Status: 400, Code: "21602"}, ""},
 		{"auth", 401, `{"code":20003,"message":"Authenticate","status":401}`,
-			Error{Status: 401, Code: "20003"}, ""},
+			sender.Error{Status: 401, Code: "20003"}, ""},
 		{"server error", 500, `{"code":20500,"message":"Internal Server Error","status":500}`,
-			Error{Status: 500, Code: "20500", Retryable: true}, ""},
+			sender.Error{Status: 500, Code: "20500", Retryable: true}, ""},
 		{"bad gateway html", 502, `<html>Bad Gateway</html>`,
-			Error{Status: 502, Retryable: true}, ""},
+			sender.Error{Status: 502, Retryable: true}, ""},
 		{"created without sid", 201, `{"status":"queued"}`,
-			Error{Status: 201}, "no message SID"},
+			sender.Error{Status: 201}, "no message SID"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			fake := newFakeTwilio(t, c.status, c.body)
-			s := mustTwilio(t, TwilioConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}, fake.srv.URL)
-			_, err := s.Send(context.Background(), testMsg)
-			var e *Error
+			s := mustTwilio(t, SendConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}, fake.srv.URL)
+			_, err := s.Send(context.Background(), sendertest.Msg)
+			var e *sender.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("Send err = %v, want an *Error", err)
+				t.Fatalf("Send err = %v, want an *sender.Error", err)
 			}
 			got := *e
 			got.Provider, got.Err = "", nil
 			if got != c.want {
 				t.Fatalf("error = %+v, want %+v", got, c.want)
 			}
-			if e.Provider != ProviderTwilio || IsRetryable(err) != c.want.Retryable || IsOptedOut(err) != c.want.OptedOut {
+			if e.Provider != Provider || sender.IsRetryable(err) != c.want.Retryable || sender.IsOptedOut(err) != c.want.OptedOut {
 				t.Fatalf("error %v misclassified", err)
 			}
-			if strings.Contains(err.Error(), string(testTo)[1:]) {
+			if strings.Contains(err.Error(), string(sendertest.To)[1:]) {
 				t.Fatalf("error message leaks the number: %v", err)
 			}
 			if !strings.Contains(err.Error(), c.wantErr) {
@@ -193,10 +191,10 @@ func TestTwilioNetworkErrorsAreRetryable(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, c.timeout)
 				defer cancel()
 			}
-			s := mustTwilio(t, TwilioConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}, c.baseURL)
+			s := mustTwilio(t, SendConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}, c.baseURL)
 			start := time.Now()
-			_, err := s.Send(ctx, testMsg)
-			if !IsRetryable(err) {
+			_, err := s.Send(ctx, sendertest.Msg)
+			if !sender.IsRetryable(err) {
 				t.Fatalf("Send err = %v, want retryable", err)
 			}
 			if elapsed := time.Since(start); elapsed > 5*time.Second {

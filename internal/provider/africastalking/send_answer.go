@@ -1,10 +1,12 @@
-package sender
+package africastalking
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/passerelle/passerelle/internal/sender"
 )
 
 // atAnswer is the JSON answer of POST /version1/messaging.
@@ -32,21 +34,21 @@ const (
 )
 
 // parseATAnswer returns the messageId of the only recipient of a send, or an
-// *Error classifying the recipient's statusCode when the answer carries one,
+// *sender.Error classifying the recipient's statusCode when the answer carries one,
 // else the HTTP status.
-func parseATAnswer(status int, body []byte) (string, *Error) {
-	e := &Error{Provider: ProviderAfricasTalking, Status: status}
+func parseATAnswer(status int, body []byte) (string, *sender.Error) {
+	e := &sender.Error{Provider: Provider, Status: status}
 	var a atAnswer
 	decodeErr := json.Unmarshal(body, &a)
 	rs := a.SMSMessageData.Recipients
 	switch {
 	case len(rs) > 0:
 	case status < 200 || status > 299:
-		e.Retryable = retryableStatus(status)
-		e.Err = fmt.Errorf("answer %q", snippet(body))
+		e.Retryable = sender.RetryableStatus(status)
+		e.Err = fmt.Errorf("answer %q", sender.Snippet(body))
 		return "", e
 	case decodeErr != nil:
-		e.Err = fmt.Errorf("error decoding answer %q: %w", snippet(body), decodeErr)
+		e.Err = fmt.Errorf("error decoding answer %q: %w", sender.Snippet(body), decodeErr)
 		return "", e
 	default:
 		e.Code = a.SMSMessageData.Message
@@ -71,13 +73,4 @@ func parseATAnswer(status int, body []byte) (string, *Error) {
 	e.Code = strconv.Itoa(r.StatusCode)
 	e.Err = fmt.Errorf("recipient status %s", r.Status)
 	return "", e
-}
-
-// snippet returns the start of a provider answer, for error messages.
-func snippet(body []byte) string {
-	const max = 200
-	if len(body) > max {
-		return string(body[:max]) + "…"
-	}
-	return string(body)
 }
