@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -15,47 +14,17 @@ import (
 	"github.com/passerelle/passerelle/internal/web"
 )
 
-// newSender builds the SMS sender PASSERELLE_SMS_PROVIDER names, with its
-// credentials passed explicitly (twilio-go reads no TWILIO_* variable) and
-// its API base from PASSERELLE_TWILIO_API_URL or PASSERELLE_AT_API_URL.
-// Twilio's delivery reports come back to PASSERELLE_PUBLIC_URL/sms/twilio/status.
-// It returns the sender and the name of its route.
+// newSender returns the sender of the provider PASSERELLE_SMS_PROVIDER
+// chose (its credentials passed explicitly, never read from a provider's
+// own environment variables), or a sender that only logs, and the route's
+// name.
 func newSender(cfg Config, log *slog.Logger) (sender.Sender, string, error) {
-	var (
-		out sender.Sender
-		err error
-	)
-	provider := cfg.SMSProvider
-	switch provider {
-	case "twilio":
-		out, err = sender.NewTwilio(sender.TwilioConfig{
-			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
-			From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID,
-			StatusCallback: cfg.PublicURL + "/sms/twilio/status", BaseURL: cfg.TwilioAPIURL,
-		})
-	case "africastalking":
-		out, err = sender.NewAfricasTalking(sender.AfricasTalkingConfig{
-			Username: cfg.ATUsername, APIKey: cfg.ATAPIKey, From: cfg.ATSMSFrom, BaseURL: cfg.ATAPIURL,
-		})
-	default:
-		provider = "log"
-		out = sender.NewLog(log)
-		log.Warn("no SMS provider: outbound SMS are only logged, never sent")
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("error configuring the SMS sender: %w", err)
-	}
-	return out, provider, nil
+	s, name := cfg.Providers.Sender(log)
+	return s, name, nil
 }
 
 // routeName names the route messages leave by: the SMS provider, or "log".
-func routeName(cfg Config) string {
-	switch cfg.SMSProvider {
-	case "twilio", "africastalking":
-		return cfg.SMSProvider
-	}
-	return "log"
-}
+func routeName(cfg Config) string { return cfg.Providers.SMS }
 
 // newWorker builds an outbox worker sending through the configured
 // provider, counted in met.

@@ -113,8 +113,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.AdminToken == "" && len(cfg.StaffTokens) == 0 {
 		log.Warn("no PASSERELLE_ADMIN_TOKEN nor PASSERELLE_STAFF_TOKENS: the admin routes are off")
 	}
-	logSMSRoutes(cfg, log)
-	logUSSDRoute(cfg, log)
+	cfg.Providers.LogNotices(log)
 	// The retention purge: now, then every hour, until shutdown (before the
 	// store closes: defers run last in, first out).
 	pctx, stopPurge := context.WithCancel(ctx)
@@ -140,9 +139,8 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer func() { stopWorker(); <-worked }()
 	srv := web.New(web.Config{
-		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, StaffTokens: cfg.StaffTokens, Audit: store, Stats: store, USSDToken: cfg.USSDToken,
-		PublicURL: cfg.PublicURL, TwilioAuthToken: cfg.TwilioAuthToken, TwilioSkipSignature: cfg.TwilioSkipSignature,
-		ATSMSToken: cfg.ATSMSToken, Outbox: store, People: store, Statuses: countingStatuses{store, met}, Hasher: hasher,
+		Conversations: svc, Registry: store, Callbacks: store, Store: store, Log: log, AdminToken: cfg.AdminToken, StaffTokens: cfg.StaffTokens, Audit: store, Stats: store, Routes: cfg.Providers.Routes(),
+		Outbox: store, People: store, Statuses: countingStatuses{store, met}, Hasher: hasher,
 		Campaigns: store, Campaign: web.CampaignConfig{
 			Limits: broadcast.Limits{MaxSegments: cfg.MaxSegments, MaxRate: cfg.routeRate(routeName(cfg)),
 				Flows: func(flow, node string) bool { return c.Engine.IsEntry(flow + ":" + node) }},
@@ -163,39 +161,6 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer cancel()
 	log.Info("shutting down")
 	return srv.Shutdown(sctx)
-}
-
-// logSMSRoutes says which SMS webhooks are on, and warns loudly when Twilio
-// signatures are not checked.
-func logSMSRoutes(cfg Config, log *slog.Logger) {
-	switch {
-	case cfg.TwilioSkipSignature:
-		log.Warn("PASSERELLE_TWILIO_SKIP_SIGNATURE=true: TWILIO WEBHOOK SIGNATURES ARE NOT CHECKED; " +
-			"anyone can post messages as any phone number and forge delivery reports. Never run this in production.")
-	case cfg.TwilioAuthToken == "":
-		log.Info("no PASSERELLE_TWILIO_AUTH_TOKEN: the Twilio SMS routes are off")
-	default:
-		log.Info("twilio sms routes on", "public_url", cfg.PublicURL)
-	}
-	if cfg.ATSMSToken == "" {
-		log.Info("no PASSERELLE_AT_SMS_TOKEN: the Africa's Talking SMS routes are off")
-	}
-}
-
-// logUSSDRoute says whether the USSD webhook checks a token, and warns
-// loudly when it does not: anyone who reaches it can then post as any phone
-// number, read that person's registration and erase their data.
-func logUSSDRoute(cfg Config, log *slog.Logger) {
-	switch {
-	case cfg.USSDToken != "":
-		log.Info("ussd route checks ?token=")
-	case cfg.USSDOpen:
-		log.Warn("PASSERELLE_USSD_OPEN=true: THE USSD ROUTE CHECKS NO TOKEN; anyone who reaches it can post as any phone number, " +
-			"read and erase that person's data. Only for a gateway behind a network that only Africa's Talking reaches.")
-	default:
-		log.Warn("no PASSERELLE_USSD_TOKEN: THE USSD ROUTE CHECKS NO TOKEN; anyone who reaches it can post as any phone number, " +
-			"read and erase that person's data. Set PASSERELLE_USSD_TOKEN and add ?token= to the callback URL before going live.")
-	}
 }
 
 // purgeEvery is how often the retention purge runs after start-up.

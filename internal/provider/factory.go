@@ -44,6 +44,10 @@ type Env struct {
 	// Serving tells that the process serves HTTP (serve); a worker only
 	// sends, so a route's own requirements do not apply to it.
 	Serving bool
+	// SMSProvider is the provider PASSERELLE_SMS_PROVIDER names (lower
+	// case; empty when none is named): the one chosen says which of its
+	// sending settings are missing.
+	SMSProvider string
 	// HTTPClient, when set, sends the providers' API requests (tests
 	// point it at local fakes through the API URL settings instead).
 	HTTPClient *http.Client
@@ -53,5 +57,20 @@ type Env struct {
 func (e Env) Need(env, value, why string) {
 	if value == "" {
 		e.Bad(env, "required %s", why)
+	}
+}
+
+// WithDefaults returns get, with each of settings' defaults for a setting
+// get leaves empty (the command line applies them the same way).
+func WithDefaults(settings []Setting, get func(string) string) func(string) string {
+	def := make(map[string]string, len(settings))
+	for _, s := range settings {
+		def[s.Env] = s.Default
+	}
+	return func(env string) string {
+		if v := get(env); v != "" {
+			return v
+		}
+		return def[env]
 	}
 }

@@ -77,11 +77,11 @@ func load(e provider.Env) provider.Provider {
 	}
 	s.BaseURL = provider.LoadAPIURL(e, "PASSERELLE_AT_API_URL", def, Live)
 	s.HTTPClient = e.HTTPClient
-	if s.APIKey != "" {
-		e.Need("PASSERELLE_AT_USERNAME", s.Username, "with PASSERELLE_AT_API_KEY")
+	if e.SMSProvider == Provider {
+		e.Need("PASSERELLE_AT_USERNAME", s.Username, "when PASSERELLE_SMS_PROVIDER is africastalking")
 	}
-	if s.Username != "" {
-		e.Need("PASSERELLE_AT_API_KEY", s.APIKey, "with PASSERELLE_AT_USERNAME")
+	if s.Username != "" || e.SMSProvider == Provider {
+		e.Need("PASSERELLE_AT_API_KEY", s.APIKey, "to send through Africa's Talking")
 	}
 	p := &atProvider{cfg: c}
 	if s.Username != "" && s.APIKey != "" {
@@ -107,15 +107,20 @@ func ConfigOf(p provider.Provider) (Config, bool) {
 func (p *atProvider) Name() string          { return Provider }
 func (p *atProvider) Sender() sender.Sender { return p.sender }
 
-// Routes: USSD always; SMS and delivery reports with the SMS token.
-func (p *atProvider) Routes() []provider.Route {
+// Routes are the provider's webhooks.
+func (p *atProvider) Routes() []provider.Route { return Routes(p.cfg) }
+
+// Routes are Africa's Talking's webhooks for c: the USSD callback always
+// (behind USSDToken when set), the SMS callback and its delivery reports
+// behind SMSToken, when set.
+func Routes(c Config) []provider.Route {
 	ussd := USSDRoute()
-	if p.cfg.USSDToken != "" {
-		ussd.Auth = provider.QueryToken(p.cfg.USSDToken)
+	if c.USSDToken != "" {
+		ussd.Auth = provider.QueryToken(c.USSDToken)
 	}
 	routes := []provider.Route{ussd}
-	if p.cfg.SMSToken != "" {
-		auth := provider.QueryToken(p.cfg.SMSToken)
+	if c.SMSToken != "" {
+		auth := provider.QueryToken(c.SMSToken)
 		sms, status := SMSRoute(), StatusRoute()
 		sms.Auth, status.Auth = auth, auth
 		routes = append(routes, sms, status)

@@ -47,6 +47,7 @@ type Set struct {
 // able to, else Log. Bad values are reported through e.Bad.
 func Load(e provider.Env, choice string) Set {
 	var set Set
+	e.SMSProvider = strings.ToLower(choice)
 	for _, f := range Factories() {
 		if p := f.Load(e); p != nil {
 			set.Providers = append(set.Providers, p)
@@ -68,10 +69,7 @@ func (s Set) pick(e provider.Env, choice string) string {
 			e.Bad(env, "want %s or %s", strings.Join(names(), ", "), Log)
 			return Log
 		}
-		if !contains(senders, choice) {
-			e.Bad(env, "%s is chosen but its sending settings are not set", choice)
-		}
-		return choice
+		return choice // the chosen provider said which of its settings are missing
 	case len(senders) > 1:
 		e.Bad(env, "%s are configured to send: choose one", strings.Join(senders, " and "))
 		return Log

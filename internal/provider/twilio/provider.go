@@ -84,6 +84,9 @@ func load(e provider.Env) provider.Provider {
 	}
 	s.BaseURL = provider.LoadAPIURL(e, "PASSERELLE_TWILIO_API_URL", "", "https://api.twilio.com")
 	s.HTTPClient = e.HTTPClient
+	if e.SMSProvider == Provider {
+		e.Need("PASSERELLE_TWILIO_ACCOUNT_SID", s.AccountSID, "when PASSERELLE_SMS_PROVIDER is twilio")
+	}
 	if s.AccountSID == "" && c.AuthToken == "" && !skip {
 		return nil
 	}

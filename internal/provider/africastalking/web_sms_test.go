@@ -1,4 +1,4 @@
-package web_test
+package africastalking_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider/africastalking"
+	"github.com/passerelle/passerelle/internal/provider/providertest"
 	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 	"github.com/passerelle/passerelle/internal/web"
@@ -61,14 +63,14 @@ func (f *fakeAT) received() []url.Values {
 
 // newATServer returns a server whose outbox is an Africa's Talking sender
 // pointed at f.
-func newATServer(tb testing.TB, f *fakeAT) *testServer {
+func newATServer(tb testing.TB, f *fakeAT) *providertest.Server {
 	tb.Helper()
-	snd, err := sender.NewAfricasTalking(sender.AfricasTalkingConfig{Username: "sandbox", APIKey: atAPIKey, From: "23456", BaseURL: f.srv.URL})
+	snd, err := africastalking.NewSender(africastalking.SendConfig{Username: "sandbox", APIKey: atAPIKey, From: "23456", BaseURL: f.srv.URL})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return newSMSServer(tb, func(a *apptest.App, _ *web.Config) {
-		a.Outbox.Use(a, sender.ForOutbox(snd), sender.ProviderAfricasTalking, sender.Classify)
+	return providertest.New(tb, africastalking.Routes(africastalking.Config{SMSToken: atSMSToken}), func(a *apptest.App, _ *web.Config) {
+		a.Outbox.Use(a, sender.ForOutbox(snd), africastalking.Provider, sender.Classify)
 	})
 }
 
@@ -83,18 +85,18 @@ func TestATInboundCannedRequests(t *testing.T) {
 	s := newATServer(t, f)
 	ok := "/sms/africastalking?token=" + atSMSToken
 	without := func(k string) string { v := atInbound("ATXid_in_9", "+237670000709", "x"); v.Del(k); return v.Encode() }
-	s.run(t, []smsCase{
-		{label: "first message", target: ok, body: atInbound("ATXid_in_1", "+237670000701", "Bonjour").Encode(), wantStatus: 200, wantBody: "ok"},
-		{label: "with linkId and extra fields", target: ok, body: atInbound("ATXid_in_2", "+237670000702", "Bonjour").Encode() + "&linkId=L1&extra=1", wantStatus: 200, wantBody: "ok"},
-		{label: "missing token", target: "/sms/africastalking", body: atInbound("ATXid_in_3", "+237670000703", "Bonjour").Encode(), wantStatus: 403, wantBody: "bad token"},
-		{label: "wrong token", target: "/sms/africastalking?token=" + atSMSToken + "x", body: atInbound("ATXid_in_4", "+237670000704", "Bonjour").Encode(), wantStatus: 403, wantBody: "bad token"},
-		{label: "token as a form field", target: "/sms/africastalking", body: atInbound("ATXid_in_5", "+237670000705", "Bonjour").Encode() + "&token=" + atSMSToken, wantStatus: 403, wantBody: "bad token"},
-		{label: "bad token and missing field", target: "/sms/africastalking?token=no", body: without("from"), wantStatus: 403, wantBody: "bad token"},
-		{label: "missing id", target: ok, body: without("id"), wantStatus: 400, wantBody: "missing field: id"},
-		{label: "missing from", target: ok, body: without("from"), wantStatus: 400, wantBody: "missing field: from"},
-		{label: "missing text", target: ok, body: without("text"), wantStatus: 400, wantBody: "missing field: text"},
-		{label: "bad number", target: ok, body: atInbound("ATXid_in_6", "0670000706", "x").Encode(), wantStatus: 400, wantBody: "not a phone number"},
-		{label: "malformed", target: ok, body: "id=%zz", wantStatus: 400, wantBody: "malformed"},
+	s.Run(t, []providertest.Case{
+		{Label: "first message", Target: ok, Body: atInbound("ATXid_in_1", "+237670000701", "Bonjour").Encode(), WantStatus: 200, WantBody: "ok"},
+		{Label: "with linkId and extra fields", Target: ok, Body: atInbound("ATXid_in_2", "+237670000702", "Bonjour").Encode() + "&linkId=L1&extra=1", WantStatus: 200, WantBody: "ok"},
+		{Label: "missing token", Target: "/sms/africastalking", Body: atInbound("ATXid_in_3", "+237670000703", "Bonjour").Encode(), WantStatus: 403, WantBody: "bad token"},
+		{Label: "wrong token", Target: "/sms/africastalking?token=" + atSMSToken + "x", Body: atInbound("ATXid_in_4", "+237670000704", "Bonjour").Encode(), WantStatus: 403, WantBody: "bad token"},
+		{Label: "token as a form field", Target: "/sms/africastalking", Body: atInbound("ATXid_in_5", "+237670000705", "Bonjour").Encode() + "&token=" + atSMSToken, WantStatus: 403, WantBody: "bad token"},
+		{Label: "bad token and missing field", Target: "/sms/africastalking?token=no", Body: without("from"), WantStatus: 403, WantBody: "bad token"},
+		{Label: "missing id", Target: ok, Body: without("id"), WantStatus: 400, WantBody: "missing field: id"},
+		{Label: "missing from", Target: ok, Body: without("from"), WantStatus: 400, WantBody: "missing field: from"},
+		{Label: "missing text", Target: ok, Body: without("text"), WantStatus: 400, WantBody: "missing field: text"},
+		{Label: "bad number", Target: ok, Body: atInbound("ATXid_in_6", "0670000706", "x").Encode(), WantStatus: 400, WantBody: "not a phone number"},
+		{Label: "malformed", Target: ok, Body: "id=%zz", WantStatus: 400, WantBody: "malformed"},
 	})
 	s.Outbox.Drain(t)
 	sends := f.received()
@@ -108,7 +110,7 @@ func TestATInboundCannedRequests(t *testing.T) {
 		}
 	}
 	for _, secret := range []string{atSMSToken, atAPIKey, "+237670000701", "670000702"} {
-		if strings.Contains(s.logs.String(), secret) {
+		if strings.Contains(s.Logs.String(), secret) {
 			t.Fatalf("logs carry %q", secret)
 		}
 	}
@@ -123,16 +125,16 @@ func TestATInboundReply(t *testing.T) {
 	s := newATServer(t, f)
 	target := "/sms/africastalking?token=" + atSMSToken
 	body := atInbound("ATXid_in_r1", "+237670000801", "Bonjour").Encode()
-	if st, _, _ := s.post(t, target, body, nil); st != 200 {
+	if st, _, _ := s.Post(t, target, body, nil); st != 200 {
 		t.Fatalf("status %d", st)
 	}
 	s.Outbox.Drain(t)
-	before := s.snapshot(t, func(string) bool { return false })
-	if st, _, _ := s.post(t, target, body, nil); st != 200 {
+	before := s.Snapshot(t, func(string) bool { return false })
+	if st, _, _ := s.Post(t, target, body, nil); st != 200 {
 		t.Fatalf("retry status %d", st)
 	}
 	s.Outbox.Drain(t)
-	if !sameSnapshot(before, s.snapshot(t, func(string) bool { return false })) {
+	if !providertest.SameSnapshot(before, s.Snapshot(t, func(string) bool { return false })) {
 		t.Fatal("a retried callback changed something")
 	}
 	sends := f.received()
@@ -140,7 +142,7 @@ func TestATInboundReply(t *testing.T) {
 		t.Fatalf("sends %v: want the reply once", sends)
 	}
 	ctx := context.Background()
-	if err := s.Store.RecordStatus(ctx, msg.Status{Provider: sender.ProviderAfricasTalking, ProviderID: "ATXid_out_1", State: msg.Delivered}); err != nil {
+	if err := s.Store.RecordStatus(ctx, msg.Status{Provider: africastalking.Provider, ProviderID: "ATXid_out_1", State: msg.Delivered}); err != nil {
 		t.Fatal(err)
 	}
 	st, err := s.Store.OutboxStats(ctx, s.Clock.Now(), 0)
@@ -161,7 +163,7 @@ func TestATInboundSendFailures(t *testing.T) {
 	ctx := context.Background()
 	downAPI := newFakeAT(t, 500, "500")
 	down := newATServer(t, downAPI)
-	if st, _, _ := down.post(t, target, atInbound("ATXid_in_f1", "+237670000901", "Bonjour").Encode(), nil); st != 200 {
+	if st, _, _ := down.Post(t, target, atInbound("ATXid_in_f1", "+237670000901", "Bonjour").Encode(), nil); st != 200 {
 		t.Fatalf("outage: %d", st)
 	}
 	down.Outbox.Drain(t)
@@ -173,7 +175,7 @@ func TestATInboundSendFailures(t *testing.T) {
 		t.Fatalf("outage: %d tries, lane %+v: want one try, the reply waiting for a retry", len(downAPI.received()), c)
 	}
 	blocked := newATServer(t, newFakeAT(t, 201, "406"))
-	if st, _, _ := blocked.post(t, target, atInbound("ATXid_in_f2", "+237670000902", "Bonjour").Encode(), nil); st != 200 {
+	if st, _, _ := blocked.Post(t, target, atInbound("ATXid_in_f2", "+237670000902", "Bonjour").Encode(), nil); st != 200 {
 		t.Fatalf("blacklisted: %d", st)
 	}
 	blocked.Outbox.Drain(t)
