@@ -3,7 +3,7 @@ package main
 import (
 	"net"
 
-	"github.com/passerelle/passerelle/internal/broadcast"
+	"github.com/passerelle/passerelle/internal/app"
 	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/provider/registry"
 	"github.com/passerelle/passerelle/internal/seal"
@@ -11,7 +11,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"os"
 	"strconv"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
-	"github.com/passerelle/passerelle/internal/smstext"
 )
 
 // setting is one configuration value: an environment variable and the flag
@@ -32,83 +30,9 @@ type setting struct {
 	value  *string
 }
 
-// Config is the validated configuration.
-type Config struct {
-	Addr        string
-	RedisURL    string
-	RedisPrefix string
-	Secret      string
-	AdminToken  string
-	FlowsDir    string
-	LocalesDir  string
-	USSDBudget  int
-	StateTTL    time.Duration
-	// PhoneRegion reads inbound numbers sent without their country code
-	// (msg.SetDefaultRegion).
-	PhoneRegion string
-	LogLevel    slog.Level
-	LogFormat   string
-
-	// PublicURL is where providers reach the gateway (scheme, host and
-	// optional path prefix, no trailing slash); empty when not set.
-	PublicURL string
-	// SMSProvider names the provider the outbox sends through, or "log".
-	SMSProvider string
-	// TestSystem says that the gateway is a test system: a provider's
-	// check may then be turned off beside a Redis URL
-	// (PASSERELLE_TEST_SYSTEM).
-	TestSystem bool
-	// Providers are the configured providers (registry.Load).
-	Providers registry.Set
-
-	// Conversation services (config_service.go).
-	ContactsFile string
-	SMSShaping   smstext.Mode
-	SMSPerDay    int
-	FloodLimit   int
-	FloodPeriod  time.Duration
-	// Retention: registrations and call-back requests older than this are purged.
-	Retention time.Duration
-
-	// Outbox (config_service.go).
-	// OutboxInServe runs the outbox workers inside serve; false leaves
-	// sending to `passerelle worker` processes.
-	OutboxInServe bool
-	// OutboxClaimIdle is how long a message may sit with a worker that
-	// stopped answering before another worker takes it over.
-	OutboxClaimIdle time.Duration
-	// OutboxMaxAttempts is how many sends are tried for one message before
-	// it goes to the dead letters.
-	OutboxMaxAttempts int
-	// OutboxConcurrency is how many messages one worker process sends at
-	// once per lane.
-	OutboxConcurrency int
-	// OutboxRetention is how long a sent message's outcome record (no
-	// number, no text) is kept for delivery reports and staff.
-	OutboxRetention time.Duration
-
-	// RedisSentinelMaster and RedisSentinels reach Redis through Sentinel;
-	// RedisSentinelPassword authenticates to the sentinels.
-	RedisSentinelMaster   string
-	RedisSentinels        []string
-	RedisSentinelPassword string
-	// WorkerAddr, when set, is where `passerelle worker` serves /healthz,
-	// /readyz and /metrics.
-	WorkerAddr string
-	// StaffTokens are named bearer tokens of /admin, audited by name
-	// (config_staff.go).
-	StaffTokens map[string]string
-	// Encryption seals registration numbers and answers at rest (nil: off).
-	Encryption *seal.Keys
-
-	// Campaigns (config_campaign.go).
-	Quiet           broadcast.Quiet
-	SessionGuard    time.Duration
-	RouteRates      map[string]float64
-	MaxSegments     int
-	PricePerSegment float64
-	Currency        string
-}
+// Config is the validated configuration (app.Config): loadConfig fills
+// it from the environment and the flags.
+type Config = app.Config
 
 // settings lists every setting, in the order of the README's table: the
 // core's, with every provider's own (registry.Settings) after

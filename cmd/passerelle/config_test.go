@@ -191,10 +191,7 @@ func TestNewOutbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, _, err := newSender(cfg, log)
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := cfg.Providers.Sender(log)
 		var got string
 		switch out.(type) {
 		case *sender.Log:
