@@ -11,6 +11,8 @@ import (
 
 	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/provider/africastalking"
+	"github.com/passerelle/passerelle/internal/provider/genericussd"
+	"github.com/passerelle/passerelle/internal/provider/hubtel"
 	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/sender"
 )
@@ -22,7 +24,7 @@ const Log = "log"
 // Factories are every provider, in the order of the README's settings
 // table.
 func Factories() []provider.Factory {
-	return []provider.Factory{africastalking.Factory, twilio.Factory}
+	return []provider.Factory{africastalking.Factory, twilio.Factory, hubtel.Factory, genericussd.Factory}
 }
 
 // Settings are every provider's settings, in Factories' order.
