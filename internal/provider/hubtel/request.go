@@ -3,6 +3,12 @@
 // Release, Timeout), Mobile, SessionId, ServiceCode, Message (the latest
 // answer only), Operator, Sequence and ClientState, answered with a JSON
 // screen of Type Response (the session goes on) or Release (it ends).
+//
+// Mobile is read by msg.ParseAddress: with '+', with the international
+// prefix, without '+' when it starts with the default region's country
+// code, or in national form in that region. Hubtel writes Ghanaian numbers
+// 233… or 0…: those need PASSERELLE_PHONE_REGION=GH; with the default
+// region (CM) they are refused (400), while 237… numbers are read.
 package hubtel
 
 import (

@@ -31,6 +31,8 @@ func TestRouteCannedRequests(t *testing.T) {
 			WantStatus: 200, WantBody: `"Type":"Response"`, WantMessage: in("s2", "", "1")},
 		{Label: "national number", Target: target, Body: hubtelReq("Initiation", "s3", "670 00 01 01", 1, "*713#"), ContentType: js,
 			WantStatus: 200, WantMessage: in("s3", "", "1")},
+		{Label: "Ghanaian number with its +", Target: target, Body: hubtelReq("Initiation", "s6", "+233200585542", 1, "*713#"), ContentType: js,
+			WantStatus: 200, WantMessage: &msg.Inbound{Channel: msg.USSD, Provider: Provider, From: "+233200585542", To: "*713#", Session: "s6", Seq: "1"}},
 		{Label: "sequence as a string", Target: target, ContentType: js,
 			Body:       `{"Type":"Response","Mobile":"+237670000101","SessionId":"s3","ServiceCode":"*713#","Message":"2","Sequence":"02"}`,
 			WantStatus: 200, WantMessage: in("s3", "2", "2")},
