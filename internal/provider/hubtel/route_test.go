@@ -98,6 +98,10 @@ func TestRouteCannedRequests(t *testing.T) {
 			WantStatus: 400, WantBody: "bad Sequence"},
 		{Label: "Sequence negative", Target: target, Body: `{"Type":"Response","SessionId":"x","Mobile":"670000101","ServiceCode":"*713#","Message":"1","Sequence":"-2"}`, ContentType: js,
 			WantStatus: 400, WantBody: "bad Sequence"},
+		{Label: "Sequence too big", Target: target, Body: `{"Type":"Response","SessionId":"x","Mobile":"670000101","ServiceCode":"*713#","Message":"1","Sequence":1e30}`, ContentType: js,
+			WantStatus: 400, WantBody: "bad Sequence"},
+		{Label: "Message a boolean", Target: target, Body: `{"Type":"Response","SessionId":"x","Mobile":"670000101","ServiceCode":"*713#","Message":false,"Sequence":2}`, ContentType: js,
+			WantStatus: 400, WantBody: "bad Message"},
 		{Label: "Message too long", Target: target, Body: hubtelReq("Response", "x", phone, 2, strings.Repeat("a", 1025)), ContentType: js,
 			WantStatus: 413, WantBody: "Message too long"},
 		// Attacks: a field given twice, as two readers may read either.
