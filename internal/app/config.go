@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/broadcast"
-	"github.com/passerelle/passerelle/internal/provider/registry"
+	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/seal"
 	"github.com/passerelle/passerelle/internal/smstext"
 )
@@ -44,7 +44,7 @@ type Config struct {
 	// (PASSERELLE_TEST_SYSTEM).
 	TestSystem bool
 	// Providers are the configured providers (registry.Load).
-	Providers registry.Set
+	Providers provider.Set
 
 	// Conversation services (config_service.go).
 	ContactsFile string
