@@ -74,11 +74,3 @@ func parseRouteRates(s string) (map[string]float64, bool) {
 	}
 	return out, true
 }
-
-// routeRate is the ceiling of a route.
-func (c Config) routeRate(provider string) float64 {
-	if r, ok := c.RouteRates[provider]; ok {
-		return r
-	}
-	return c.RouteRates[""]
-}

@@ -11,16 +11,16 @@ func TestLoadConfigCampaigns(t *testing.T) {
 		{label: "defaults", env: map[string]string{},
 			check: func(c Config) bool {
 				return c.Quiet.String() == "20:00-08:00" && c.Quiet.Loc.String() == "Africa/Douala" && c.SessionGuard == 5*time.Minute &&
-					c.routeRate("twilio") == 20 && c.MaxSegments == 3 && c.PricePerSegment == 0 && c.Currency == "XAF"
+					c.RouteRate("twilio") == 20 && c.MaxSegments == 3 && c.PricePerSegment == 0 && c.Currency == "XAF"
 			}},
 		{label: "per route", env: map[string]string{"PASSERELLE_ROUTE_RATE": "twilio=30, africastalking=12.5", "PASSERELLE_QUIET_HOURS": "none",
 			"PASSERELLE_SESSION_GUARD": "0", "PASSERELLE_SMS_PRICE": "25.5", "PASSERELLE_TIMEZONE": "UTC"},
 			check: func(c Config) bool {
-				return c.routeRate("twilio") == 30 && c.routeRate("africastalking") == 12.5 && c.routeRate("log") == 20 &&
+				return c.RouteRate("twilio") == 30 && c.RouteRate("africastalking") == 12.5 && c.RouteRate("log") == 20 &&
 					c.Quiet.String() == "none" && c.SessionGuard == 0 && c.PricePerSegment == 25.5
 			}},
 		{label: "one rate for every route", env: map[string]string{"PASSERELLE_ROUTE_RATE": "100"},
-			check: func(c Config) bool { return c.routeRate("twilio") == 100 && c.routeRate("log") == 100 }},
+			check: func(c Config) bool { return c.RouteRate("twilio") == 100 && c.RouteRate("log") == 100 }},
 		{label: "bad zone", env: map[string]string{"PASSERELLE_TIMEZONE": "Mars/Olympus"}, wantErr: "PASSERELLE_TIMEZONE"},
 		{label: "bad quiet hours", env: map[string]string{"PASSERELLE_QUIET_HOURS": "20h-8h"}, wantErr: "PASSERELLE_QUIET_HOURS"},
 		{label: "guard too long", env: map[string]string{"PASSERELLE_SESSION_GUARD": "2h"}, wantErr: "PASSERELLE_SESSION_GUARD"},

@@ -3,8 +3,6 @@ package main
 import (
 	"net"
 	"strings"
-
-	"github.com/passerelle/passerelle/internal/store/redisstore"
 )
 
 // loadSentinel reads the Sentinel settings: a master name needs sentinel
@@ -31,10 +29,4 @@ func loadSentinel(c *Config, get func(string) string, bad func(env, format strin
 	case c.RedisSentinelMaster != "" && c.RedisURL == "":
 		bad("PASSERELLE_REDIS_URL", "required with PASSERELLE_REDIS_SENTINEL_MASTER (it gives the password and database; its host is not used)")
 	}
-}
-
-// storeOptions are the Redis options of the configuration.
-func storeOptions(c Config) redisstore.Options {
-	return redisstore.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, SentinelMaster: c.RedisSentinelMaster,
-		Sentinels: c.RedisSentinels, SentinelPassword: c.RedisSentinelPassword}
 }

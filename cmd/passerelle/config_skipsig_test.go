@@ -19,17 +19,17 @@ func TestLoadConfigSkipSignatureNeedsTestSystem(t *testing.T) {
 	const howTo = "PASSERELLE_TEST_SYSTEM=true"
 	cases := []configCase{
 		{label: "production, signatures checked", env: prod(),
-			check: func(c Config) bool { return !c.TwilioSkipSignature && !c.TestSystem }},
+			check: func(c Config) bool { return !twilioOf(c).SkipSignature && !c.TestSystem }},
 		{label: "embedded store, skip", env: map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "true"},
-			check: func(c Config) bool { return c.TwilioSkipSignature && !c.TestSystem }},
+			check: func(c Config) bool { return twilioOf(c).SkipSignature && !c.TestSystem }},
 		{label: "redis, skip on a test system", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true", "PASSERELLE_TEST_SYSTEM", "true"),
-			check: func(c Config) bool { return c.TwilioSkipSignature && c.TestSystem }},
+			check: func(c Config) bool { return twilioOf(c).SkipSignature && c.TestSystem }},
 		{label: "redis, skip on a test system by flags", env: prod(), args: []string{"-twilio-skip-signature=true", "-test-system=true"},
-			check: func(c Config) bool { return c.TwilioSkipSignature && c.TestSystem }},
+			check: func(c Config) bool { return twilioOf(c).SkipSignature && c.TestSystem }},
 		{label: "test system without skip", env: prod("PASSERELLE_TEST_SYSTEM", "true"),
-			check: func(c Config) bool { return !c.TwilioSkipSignature && c.TestSystem }},
+			check: func(c Config) bool { return !twilioOf(c).SkipSignature && c.TestSystem }},
 		{label: "redis, skip false", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "false"),
-			check: func(c Config) bool { return !c.TwilioSkipSignature }},
+			check: func(c Config) bool { return !twilioOf(c).SkipSignature }},
 
 		{label: "redis, skip", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true"), wantErr: "PASSERELLE_TWILIO_SKIP_SIGNATURE", errSays: howTo},
 		{label: "redis, skip, test system false", env: prod("PASSERELLE_TWILIO_SKIP_SIGNATURE", "true", "PASSERELLE_TEST_SYSTEM", "false"),

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/passerelle/passerelle/internal/provider/africastalking"
+	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/sender"
 )
 
@@ -44,21 +46,23 @@ func TestLoadConfigSMS(t *testing.T) {
 	t.Parallel()
 	cases := []configCase{
 		{label: "nothing configured: log", env: map[string]string{},
-			check: func(c Config) bool { return c.SMSProvider == "log" && !c.TwilioSkipSignature }},
+			check: func(c Config) bool { return c.SMSProvider == "log" && !twilioOf(c).SkipSignature }},
 		{label: "twilio", env: twilioEnv(),
 			check: func(c Config) bool {
-				return c.SMSProvider == "twilio" && c.PublicURL == "https://gw.example.org" && c.TwilioAuthToken == testTwilioToken
+				return c.SMSProvider == "twilio" && c.PublicURL == "https://gw.example.org" && twilioOf(c).AuthToken == testTwilioToken
 			}},
 		{label: "twilio messaging service", env: twilioEnv("PASSERELLE_TWILIO_FROM", "", "PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", testService),
-			check: func(c Config) bool { return c.SMSProvider == "twilio" && c.TwilioMessagingServiceSID == testService }},
+			check: func(c Config) bool {
+				return c.SMSProvider == "twilio" && twilioOf(c).Send.MessagingServiceSID == testService
+			}},
 		{label: "africastalking", env: map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey, "PASSERELLE_AT_SMS_TOKEN": testATToken},
-			check: func(c Config) bool { return c.SMSProvider == "africastalking" && c.ATSMSToken == testATToken }},
+			check: func(c Config) bool { return c.SMSProvider == "africastalking" && atOf(c).SMSToken == testATToken }},
 		{label: "webhooks only, sending logged", env: map[string]string{"PASSERELLE_TWILIO_AUTH_TOKEN": testTwilioToken, "PASSERELLE_PUBLIC_URL": "https://gw.example.org"},
 			check: func(c Config) bool { return c.SMSProvider == "log" }},
 		{label: "skip signature", env: map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "true"},
-			check: func(c Config) bool { return c.TwilioSkipSignature }},
+			check: func(c Config) bool { return twilioOf(c).SkipSignature }},
 		{label: "secret from a flag", env: twilioEnv(), args: []string{"-twilio-auth-token", "flagtoken0123456789abcdef"},
-			check: func(c Config) bool { return c.TwilioAuthToken == "flagtoken0123456789abcdef" }},
+			check: func(c Config) bool { return twilioOf(c).AuthToken == "flagtoken0123456789abcdef" }},
 
 		{label: "bad public URL", env: twilioEnv("PASSERELLE_PUBLIC_URL", "gw.example.org"), wantErr: "PASSERELLE_PUBLIC_URL"},
 		{label: "public URL with a query", env: twilioEnv("PASSERELLE_PUBLIC_URL", "https://gw.example.org/?a=1"), wantErr: "PASSERELLE_PUBLIC_URL"},
@@ -69,11 +73,11 @@ func TestLoadConfigSMS(t *testing.T) {
 		{label: "twilio without auth token", env: twilioEnv("PASSERELLE_TWILIO_AUTH_TOKEN", ""), wantErr: "PASSERELLE_TWILIO_AUTH_TOKEN"},
 		{label: "bad account SID", env: twilioEnv("PASSERELLE_TWILIO_ACCOUNT_SID", "XX123"), wantErr: "PASSERELLE_TWILIO_ACCOUNT_SID"},
 		{label: "from with spaces is sent in E.164 form", env: twilioEnv("PASSERELLE_TWILIO_FROM", "+237 670 000 001"),
-			check: func(c Config) bool { return c.TwilioFrom == "+237670000001" }},
+			check: func(c Config) bool { return twilioOf(c).Send.From == "+237670000001" }},
 		{label: "AT sender with international prefix", env: map[string]string{"PASSERELLE_AT_SMS_FROM": "00237670000001"},
-			check: func(c Config) bool { return c.ATSMSFrom == "+237670000001" }},
+			check: func(c Config) bool { return atOf(c).Send.From == "+237670000001" }},
 		{label: "AT short code kept", env: map[string]string{"PASSERELLE_AT_SMS_FROM": "8012"},
-			check: func(c Config) bool { return c.ATSMSFrom == "8012" }},
+			check: func(c Config) bool { return atOf(c).Send.From == "8012" }},
 		{label: "from not a possible number", env: twilioEnv("PASSERELLE_TWILIO_FROM", "+999 1"), wantErr: "PASSERELLE_TWILIO_FROM"},
 		{label: "bad from", env: twilioEnv("PASSERELLE_TWILIO_FROM", "not a valid sender"), wantErr: "PASSERELLE_TWILIO_FROM"},
 		{label: "from and service", env: twilioEnv("PASSERELLE_TWILIO_MESSAGING_SERVICE_SID", testService), wantErr: "PASSERELLE_TWILIO_FROM"},
@@ -91,20 +95,22 @@ func TestLoadConfigSMS(t *testing.T) {
 		{label: "bad AT username", env: map[string]string{"PASSERELLE_AT_USERNAME": "two words"}, wantErr: "PASSERELLE_AT_USERNAME"},
 
 		{label: "API URLs by default", env: twilioEnv(),
-			check: func(c Config) bool { return c.TwilioAPIURL == "" && c.ATAPIURL == sender.AfricasTalkingLive }},
+			check: func(c Config) bool {
+				return twilioOf(c).Send.BaseURL == "" && atOf(c).Send.BaseURL == africastalking.Live
+			}},
 		{label: "AT sandbox API for the sandbox user", env: map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey},
-			check: func(c Config) bool { return c.ATAPIURL == sender.AfricasTalkingSandbox }},
+			check: func(c Config) bool { return atOf(c).Send.BaseURL == africastalking.Sandbox }},
 		{label: "AT live API for another user", env: map[string]string{"PASSERELLE_AT_USERNAME": "passerelle", "PASSERELLE_AT_API_KEY": testATKey},
-			check: func(c Config) bool { return c.ATAPIURL == sender.AfricasTalkingLive }},
+			check: func(c Config) bool { return atOf(c).Send.BaseURL == africastalking.Live }},
 		{label: "API URLs set", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "http://127.0.0.1:8089/twilio", "PASSERELLE_AT_API_URL", "http://127.0.0.1:8090/"),
 			check: func(c Config) bool {
-				return c.TwilioAPIURL == "http://127.0.0.1:8089/twilio" && c.ATAPIURL == "http://127.0.0.1:8090/"
+				return twilioOf(c).Send.BaseURL == "http://127.0.0.1:8089/twilio" && atOf(c).Send.BaseURL == "http://127.0.0.1:8090/"
 			}},
 		{label: "AT API URL wins over the sandbox", env: map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey, "PASSERELLE_AT_API_URL": "https://at.proxy.example.org/at"},
-			check: func(c Config) bool { return c.ATAPIURL == "https://at.proxy.example.org/at" }},
+			check: func(c Config) bool { return atOf(c).Send.BaseURL == "https://at.proxy.example.org/at" }},
 		{label: "API URLs from flags", env: twilioEnv(), args: []string{"-twilio-api-url", "http://127.0.0.1:1/", "-at-api-url", "http://127.0.0.1:2"},
 			check: func(c Config) bool {
-				return c.TwilioAPIURL == "http://127.0.0.1:1/" && c.ATAPIURL == "http://127.0.0.1:2"
+				return twilioOf(c).Send.BaseURL == "http://127.0.0.1:1/" && atOf(c).Send.BaseURL == "http://127.0.0.1:2"
 			}},
 		{label: "twilio API URL without scheme", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "api.twilio.com"), wantErr: "PASSERELLE_TWILIO_API_URL"},
 		{label: "twilio API URL not http", env: twilioEnv("PASSERELLE_TWILIO_API_URL", "ftp://api.twilio.com"), wantErr: "PASSERELLE_TWILIO_API_URL"},
@@ -147,8 +153,8 @@ func TestHelpHidesSecrets(t *testing.T) {
 		}
 	}
 	// The secrets still apply.
-	if cfg.Secret != "hash-secret-0123456789" || cfg.AdminToken != "admin-secret-0123456789" || cfg.ATSMSToken != testATToken ||
-		cfg.RedisURL != testRedisURL || cfg.USSDToken != testUSSDToken {
+	if cfg.Secret != "hash-secret-0123456789" || cfg.AdminToken != "admin-secret-0123456789" || atOf(cfg).SMSToken != testATToken ||
+		cfg.RedisURL != testRedisURL || atOf(cfg).USSDToken != testUSSDToken {
 		t.Fatalf("config %+v", cfg)
 	}
 }
@@ -157,8 +163,12 @@ func TestHelpHidesSecrets(t *testing.T) {
 // loudly at start-up.
 func TestSkipSignatureWarns(t *testing.T) {
 	t.Parallel()
+	cfg, _, err := loadConfig("serve", nil, envOf(map[string]string{"PASSERELLE_TWILIO_SKIP_SIGNATURE": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var logs bytes.Buffer
-	logSMSRoutes(Config{TwilioSkipSignature: true}, newLogger(&logs, Config{LogFormat: "json"}))
+	cfg.Providers.LogNotices(newLogger(&logs, Config{LogFormat: "json"}))
 	if !strings.Contains(logs.String(), `"level":"WARN"`) || !strings.Contains(logs.String(), "NOT CHECKED") {
 		t.Fatalf("logs: %s", logs.String())
 	}
@@ -174,30 +184,27 @@ func TestNewOutbox(t *testing.T) {
 		want string
 	}{
 		{map[string]string{}, "*sender.Log"},
-		{twilioEnv(), "*sender.Twilio"},
-		{map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey}, "*sender.AfricasTalking"},
+		{twilioEnv(), "*twilio.Sender"},
+		{map[string]string{"PASSERELLE_AT_USERNAME": "sandbox", "PASSERELLE_AT_API_KEY": testATKey}, "*africastalking.Sender"},
 	} {
 		cfg, _, err := loadConfig("serve", nil, envOf(c.env))
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, _, err := newSender(cfg, log)
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, _ := cfg.Providers.Sender(log)
 		var got string
 		switch out.(type) {
 		case *sender.Log:
 			got = "*sender.Log"
-		case *sender.Twilio:
-			got = "*sender.Twilio"
-		case *sender.AfricasTalking:
-			got = "*sender.AfricasTalking"
+		case *twilio.Sender:
+			got = "*twilio.Sender"
+		case *africastalking.Sender:
+			got = "*africastalking.Sender"
 		}
 		if got != c.want {
 			t.Fatalf("outbox %T, want %s", out, c.want)
 		}
-		logSMSRoutes(cfg, log)
+		cfg.Providers.LogNotices(log)
 	}
 	for _, secret := range []string{testTwilioToken, testATKey} {
 		if strings.Contains(logs.String(), secret) {

@@ -2,19 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
 
-	"github.com/passerelle/passerelle/internal/broadcast"
+	"github.com/passerelle/passerelle/internal/app"
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/console"
-	"github.com/passerelle/passerelle/internal/contacts"
-	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/msg"
-	"github.com/passerelle/passerelle/internal/render"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
 	"github.com/passerelle/passerelle/internal/web"
 )
@@ -26,11 +22,13 @@ var (
 	_ web.CallbackDesk = (*redisstore.Store)(nil)
 )
 
-// newConsole builds the staff web console of serve on the store, with the
-// lint report of the content served and a simulator on an embedded store
-// of its own, stopped when ctx ends. It returns nil when the console is
-// turned off (PASSERELLE_CONSOLE=false).
-func newConsole(ctx context.Context, cfg Config, store *redisstore.Store, c *content.Content, campaign web.CampaignConfig, log *slog.Logger) http.Handler {
+// newConsole builds the staff web console of serve on the application's
+// store, with the lint report of the content it serves and a simulator:
+// the same application on an embedded store of its own, closed when ctx
+// ends. It returns nil when the console is turned off
+// (PASSERELLE_CONSOLE=false).
+func newConsole(ctx context.Context, a *app.App, log *slog.Logger) http.Handler {
+	cfg, c, store := a.Config, a.Content, a.Store
 	if !cfg.Console {
 		log.Info("PASSERELLE_CONSOLE=false: the staff console is off")
 		return nil
@@ -52,10 +50,10 @@ func newConsole(ctx context.Context, cfg Config, store *redisstore.Store, c *con
 	sort.Strings(entries)
 	ccfg := console.Config{
 		Staff: store, Registry: store, People: store, Callbacks: store, Desk: store, Outbox: store, Stats: store,
-		Audit: store, Campaigns: store, Campaign: campaign, Lint: &rep, Flows: flows, Entries: entries, Accounts: store,
-		InsecureCookies: cfg.ConsoleInsecureCookies, SessionTTL: cfg.ConsoleSessionTTL, Log: log,
+		Audit: store, Campaigns: store, Campaign: a.CampaignConfig(), Lint: &rep, Flows: flows, Entries: entries,
+		Accounts: store, InsecureCookies: cfg.ConsoleInsecureCookies, SessionTTL: cfg.ConsoleSessionTTL, Log: log,
 	}
-	sim, err := newConsoleSimulator(ctx, cfg, c)
+	sim, err := newConsoleSimulator(ctx, a)
 	if err != nil {
 		log.Error("console simulator off", "err", err)
 	} else {
@@ -64,61 +62,35 @@ func newConsole(ctx context.Context, cfg Config, store *redisstore.Store, c *con
 	return console.New(ccfg)
 }
 
-// consoleSimulator is the chat service on an embedded store, as the
-// console's simulator plays it: never the gateway's store.
+// consoleSimulator is the application the console's simulator plays: the
+// same flows, texts and settings as serve's, on an embedded store of its
+// own, never the gateway's.
 type consoleSimulator struct {
 	*chat.Service
-	store  *redisstore.Store
-	hasher *msg.Hasher
+	app *app.App
 }
 
 // SetLang remembers a simulated person's language.
 func (s consoleSimulator) SetLang(ctx context.Context, a msg.Address, l msg.Lang) error {
-	if err := s.store.Commit(ctx, s.hasher.Person(a), msg.Change{Lang: l}); err != nil {
+	if err := s.app.Store.Commit(ctx, s.app.Hasher.Person(a), msg.Change{Lang: l}); err != nil {
 		return fmt.Errorf("error setting the simulated person's language: %w", err)
 	}
 	return nil
 }
 
-// newConsoleSimulator starts an embedded store, stopped when ctx ends,
-// and the chat service on it, built as serve builds its own.
-func newConsoleSimulator(ctx context.Context, cfg Config, c *content.Content) (console.Simulator, error) {
-	url, stop, err := redisstore.Embedded()
+// newConsoleSimulator builds the application again on a scratch embedded
+// store (the Redis settings are cleared, so it can never reach the
+// gateway's), closed when ctx ends.
+func newConsoleSimulator(ctx context.Context, a *app.App) (consoleSimulator, error) {
+	cfg := a.Config
+	cfg.RedisURL, cfg.RedisSentinelMaster, cfg.RedisSentinels = "", "", nil
+	sa, err := app.New(ctx, cfg, app.Options{Content: a.Content, Scratch: true, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
-		return nil, err
-	}
-	store, err := redisstore.Open(ctx, redisstore.Options{URL: url, Prefix: "consolesim:"})
-	if err != nil {
-		stop()
-		return nil, err
+		return consoleSimulator{}, fmt.Errorf("error building the console's simulator: %w", err)
 	}
 	go func() {
 		<-ctx.Done()
-		_ = store.Close()
-		stop()
+		sa.Close()
 	}()
-	dir, err := contacts.Load(cfg.ContactsFile)
-	if err != nil {
-		return nil, err
-	}
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	hasher := msg.NewHasher(secret)
-	r := render.New(c.Catalog, c.Set, cfg.USSDBudget).WithContacts(dir).WithRetention(cfg.Retention)
-	quiet := slog.New(slog.DiscardHandler)
-	svc := chat.New(c.Engine, r, store, hasher, quiet, chat.Config{
-		StateTTL: cfg.StateTTL, People: store, SMS: true, Shape: cfg.SMSShaping.Apply, Features: dir.Feature,
-	})
-	return consoleSimulator{Service: svc, store: store, hasher: hasher}, nil
-}
-
-// consoleCampaign is what the console's campaigns are checked and priced
-// against: the same limits, price and shaping as the admin API's (serve's
-// web.Config.Campaign).
-func consoleCampaign(cfg Config, c *content.Content) web.CampaignConfig {
-	return web.CampaignConfig{
-		Limits: broadcast.Limits{MaxSegments: cfg.MaxSegments, MaxRate: cfg.routeRate(routeName(cfg)),
-			Flows: func(flow, node string) bool { return c.Engine.IsEntry(flow + ":" + node) }},
-		Price: cfg.PricePerSegment, Currency: cfg.Currency, Shape: cfg.SMSShaping.Apply,
-	}
+	return consoleSimulator{Service: sa.Service, app: sa}, nil
 }

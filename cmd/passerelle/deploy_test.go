@@ -51,6 +51,8 @@ var deploySecretSamples = map[string]string{
 	"PASSERELLE_STAFF_TOKENS":            "amina=sample-staff-0123456789ab,jean=sample-staff-ba9876543210",
 	"PASSERELLE_ENCRYPTION_KEYS":         "k1:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
 	"PASSERELLE_REDIS_SENTINEL_PASSWORD": "sample-sentinel-0123456789",
+	"PASSERELLE_HUBTEL_TOKEN":            "sample-hubtel-0123456789abcdef",
+	"PASSERELLE_GENERIC_USSD_TOKEN":      "sample-generic-0123456789abcdef",
 }
 
 // deployPlainSamples stand for non-secret values committed as placeholders.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/passerelle/passerelle/internal/app"
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/contacts"
 	"github.com/passerelle/passerelle/internal/content"
@@ -110,7 +111,7 @@ func lint(args []string, getenv func(string) string, stdout, stderr io.Writer) i
 // lintContent loads the configured flows and locales and reports on them.
 // The content is nil when the files do not load; the report says why.
 func lintContent(cfg Config, log *slog.Logger) (*content.Content, content.Report) {
-	f, l := contentFS(cfg)
+	f, l := app.ContentFS(cfg)
 	c, err := content.Load(f, l, log)
 	if err != nil {
 		return nil, content.Failed(cfg.USSDBudget, err)

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -21,16 +19,16 @@ func TestLoadConfigUSSDAndRetention(t *testing.T) {
 	cases := []configCase{
 		{label: "local: open, default retention", env: map[string]string{},
 			check: func(c Config) bool {
-				return c.USSDToken == "" && !c.USSDOpen && c.Retention == 17520*time.Hour
+				return atOf(c).USSDToken == "" && !atOf(c).USSDOpen && c.Retention == 17520*time.Hour
 			}},
 		{label: "production with a token", env: prodEnv("PASSERELLE_USSD_TOKEN", testUSSDToken),
-			check: func(c Config) bool { return c.USSDToken == testUSSDToken && !c.USSDOpen }},
+			check: func(c Config) bool { return atOf(c).USSDToken == testUSSDToken && !atOf(c).USSDOpen }},
 		{label: "production open on purpose", env: prodEnv("PASSERELLE_USSD_OPEN", "true"),
-			check: func(c Config) bool { return c.USSDToken == "" && c.USSDOpen }},
+			check: func(c Config) bool { return atOf(c).USSDToken == "" && atOf(c).USSDOpen }},
 		{label: "token from a flag", env: prodEnv(), args: []string{"-ussd-token", testUSSDToken},
-			check: func(c Config) bool { return c.USSDToken == testUSSDToken }},
+			check: func(c Config) bool { return atOf(c).USSDToken == testUSSDToken }},
 		{label: "token without redis", env: map[string]string{"PASSERELLE_USSD_TOKEN": testUSSDToken},
-			check: func(c Config) bool { return c.USSDToken == testUSSDToken }},
+			check: func(c Config) bool { return atOf(c).USSDToken == testUSSDToken }},
 		{label: "retention", env: map[string]string{"PASSERELLE_RETENTION": "24h"},
 			check: func(c Config) bool { return c.Retention == 24*time.Hour }},
 
@@ -82,101 +80,22 @@ func TestRedisURLNeverShown(t *testing.T) {
 func TestUSSDRouteWarns(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		cfg      Config
+		env      map[string]string
 		wantWarn bool
 	}{
-		{Config{}, true},
-		{Config{USSDOpen: true}, true},
-		{Config{USSDToken: testUSSDToken}, false},
+		{map[string]string{}, true},
+		{map[string]string{"PASSERELLE_USSD_OPEN": "true"}, true},
+		{map[string]string{"PASSERELLE_USSD_TOKEN": testUSSDToken}, false},
 	} {
+		cfg, _, err := loadConfig("serve", nil, envOf(c.env))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var logs bytes.Buffer
-		logUSSDRoute(c.cfg, newLogger(&logs, Config{LogFormat: "json"}))
+		cfg.Providers.LogNotices(newLogger(&logs, Config{LogFormat: "json"}))
 		warned := strings.Contains(logs.String(), `"level":"WARN"`) && strings.Contains(logs.String(), "CHECKS NO TOKEN")
 		if warned != c.wantWarn || strings.Contains(logs.String(), testUSSDToken) {
-			t.Fatalf("%+v: logs %s", c.cfg, logs.String())
+			t.Fatalf("%v: logs %s", c.env, logs.String())
 		}
 	}
-}
-
-// fakePurger records the cutoffs it is asked to purge before.
-type fakePurger struct {
-	mu      sync.Mutex
-	befores []time.Time
-	fail    bool
-}
-
-func (f *fakePurger) PurgeRegistrations(_ context.Context, before time.Time) (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.befores = append(f.befores, before)
-	if f.fail {
-		return 2, errors.New("error purging registrations: boom")
-	}
-	return 3, nil
-}
-
-func (f *fakePurger) PurgeCallbacks(context.Context, time.Time) (int, error) { return 1, nil }
-
-func (f *fakePurger) calls() []time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]time.Time(nil), f.befores...)
-}
-
-// TestPurgeLoop: the purge runs at once, then every period, with the cutoff
-// now - retention, logs counts, and stops with its context.
-func TestPurgeLoop(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
-	retention := 17520 * time.Hour
-	f := &fakePurger{}
-	var logs syncBuf
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		purgeLoop(ctx, f, retention, 5*time.Millisecond, func() time.Time { return now }, newLogger(&logs, Config{LogFormat: "json"}))
-	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(f.calls()) < 3 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the purge loop did not stop")
-	}
-	calls := f.calls()
-	if len(calls) < 3 || !calls[0].Equal(now.Add(-retention)) {
-		t.Fatalf("purges before %v", calls)
-	}
-	if l := logs.String(); !strings.Contains(l, `"msg":"retention purge"`) || !strings.Contains(l, `"registrations":3`) || !strings.Contains(l, `"callbacks":1`) {
-		t.Fatalf("logs: %s", l)
-	}
-
-	// A failure is logged and the loop goes on.
-	var flogs syncBuf
-	purgeOnce(context.Background(), &fakePurger{fail: true}, now, newLogger(&flogs, Config{LogFormat: "json"}))
-	if l := flogs.String(); !strings.Contains(l, "retention purge of registrations failed") || !strings.Contains(l, `"callbacks":1`) {
-		t.Fatalf("logs: %s", l)
-	}
-}
-
-// syncBuf is a bytes.Buffer safe for the loop's goroutine and the test.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

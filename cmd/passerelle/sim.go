@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -14,17 +12,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/passerelle/passerelle/internal/app"
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/flow"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/outbox"
-	"github.com/passerelle/passerelle/internal/render"
 	"github.com/passerelle/passerelle/internal/sim"
 	"github.com/passerelle/passerelle/internal/smstext"
-	"github.com/passerelle/passerelle/internal/store/redisstore"
 )
 
 // Fixed values of the simulation, so that its transcripts are stable.
@@ -36,11 +31,11 @@ const (
 // simStart is when the simulated clock starts; "wait" moves it.
 var simStart = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
-// simulator is the real chat service on a store, played by simulated phones.
+// simulator is the application serve runs, on a scratch store, played by
+// simulated phones.
 type simulator struct {
+	app    *app.App
 	svc    *chat.Service
-	store  *redisstore.Store
-	hasher *msg.Hasher
 	clock  *sim.Clock
 	lang   msg.Lang // remembered for every new person when set
 	budget int
@@ -94,85 +89,49 @@ func simulate(ctx context.Context, args []string, getenv func(string) string, st
 		writeProblems(stderr, rep.Problems, "lint: ")
 		fmt.Fprintf(stderr, "lint: %d errors, %d warnings; the simulation runs anyway\n", rep.Count(content.SeverityError), rep.Count(content.SeverityWarning))
 	}
-	store, closeStore, err := openSimStore(ctx, *redisURL)
+	// Only -redis-url, never the configured Redis nor its sentinels.
+	cfg.RedisURL, cfg.RedisSentinelMaster, cfg.RedisSentinels = *redisURL, "", nil
+	s, err := newSimulator(ctx, c, cfg, log, msg.Lang(*lang), stdout, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "passerelle sim:", err)
 		return 1
 	}
-	defer closeStore()
-	s := newSimulator(c, cfg, store, log, msg.Lang(*lang), stdout, stderr)
+	defer s.app.Close()
 	if *script != "" {
 		return s.runScript(ctx, *script, stdin, from)
 	}
 	return s.interactive(ctx, stdin, from, msg.Channel(*mode))
 }
 
-// openSimStore opens the embedded store, or the Redis at url under a random
-// prefix whose keys the returned function deletes.
-func openSimStore(ctx context.Context, url string) (*redisstore.Store, func(), error) {
-	prefix, stop := "sim:", func() {}
-	if url == "" {
-		u, s, err := redisstore.Embedded()
-		if err != nil {
-			return nil, nil, fmt.Errorf("error starting the embedded store: %w", err)
-		}
-		url, stop = u, s
-	} else {
-		var b [6]byte
-		_, _ = rand.Read(b[:])
-		prefix = "sim:" + hex.EncodeToString(b[:]) + ":"
-	}
-	o, err := redis.ParseURL(url)
-	if err != nil {
-		stop()
-		return nil, nil, fmt.Errorf("error parsing -redis-url: want redis://host:port/db") // the URL may hold a password
-	}
-	rdb := redis.NewClient(o)
-	pctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		_ = rdb.Close()
-		stop()
-		return nil, nil, fmt.Errorf("error reaching redis: %w", err)
-	}
-	return redisstore.New(rdb, prefix), func() {
-		dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		it := rdb.Scan(dctx, 0, prefix+"*", 500).Iterator()
-		for it.Next(dctx) {
-			rdb.Del(dctx, it.Val())
-		}
-		_ = rdb.Close()
-		stop()
-	}, nil
-}
-
-// newSimulator builds the chat service as serve does, with the store as its
-// registry, a fixed clock, reference codes SIM001, SIM002, … and SMS that are
-// shown instead of sent; every action a hop raises is shown.
-func newSimulator(c *content.Content, cfg Config, store *redisstore.Store, log *slog.Logger, lang msg.Lang, out, errw io.Writer) *simulator {
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	s := &simulator{store: store, hasher: msg.NewHasher(secret), clock: sim.NewClock(simStart), lang: lang,
-		budget: cfg.USSDBudget, phones: map[msg.Address]*sim.Phone{}, out: out, errw: errw}
+// newSimulator builds the application exactly as serve does (contact
+// points, features, SMS shaping, flood limit, quotas), on a scratch store
+// (the embedded one, or a random prefix of the Redis at cfg.RedisURL,
+// deleted at exit), with a fixed clock, reference codes SIM001, SIM002, …
+// and SMS that are shown instead of sent; every action a hop raises is
+// shown.
+func newSimulator(ctx context.Context, c *content.Content, cfg Config, log *slog.Logger, lang msg.Lang, out, errw io.Writer) (*simulator, error) {
+	clock := sim.NewClock(simStart)
 	var (
 		mu   sync.Mutex
 		sent []msg.Outbound
 		n    int
 	)
+	a, err := app.New(ctx, cfg, app.Options{Log: log, Content: c, Scratch: true, Now: clock.Now,
+		Ref: func() string { n++; return fmt.Sprintf("SIM%03d", n) }})
+	if err != nil {
+		return nil, err
+	}
+	s := &simulator{app: a, svc: a.Service, clock: clock, lang: lang,
+		budget: cfg.USSDBudget, phones: map[msg.Address]*sim.Phone{}, out: out, errw: errw}
 	record := outbox.SenderFunc(func(_ context.Context, m msg.Outbound) (string, error) {
 		mu.Lock()
 		sent = append(sent, m)
 		mu.Unlock()
 		return "sim-" + m.ID, nil
 	})
-	s.svc = chat.New(c.Engine, render.New(c.Catalog, c.Set, cfg.USSDBudget), store, s.hasher, log, chat.Config{
-		StateTTL: cfg.StateTTL, Now: s.clock.Now, People: store, SMS: true,
-		Ref: func() string { n++; return fmt.Sprintf("SIM%03d", n) },
-	})
 	// The messages a hop queues are sent by a real outbox worker, drained
 	// after the hop, to a sender that shows them.
-	worker := outbox.New(store, record, outbox.Config{Provider: "sim", Now: s.clock.Now, Log: log, Consumer: "sim"})
+	worker := a.WorkerWith(record, "sim", "sim")
 	s.svc.OnEvent(func(ctx context.Context, _ chat.Hop, ev flow.Event) {
 		line := "  ~ " + ev.Action
 		if ev.Arg != "" {
@@ -198,7 +157,7 @@ func newSimulator(c *content.Content, cfg Config, store *redisstore.Store, log *
 		}
 		sent = sent[:0]
 	})
-	return s
+	return s, nil
 }
 
 // phone returns the simulated phone of a number, the same one each time. A
@@ -208,7 +167,7 @@ func (s *simulator) phone(a msg.Address) *sim.Phone {
 		return p
 	}
 	if s.lang != "" {
-		if err := s.store.Commit(context.Background(), s.hasher.Person(a), msg.Change{Lang: s.lang}); err != nil {
+		if err := s.app.Store.Commit(context.Background(), s.app.Hasher.Person(a), msg.Change{Lang: s.lang}); err != nil {
 			fmt.Fprintf(s.errw, "passerelle sim: error setting the language of %s: %v\n", a, err)
 		}
 	}

@@ -198,7 +198,7 @@ func TestSimRedis(t *testing.T) {
 	}
 	t.Run("unreachable", func(t *testing.T) {
 		code, _, errs := runCmd(t, "sim", "-redis-url", "redis://127.0.0.1:1/0", "-script", writeScript(t, "dial\n"))
-		if code != 1 || !strings.Contains(errs, "error reaching redis") {
+		if code != 1 || !strings.Contains(errs, "error opening the store") {
 			t.Errorf("exit %d, stderr %q", code, errs)
 		}
 	})

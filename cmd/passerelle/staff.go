@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/passerelle/passerelle/internal/app"
 	"github.com/passerelle/passerelle/internal/console"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
@@ -70,7 +71,7 @@ func staffCommand(ctx context.Context, args []string, getenv func(string) string
 		fmt.Fprintln(stderr, "passerelle staff add:", err)
 		return 1
 	}
-	opts := storeOptions(cfg)
+	opts := app.StoreOptions(cfg)
 	opts.URL = cfg.RedisURL
 	store, err := redisstore.Open(ctx, opts)
 	if err != nil {

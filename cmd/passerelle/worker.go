@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/passerelle/passerelle/internal/metrics"
+	"github.com/passerelle/passerelle/internal/app"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
 )
 
@@ -19,38 +19,31 @@ func work(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.RedisURL == "" {
 		return errors.New("passerelle worker needs PASSERELLE_REDIS_URL: the embedded store lives inside serve, whose own workers send its messages")
 	}
-	store, err := redisstore.Open(ctx, storeOptions(cfg))
-	if err != nil {
-		return fmt.Errorf("error opening the store: %w", err)
-	}
-	defer store.Close()
-	store.WithOutboxRetention(cfg.OutboxRetention)
-	withSeal(store, cfg, log)
-	met := metrics.New()
-	w, err := newWorker(cfg, store, met, log)
+	a, err := app.New(ctx, cfg, app.Options{Log: log})
 	if err != nil {
 		return err
 	}
+	defer a.Close()
+	logSeal(cfg, log)
+	w := a.Worker()
 	if cfg.WorkerAddr != "" {
 		hctx, stop := context.WithCancel(ctx)
 		defer stop()
 		go func() {
-			if err := serveWorkerHealth(hctx, cfg.WorkerAddr, store, met, log); err != nil {
+			if err := serveWorkerHealth(hctx, cfg.WorkerAddr, a.Store, a.Metrics, log); err != nil {
 				log.Error("worker health listener stopped", "err", err)
 			}
 		}()
 	}
-	return runOutbound(ctx, cfg, store, w, log)
+	return a.RunOutbound(ctx, w)
 }
 
-// withSeal turns on the encryption of registrations at rest when keys are
-// configured, and says at start-up whether it is on.
-func withSeal(store *redisstore.Store, cfg Config, log *slog.Logger) {
+// logSeal says at start-up whether registrations are encrypted at rest.
+func logSeal(cfg Config, log *slog.Logger) {
 	if cfg.Encryption == nil {
 		log.Info("registration numbers and answers are stored UNENCRYPTED at rest: set PASSERELLE_ENCRYPTION_KEYS to encrypt them")
 		return
 	}
-	store.WithSeal(cfg.Encryption)
 	log.Info("registration numbers and answers are encrypted at rest", "key", cfg.Encryption.Current())
 }
 
@@ -61,7 +54,7 @@ func reseal(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.RedisURL == "" || cfg.Encryption == nil {
 		return errors.New("passerelle reseal needs PASSERELLE_REDIS_URL and PASSERELLE_ENCRYPTION_KEYS")
 	}
-	store, err := redisstore.Open(ctx, storeOptions(cfg))
+	store, err := redisstore.Open(ctx, app.StoreOptions(cfg))
 	if err != nil {
 		return fmt.Errorf("error opening the store: %w", err)
 	}

@@ -271,7 +271,11 @@ func dedupeKeys(in msg.Inbound) (dd, hop string) {
 	if in.ExternalID != "" {
 		return in.Provider + "|m|" + in.ExternalID, ""
 	}
-	sum := sha256.Sum256([]byte(in.Provider + "|" + in.Session + "|" + in.Text))
+	key := in.Provider + "|" + in.Session + "|" + in.Text
+	if in.Seq != "" {
+		key = in.Provider + "|" + in.Session + "|" + in.Seq + "|" + in.Text
+	}
+	sum := sha256.Sum256([]byte(key))
 	return "", hex.EncodeToString(sum[:8])
 }
 

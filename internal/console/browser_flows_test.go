@@ -16,6 +16,7 @@ import (
 
 	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/outbox"
+	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 	"github.com/passerelle/passerelle/internal/testutil/fakesms"
@@ -122,7 +123,7 @@ func TestBrowserCampaign(t *testing.T) {
 func sendCampaigns(t *testing.T, r *rig) *fakesms.Twilio {
 	t.Helper()
 	fake := fakesms.NewTwilio(t)
-	tw, err := sender.NewTwilio(sender.TwilioConfig{AccountSID: "AC" + strings.Repeat("0", 32), AuthToken: strings.Repeat("ab", 16),
+	tw, err := twilio.NewSender(twilio.SendConfig{AccountSID: "AC" + strings.Repeat("0", 32), AuthToken: strings.Repeat("ab", 16),
 		From: "+237600000000", BaseURL: fake.URL()})
 	if err != nil {
 		t.Fatal(err)

@@ -64,6 +64,11 @@ type Inbound struct {
 	Text string
 	// Cumulative tells that Text holds the whole session's inputs joined by '*'.
 	Cumulative bool
+	// Seq numbers the hop within its USSD session, for a provider that
+	// sends only the latest answer (Hubtel's Sequence): it tells a retry
+	// of a hop from the same answer given twice. Empty: the session and
+	// text alone name the hop.
+	Seq string
 	// ReplyOutOfBand tells that the provider takes no inline reply (Africa's
 	// Talking SMS): the reply's messages are queued in the outbox by the
 	// hop's commit.

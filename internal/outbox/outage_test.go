@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 	"github.com/passerelle/passerelle/internal/testutil/fakesms"
@@ -50,7 +51,7 @@ func TestOutageThenRecovery(t *testing.T) {
 		}
 		return fakesms.OK()
 	})
-	tw, err := sender.NewTwilio(sender.TwilioConfig{AccountSID: "AC" + strings.Repeat("0", 32), AuthToken: strings.Repeat("ab", 16),
+	tw, err := twilio.NewSender(twilio.SendConfig{AccountSID: "AC" + strings.Repeat("0", 32), AuthToken: strings.Repeat("ab", 16),
 		From: "+237600000000", BaseURL: fake.URL()})
 	if err != nil {
 		t.Fatal(err)

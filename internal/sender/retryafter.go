@@ -22,11 +22,11 @@ func RetryAfterOf(err error) time.Duration {
 	return 0
 }
 
-// parseRetryAfter reads a Retry-After header value, either delta-seconds
+// ParseRetryAfter reads a Retry-After header value, either delta-seconds
 // ("120") or an HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT") counted from
 // now. It returns 0 for an empty, malformed, negative or past value, and
 // caps the wait at MaxRetryAfter.
-func parseRetryAfter(v string, now time.Time) time.Duration {
+func ParseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0

@@ -1,11 +1,9 @@
 package sender
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -40,8 +38,8 @@ func TestParseRetryAfter(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			if got := parseRetryAfter(c.value, now); got != c.want {
-				t.Fatalf("parseRetryAfter(%q) = %v, want %v", c.value, got, c.want)
+			if got := ParseRetryAfter(c.value, now); got != c.want {
+				t.Fatalf("ParseRetryAfter(%q) = %v, want %v", c.value, got, c.want)
 			}
 		})
 	}
@@ -66,128 +64,5 @@ func TestRetryAfterOf(t *testing.T) {
 				t.Fatalf("RetryAfterOf(%v) = %v, want %v", c.err, got, c.want)
 			}
 		})
-	}
-}
-
-// retryAfterCase is a provider answer and the wait its error must carry,
-// between min and max (an HTTP-date is counted from the moment it is read).
-type retryAfterCase struct {
-	name       string
-	status     int
-	body       string
-	retryAfter string // the header; "" sends none
-	min, max   time.Duration
-}
-
-// inTwoMinutes is an HTTP-date two minutes from now.
-func inTwoMinutes() string { return time.Now().Add(2 * time.Minute).UTC().Format(http.TimeFormat) }
-
-func TestTwilioRetryAfter(t *testing.T) {
-	t.Parallel()
-	const limited = `{"code":20429,"message":"Too Many Requests","status":429}`
-	cases := []retryAfterCase{
-		{"seconds", 429, limited, "30", 30 * time.Second, 30 * time.Second},
-		{"http date", 503, `<html>Service Unavailable</html>`, inTwoMinutes(), 2*time.Minute - 2*time.Second, 2 * time.Minute},
-		{"capped", 429, limited, "86400", MaxRetryAfter, MaxRetryAfter},
-		{"garbage", 429, limited, "soon", 0, 0},
-		{"none", 429, limited, "", 0, 0},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			header := http.Header{}
-			if c.retryAfter != "" {
-				header.Set("Retry-After", c.retryAfter)
-			}
-			fake := newFakeTwilioHeader(t, c.status, c.body, header)
-			s := mustTwilio(t, TwilioConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}, fake.srv.URL)
-			_, err := s.Send(context.Background(), testMsg)
-			checkRetryAfter(t, err, c)
-		})
-	}
-}
-
-func TestAfricasTalkingRetryAfter(t *testing.T) {
-	t.Parallel()
-	cases := []retryAfterCase{
-		{"seconds on http 429", 429, `Too Many Requests`, "5", 5 * time.Second, 5 * time.Second},
-		{"seconds on recipient 501", 201, atRecipient("501", "GatewayError", "None"), "60", time.Minute, time.Minute},
-		{"http date", 503, `Service Unavailable`, inTwoMinutes(), 2*time.Minute - 2*time.Second, 2 * time.Minute},
-		{"capped", 503, `Service Unavailable`, "7200", MaxRetryAfter, MaxRetryAfter},
-		{"garbage", 429, `Too Many Requests`, "-1", 0, 0},
-		{"none", 500, `Internal Server Error`, "", 0, 0},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			header := http.Header{}
-			if c.retryAfter != "" {
-				header.Set("Retry-After", c.retryAfter)
-			}
-			fake := newFakeATHeader(t, c.status, c.body, header)
-			s, err := NewAfricasTalking(AfricasTalkingConfig{Username: "passerelle", APIKey: "atkey", BaseURL: fake.srv.URL})
-			if err != nil {
-				t.Fatalf("NewAfricasTalking: %v", err)
-			}
-			_, err = s.Send(context.Background(), testMsg)
-			checkRetryAfter(t, err, c)
-		})
-	}
-}
-
-// checkRetryAfter fails t unless err is retryable and carries c's wait.
-func checkRetryAfter(t *testing.T, err error, c retryAfterCase) {
-	t.Helper()
-	if !IsRetryable(err) {
-		t.Fatalf("Send err = %v, want retryable", err)
-	}
-	if got := RetryAfterOf(err); got < c.min || got > c.max {
-		t.Fatalf("RetryAfterOf(%v) = %v, want %v to %v", err, got, c.min, c.max)
-	}
-}
-
-func TestRebase(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name, base, want string
-	}{
-		{"host only", "http://127.0.0.1:8080", "http://127.0.0.1:8080/2010-04-01/Accounts/AC1/Messages.json"},
-		{"root slash", "http://127.0.0.1:8080/", "http://127.0.0.1:8080/2010-04-01/Accounts/AC1/Messages.json"},
-		{"prefix", "https://proxy.example.test/twilio", "https://proxy.example.test/twilio/2010-04-01/Accounts/AC1/Messages.json"},
-		{"prefix with slash", "https://proxy.example.test/a/twilio/", "https://proxy.example.test/a/twilio/2010-04-01/Accounts/AC1/Messages.json"},
-		{"escaped prefix", "https://proxy.example.test/a%2Fb", "https://proxy.example.test/a%2Fb/2010-04-01/Accounts/AC1/Messages.json"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			base, err := parseBaseURL(c.base)
-			if err != nil {
-				t.Fatal(err)
-			}
-			req := httptest.NewRequest(http.MethodPost, "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json", nil)
-			rebase(req, base)
-			if got := req.URL.String(); got != c.want || req.Host != base.Host {
-				t.Fatalf("rebased to %s (Host %s), want %s", got, req.Host, c.want)
-			}
-		})
-	}
-}
-
-func TestTwilioBaseURLPathPrefix(t *testing.T) {
-	t.Parallel()
-	fake := newFakeTwilio(t, http.StatusCreated, `{"sid":"SM0002","status":"queued"}`)
-	proxy := httptest.NewServer(http.StripPrefix("/proxy/twilio", fake.srv.Config.Handler))
-	t.Cleanup(proxy.Close)
-	for _, suffix := range []string{"/proxy/twilio", "/proxy/twilio/"} {
-		t.Run(suffix, func(t *testing.T) {
-			s := mustTwilio(t, TwilioConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}, proxy.URL+suffix)
-			res, err := s.Send(context.Background(), testMsg)
-			if err != nil || res.ProviderID != "SM0002" {
-				t.Fatalf("Send = %+v, %v", res, err)
-			}
-		})
-	}
-	if n := len(fake.received()); n != 2 {
-		t.Fatalf("fake received %d requests, want 2", n)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/passerelle/passerelle/internal/provider/providertest"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
@@ -41,7 +42,7 @@ func BenchmarkUSSDHop(b *testing.B) {
 		phone := "+2376" + strconv.Itoa(10000000+n)
 		sid := "B" + strconv.Itoa(n)
 		for _, text := range []string{"", "1"} {
-			req := postForm("/ussd/africastalking", ussdForm(sid, phone, text).Encode())
+			req := postForm(providertest.USSDPath, ussdForm(sid, phone, text).Encode())
 			resp, err := s.srv.App().Test(req, -1)
 			if err != nil || resp.StatusCode != http.StatusOK {
 				b.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/metrics"
+	"github.com/passerelle/passerelle/internal/provider"
+	"github.com/passerelle/passerelle/internal/provider/providertest"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 	"github.com/passerelle/passerelle/internal/web"
 )
@@ -16,7 +18,8 @@ func TestMetricsRoute(t *testing.T) {
 	t.Parallel()
 	m := metrics.New()
 	a := apptest.New(t, nil)
-	srv := web.New(web.Config{Conversations: a.Service, Store: a.Store, Metrics: m.Handler(), Observe: m.Request})
+	srv := web.New(web.Config{Conversations: a.Service, Store: a.Store, Metrics: m.Handler(), Observe: m.Request,
+		Routes: []provider.Route{providertest.USSDRoute()}})
 	s := &testServer{App: a, srv: srv}
 	for _, text := range []string{"", "1"} {
 		if st, _ := s.ussd(t, "M1", "+237670000777", text); st != 200 {
@@ -30,7 +33,7 @@ func TestMetricsRoute(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	body := string(b)
 	for _, want := range []string{
-		`passerelle_request_seconds_count{route="/ussd/africastalking",status="2xx"} 2`,
+		`passerelle_request_seconds_count{route="/ussd/test",status="2xx"} 2`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)

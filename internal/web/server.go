@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider"
 )
 
 // Conversations answers inbound messages (chat.Service).
@@ -40,13 +41,9 @@ type Config struct {
 	Log           *slog.Logger
 	// Callbacks gives staff the call-back requests (nil: routes off).
 	Callbacks Callbacks
-	// USSDToken guards the Africa's Talking USSD webhook
-	// (/ussd/africastalking): its callback URL carries it as ?token=, and a
-	// request without it is refused (403) before anything is read or stored.
-	// Empty: the route is open to whoever reaches it (local development,
-	// the embedded store, benchmarks, or a network only the provider
-	// reaches); cmd/passerelle warns about it.
-	USSDToken string
+	// Routes are the providers' webhooks (provider.Registry): each is
+	// mounted as it says, its refusals answered in its own form.
+	Routes []provider.Route
 	// AdminToken guards /admin (audited as "admin"); StaffTokens are more
 	// bearer tokens by staff name, each audited under its name. With none
 	// at all, the admin routes are off.
@@ -75,18 +72,6 @@ type Config struct {
 	// Observe, when set, is told every request's route, status and duration.
 	Observe func(route string, status int, d time.Duration)
 
-	// Twilio SMS webhooks (/sms/twilio and /sms/twilio/status) are mounted
-	// when TwilioAuthToken is set or TwilioSkipSignature is true. Their
-	// X-Twilio-Signature is checked with TwilioAuthToken against PublicURL
-	// (scheme, host and optional path prefix, e.g. https://gw.example.org)
-	// plus the request's path and query, never against request headers.
-	PublicURL           string
-	TwilioAuthToken     string
-	TwilioSkipSignature bool
-	// ATSMSToken guards Africa's Talking's SMS webhooks
-	// (/sms/africastalking and /sms/africastalking/status): their callback
-	// URLs carry it as ?token=. Empty: those routes are off.
-	ATSMSToken string
 	// Outbox shows staff where the outbox stands and retries its dead
 	// letters (nil: routes off).
 	Outbox Outbox
@@ -162,11 +147,6 @@ func (s *Server) routes() {
 	if s.cfg.Metrics != nil {
 		s.app.Get("/metrics", adaptor.HTTPHandler(s.cfg.Metrics))
 	}
-	if s.cfg.USSDToken != "" {
-		s.app.Post("/ussd/africastalking", s.queryToken(s.cfg.USSDToken), s.ussdAfricasTalking)
-	} else {
-		s.app.Post("/ussd/africastalking", s.ussdAfricasTalking)
-	}
 	if tokens := s.staffTokens(); len(tokens) > 0 && s.cfg.Registry != nil {
 		admin := s.app.Group("/admin", s.adminAuth(tokens))
 		if s.cfg.Audit != nil {
@@ -197,5 +177,5 @@ func (s *Server) routes() {
 	if s.cfg.Console != nil {
 		s.app.Use("/console", adaptor.HTTPHandler(s.cfg.Console))
 	}
-	s.smsRoutes()
+	s.providerRoutes()
 }

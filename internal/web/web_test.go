@@ -13,6 +13,8 @@ import (
 
 	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/logctx"
+	"github.com/passerelle/passerelle/internal/provider"
+	"github.com/passerelle/passerelle/internal/provider/providertest"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 	"github.com/passerelle/passerelle/internal/web"
 )
@@ -56,7 +58,7 @@ func newServerLog(tb testing.TB, log *slog.Logger) *testServer {
 	a := apptest.New(tb, log)
 	srv := web.New(web.Config{Conversations: a.Service, Registry: a.Store, Callbacks: a.Store, Store: a.Store, Log: log, AdminToken: adminToken, Now: a.Clock.Now,
 		Outbox: a.Store, People: a.Store, Hasher: a.Hasher, Campaigns: a.Store, Audit: a.Store, Stats: a.Store,
-		StaffTokens: map[string]string{"awa": staffToken},
+		StaffTokens: map[string]string{"awa": staffToken}, Routes: []provider.Route{providertest.USSDRoute()},
 		Campaign: web.CampaignConfig{Limits: broadcast.Limits{MaxSegments: 3, MaxRate: 50,
 			Flows: func(f, n string) bool { return a.Content.Engine.IsEntry(f + ":" + n) }}, Price: 25, Currency: "XAF"}})
 	return &testServer{App: a, srv: srv}
@@ -74,8 +76,9 @@ func (s *testServer) do(tb testing.TB, req *http.Request) (int, string, http.Hea
 	return resp.StatusCode, string(b), resp.Header
 }
 
+// ussdForm is a hop of the test USSD route (providertest.USSDRoute).
 func ussdForm(session, phone, text string) url.Values {
-	return url.Values{"sessionId": {session}, "serviceCode": {"*384*123#"}, "phoneNumber": {phone}, "networkCode": {"62401"}, "text": {text}}
+	return providertest.USSDForm(session, phone, text)
 }
 
 func postForm(path, body string) *http.Request {
@@ -87,6 +90,6 @@ func postForm(path, body string) *http.Request {
 // ussd posts one hop and returns status and body.
 func (s *testServer) ussd(tb testing.TB, session, phone, text string) (int, string) {
 	tb.Helper()
-	st, body, _ := s.do(tb, postForm("/ussd/africastalking", ussdForm(session, phone, text).Encode()))
+	st, body, _ := s.do(tb, postForm(providertest.USSDPath, ussdForm(session, phone, text).Encode()))
 	return st, body
 }

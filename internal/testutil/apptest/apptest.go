@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/passerelle/passerelle/flows"
+	"github.com/passerelle/passerelle/internal/app"
 	"github.com/passerelle/passerelle/internal/chat"
 	"github.com/passerelle/passerelle/internal/content"
 	"github.com/passerelle/passerelle/internal/msg"
@@ -37,6 +38,8 @@ const Secret = "test-secret-0123456789"
 
 // App is the conversation side of Passerelle, ready to be driven.
 type App struct {
+	// Built is the application as app.New builds it for every command.
+	Built    *app.App
 	Content  *content.Content
 	Renderer *render.Renderer
 	Service  *chat.Service
@@ -106,6 +109,17 @@ func Content(tb testing.TB) *content.Content {
 	return c
 }
 
+// Config is the configuration of the tests' application: the settings'
+// defaults, as serve runs without any (USSD budget 182, conversations
+// kept 24 h, 2 years of retention, …), and the tests' flood limit.
+func Config() app.Config {
+	return app.Config{
+		USSDBudget: 182, StateTTL: 24 * time.Hour, Retention: 17520 * time.Hour, SMSPerDay: chat.DefaultSMSPerDay,
+		FloodLimit: FloodLimit, FloodPeriod: 10 * time.Minute, OutboxRetention: 168 * time.Hour,
+		OutboxConcurrency: 8, OutboxMaxAttempts: 8, OutboxClaimIdle: time.Minute,
+	}
+}
+
 // New returns an App on the real Redis; log may be nil.
 func New(tb testing.TB, log *slog.Logger) *App {
 	tb.Helper()
@@ -122,20 +136,19 @@ func NewWith(tb testing.TB, log *slog.Logger, configure func(*chat.Config)) *App
 	rdb := redistest.Client(tb)
 	prefix := redistest.Prefix(tb, rdb)
 	a := &App{
-		Content: c, Renderer: render.New(c.Catalog, c.Set, 182),
-		Store: redisstore.New(rdb, prefix), Redis: rdb, Prefix: prefix,
-		Clock: sim.NewClock(Start), Hasher: msg.NewHasher([]byte(Secret)),
-		phones: map[msg.Address]*sim.Phone{}, Outbox: &Outbox{},
+		Content: c, Store: redisstore.New(rdb, prefix), Redis: rdb, Prefix: prefix,
+		Clock: sim.NewClock(Start), phones: map[msg.Address]*sim.Phone{}, Outbox: &Outbox{},
 	}
 	var n atomic.Int64
-	cfg := chat.Config{
-		Now: a.Clock.Now, Ref: func() string { return fmt.Sprintf("T%05d", n.Add(1)) },
-		People: a.Store, Limiter: a.Store.NewFlood(FloodLimit, 10*time.Minute), SMS: true,
+	built, err := app.New(context.Background(), Config(), app.Options{
+		Log: log, Content: c, Store: a.Store, Now: a.Clock.Now, Secret: []byte(Secret),
+		Ref:       func() string { return fmt.Sprintf("T%05d", n.Add(1)) },
+		Configure: configure,
+	})
+	if err != nil {
+		tb.Fatal(err)
 	}
-	if configure != nil {
-		configure(&cfg)
-	}
-	a.Service = chat.New(c.Engine, a.Renderer, a.Store, a.Hasher, log, cfg)
+	a.Built, a.Renderer, a.Service, a.Hasher = built, built.Renderer, built.Service, built.Hasher
 	a.Outbox.worker = outbox.New(a.Store, outbox.SenderFunc(a.Outbox.send), outbox.Config{
 		Provider: "test", Now: a.Clock.Now, Log: log, Consumer: "apptest",
 	})

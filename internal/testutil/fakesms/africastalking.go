@@ -13,7 +13,7 @@ import (
 // "Recipients": [{"statusCode", "number", "status", "cost",
 // "messageId"}]}} with one recipient, whose messageId is fresh ("ATXid_"
 // and 32 hex digits) when accepted and "None" otherwise. Point
-// sender.AfricasTalkingConfig.BaseURL at URL().
+// africastalking.SendConfig.BaseURL at URL().
 type AfricasTalking struct {
 	core
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider/africastalking"
+	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/testutil/fakesms"
 )
@@ -49,7 +51,7 @@ type provider struct {
 var providers = []provider{
 	{"twilio", func(t *testing.T) (fake, sender.Sender) {
 		f := fakesms.NewTwilio(t)
-		s, err := sender.NewTwilio(sender.TwilioConfig{
+		s, err := twilio.NewSender(twilio.SendConfig{
 			AccountSID: testSID, AuthToken: testToken, From: testFrom,
 			StatusCallback: testCallback, BaseURL: f.URL(),
 		})
@@ -60,7 +62,7 @@ var providers = []provider{
 	}},
 	{"africastalking", func(t *testing.T) (fake, sender.Sender) {
 		f := fakesms.NewAfricasTalking(t)
-		s, err := sender.NewAfricasTalking(sender.AfricasTalkingConfig{
+		s, err := africastalking.NewSender(africastalking.SendConfig{
 			Username: "sandbox", APIKey: "at-test-key-0123456789", From: "PASSERELLE", BaseURL: f.URL(),
 		})
 		if err != nil {

@@ -6,7 +6,7 @@
 //
 //	tw := fakesms.NewTwilio(t)
 //	tw.SetHandler(fakesms.Sequence(fakesms.Fail(503, 0), fakesms.OK()))
-//	s, _ := sender.NewTwilio(sender.TwilioConfig{..., BaseURL: tw.URL()})
+//	s, _ := twilio.NewSender(twilio.SendConfig{..., BaseURL: tw.URL()})
 //	...
 //	got := tw.WaitFor(t, 1, 5*time.Second)
 package fakesms

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/passerelle/passerelle/internal/provider/africastalking"
+	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/testutil/fakesms"
 )
@@ -27,14 +29,14 @@ func TestOwnServerShutdown(t *testing.T) {
 		sender  func(t *testing.T, base string) sender.Sender
 	}{
 		{"twilio", tw.Handler(), tw.Close, tw.SetHandler, tw.Attempts, func(t *testing.T, base string) sender.Sender {
-			s, err := sender.NewTwilio(sender.TwilioConfig{AccountSID: testSID, AuthToken: testToken, From: testFrom, BaseURL: base})
+			s, err := twilio.NewSender(twilio.SendConfig{AccountSID: testSID, AuthToken: testToken, From: testFrom, BaseURL: base})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		}},
 		{"africastalking", at.Handler(), at.Close, at.SetHandler, at.Attempts, func(t *testing.T, base string) sender.Sender {
-			s, err := sender.NewAfricasTalking(sender.AfricasTalkingConfig{Username: "sandbox", APIKey: "at-test-key-0123456789", BaseURL: base})
+			s, err := africastalking.NewSender(africastalking.SendConfig{Username: "sandbox", APIKey: "at-test-key-0123456789", BaseURL: base})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,7 +13,7 @@ import (
 // /2010-04-01/Accounts/{sid}/Messages.json, with basic authentication,
 // answering 201 and the message's JSON with a fresh SID ("SM" and 32 hex
 // digits), or Twilio's JSON error body {"code", "message", "more_info",
-// "status"}. Point sender.TwilioConfig.BaseURL at URL().
+// "status"}. Point twilio.SendConfig.BaseURL at URL().
 type Twilio struct {
 	core
 }

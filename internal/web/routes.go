@@ -1,0 +1,171 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/passerelle/passerelle/internal/channel"
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider"
+)
+
+// Statuses keeps outbound messages, their delivery reports and opt-outs
+// (redisstore.Store).
+type Statuses interface {
+	// RecordStatus stores a delivery report under st.ID.
+	RecordStatus(ctx context.Context, st msg.Status) error
+	// SetOptOut records that a person refuses campaign messages (out) or
+	// accepts them again.
+	SetOptOut(ctx context.Context, p msg.PersonID, out bool) error
+}
+
+// providerRoutes mounts the providers' webhooks. Delivery-report routes
+// need Statuses and Hasher; without them they are left off.
+func (s *Server) providerRoutes() {
+	statuses := s.cfg.Statuses != nil && s.cfg.Hasher != nil
+	for _, r := range s.cfg.Routes {
+		if r.Delivery != nil && !statuses {
+			continue
+		}
+		h := s.webhook(r)
+		for _, m := range r.Methods {
+			s.app.Add(m, r.Path, h)
+		}
+	}
+}
+
+// webhook returns the handler of one provider route: authenticate, decode,
+// then run the hop or record the report, and answer in the provider's form.
+func (s *Server) webhook(r provider.Route) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		req := request(c, s.cfg.Now())
+		if r.Auth != nil {
+			if err := r.Auth(req); err != nil {
+				return s.refuse(c, r, err)
+			}
+		}
+		if r.Delivery != nil {
+			return s.delivery(c, r, req)
+		}
+		return s.conversation(c, r, req)
+	}
+}
+
+// request copies what a provider route may read out of fasthttp's buffers.
+func request(c *fiber.Ctx, now time.Time) provider.Request {
+	uri := c.Request().URI()
+	raw := string(uri.QueryString())
+	q, _ := url.ParseQuery(raw) // a malformed pair is dropped; the route decides
+	h := make(http.Header)
+	c.Request().Header.VisitAll(func(k, v []byte) { h.Add(string(k), string(v)) })
+	return provider.Request{
+		Method: c.Method(), Path: string(uri.PathOriginal()), RawQuery: raw, Query: q,
+		Header: h, Body: bytes.Clone(c.Body()), Now: now,
+	}
+}
+
+// conversation runs one inbound message or USSD hop through the
+// conversation service and answers as the route writes it.
+func (s *Server) conversation(c *fiber.Ctx, r provider.Route, req provider.Request) error {
+	in, err := r.Conversation.Parse(req)
+	var direct *provider.Direct
+	switch {
+	case errors.As(err, &direct):
+		return s.write(c, direct.Response)
+	case err != nil:
+		return s.refuse(c, r, err)
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.HopTimeout)
+	reply, err := s.cfg.Conversations.Handle(ctx, in)
+	cancel()
+	if err != nil {
+		s.log.Error("hop failed", "request_id", rid(c), "channel", string(in.Channel), "provider", in.Provider, "err", err)
+	}
+	return s.write(c, r.Conversation.Answer(in, reply, err))
+}
+
+// delivery records a delivery report and, when the provider says the
+// recipient blocks us, their opt-out.
+func (s *Server) delivery(c *fiber.Ctx, r provider.Route, req provider.Request) error {
+	rep, err := r.Delivery.Parse(req)
+	if err != nil {
+		return s.refuse(c, r, err)
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.HopTimeout)
+	defer cancel()
+	err = s.recordReport(ctx, c, rep)
+	if r.Delivery.Answer != nil {
+		return s.write(c, r.Delivery.Answer(err))
+	}
+	if err != nil {
+		return fiber.ErrInternalServerError
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// recordReport stores a delivery report and the opt-out it may carry.
+func (s *Server) recordReport(ctx context.Context, c *fiber.Ctx, rep provider.Report) error {
+	st := rep.Status
+	if err := s.cfg.Statuses.RecordStatus(ctx, st); err != nil {
+		s.log.Error("delivery report not recorded", "request_id", rid(c), "message_id", st.ID, "err", err)
+		return err
+	}
+	if !rep.OptedOut {
+		return nil
+	}
+	if rep.To == "" {
+		s.log.Warn("opt-out report without a usable number", "request_id", rid(c), "message_id", st.ID, "code", st.Code)
+		return nil
+	}
+	p := s.cfg.Hasher.Person(rep.To)
+	if err := s.cfg.Statuses.SetOptOut(ctx, p, true); err != nil {
+		s.log.Error("opt-out not recorded", "request_id", rid(c), "person", string(p), "err", err)
+		return err
+	}
+	s.log.LogAttrs(ctx, slog.LevelInfo, "person opted out by provider",
+		slog.String("request_id", rid(c)), slog.String("person", string(p)), slog.String("provider", st.Provider))
+	return nil
+}
+
+// refuse answers a route's refusal (a *channel.Error; anything else is a
+// 400) in the route's error form.
+func (s *Server) refuse(c *fiber.Ctx, r provider.Route, err error) error {
+	status, reason := fiber.StatusBadRequest, "bad request"
+	if e, ok := channel.AsError(err); ok {
+		status, reason = e.Status, e.Reason
+	}
+	s.log.Info("request refused", "request_id", rid(c), "status", status, "reason", reason)
+	if r.Refuse != nil {
+		res := r.Refuse(status, reason)
+		if res.Status == 0 {
+			res.Status = status
+		}
+		return s.write(c, res)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	return c.Status(status).SendString(reason)
+}
+
+// write sends a provider Response (status 0 is 200; no content type is
+// plain text).
+func (s *Server) write(c *fiber.Ctx, res provider.Response) error {
+	ct := res.ContentType
+	if ct == "" {
+		ct = fiber.MIMETextPlainCharsetUTF8
+	}
+	c.Set(fiber.HeaderContentType, ct)
+	if res.Status != 0 {
+		c.Status(res.Status)
+	}
+	if res.Status == fiber.StatusNoContent {
+		return nil
+	}
+	return c.SendString(res.Body)
+}
