@@ -155,12 +155,16 @@ func (f *fakeJasmin) received() []fakeSent {
 
 // Answers of the fake Jasmin.
 var (
-	answerAuth       = func(int) (int, string) { return 403, `Error "Authentication failure for username:other"` }
-	answerThrottled  = func(int) (int, string) { return 403, `Error "User throughput exceeded"` }
-	answerDown       = func(int) (int, string) { return 500, `Error "Cannot send submit_sm, check SMPPClientManagerPB log file for details"` }
-	answerNoRoute    = func(int) (int, string) { return 412, `Error "No route found"` }
-	answerNoBound    = func(int) (int, string) { return 412, `Error "Failover route has no bound connectors"` }
-	answerNoBalance  = func(int) (int, string) { return 403, `Error "Cannot charge submit_sm, check RouterPB log file for details"` }
+	answerAuth      = func(int) (int, string) { return 403, `Error "Authentication failure for username:other"` }
+	answerThrottled = func(int) (int, string) { return 403, `Error "User throughput exceeded"` }
+	answerDown      = func(int) (int, string) {
+		return 500, `Error "Cannot send submit_sm, check SMPPClientManagerPB log file for details"`
+	}
+	answerNoRoute   = func(int) (int, string) { return 412, `Error "No route found"` }
+	answerNoBound   = func(int) (int, string) { return 412, `Error "Failover route has no bound connectors"` }
+	answerNoBalance = func(int) (int, string) {
+		return 403, `Error "Cannot charge submit_sm, check RouterPB log file for details"`
+	}
 	answerIntercept  = func(int) (int, string) { return 503, `Error "InterceptorPB not connected !"` }
 	answerNotJasmin  = func(int) (int, string) { return 200, `<html>proxy</html>` }
 	answerEmptyID    = func(int) (int, string) { return 200, `Success ""` }

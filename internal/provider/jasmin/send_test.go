@@ -120,7 +120,7 @@ func TestSendAnswers(t *testing.T) {
 		name    string
 		answer  func(int) (int, string)
 		mod     func(*SendConfig)
-		to      msg.Address // "": sendertest.To
+		to      msg.Address  // "": sendertest.To
 		wantErr sender.Error // Provider and Err are not compared
 	}{
 		{"bad password", nil, func(c *SendConfig) { c.Password = "wrong" }, "", sender.Error{Status: 403, Code: CodeAuth}},
