@@ -100,7 +100,8 @@ func (s *Sender) Send(ctx context.Context, m msg.Outbound) (sender.Result, error
 	body := s.form(m).Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, strings.NewReader(body))
 	if err != nil {
-		return sender.Result{}, fmt.Errorf("error building request for message %s: %w", m.ID, err)
+		// The URL's query may carry credentials: the cause is not quoted.
+		return sender.Result{}, fmt.Errorf("error building request for message %s: %w", m.ID, &sender.Error{Provider: Provider, Err: errors.New("bad send URL")})
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "text/plain")
