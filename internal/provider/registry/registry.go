@@ -11,6 +11,8 @@ import (
 
 	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/provider/africastalking"
+	"github.com/passerelle/passerelle/internal/provider/jasmin"
+	"github.com/passerelle/passerelle/internal/provider/kannel"
 	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/sender"
 )
@@ -22,7 +24,10 @@ const Log = "log"
 // Factories are every provider, in the order of the README's settings
 // table.
 func Factories() []provider.Factory {
-	return []provider.Factory{africastalking.Factory, twilio.Factory}
+	return []provider.Factory{africastalking.Factory, twilio.Factory,
+		jasmin.Factory,
+		kannel.Factory,
+	}
 }
 
 // Settings are every provider's settings, in Factories' order.
