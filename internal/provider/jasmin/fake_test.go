@@ -170,3 +170,10 @@ var (
 	answerEmptyID    = func(int) (int, string) { return 200, `Success ""` }
 	answerBadRequest = func(int) (int, string) { return 400, `Error "Argument [validity-period] has an invalid value: [x]."` }
 )
+
+// attempts returns how many well-formed requests the fake answered.
+func (f *fakeJasmin) attempts() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tries
+}
