@@ -117,3 +117,10 @@ var (
 	answerBadField    = func(int) (int, string) { return 400, "DLR-URL field misformed, rejected" }
 	answerNotKannel   = func(int) (int, string) { return 200, "<html>proxy</html>" }
 )
+
+// attempts returns how many well-formed requests the fake answered.
+func (f *fakeKannel) attempts() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tries
+}
