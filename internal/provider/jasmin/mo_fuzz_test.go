@@ -50,3 +50,32 @@ func FuzzParseMO(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDLR feeds arbitrary receipt bodies and dlr-url queries to the
+// receipt parser: it refuses with a 400 or returns a report filed under a
+// usable id with a known state.
+func FuzzParseDLR(f *testing.F) {
+	for _, s := range [][2]string{
+		{receipt("1", "ESME_ROK", "").Encode(), "mid=0a1b"},
+		{receipt("2", "UNDELIV", "069").Encode(), "token=t&mid=0a1b"},
+		{receipt("2", "DELIVRD", "000").Encode(), ""},
+		{"id=a&message_status=ESME_RX&err=", "mid=a&mid=b"},
+		{"", ""},
+	} {
+		f.Add([]byte(s[0]), s[1])
+	}
+	now := time.Unix(0, 0)
+	f.Fuzz(func(t *testing.T, body []byte, query string) {
+		q, _ := url.ParseQuery(query)
+		r, err := ParseDLR(body, q, now)
+		if err != nil {
+			if e, ok := channel.AsError(err); !ok || e.Status != 400 || e.Reason == "" {
+				t.Fatalf("error %v is not a 400 channel.Error", err)
+			}
+			return
+		}
+		if !channel.ValidID(r.Status.ID, MaxID) || !channel.ValidID(r.Status.ProviderID, MaxID) || r.Status.State == "" || r.Status.Provider != Provider {
+			t.Fatalf("bad report %+v", r)
+		}
+	})
+}

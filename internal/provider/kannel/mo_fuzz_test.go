@@ -49,3 +49,25 @@ func FuzzParseMO(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDLR feeds arbitrary dlr-url queries to the report parser: it
+// refuses with a 400 or returns a report filed under our usable id with a
+// known state.
+func FuzzParseDLR(f *testing.F) {
+	for _, s := range []string{"token=t&mid=0a1b&type=1", "mid=0a1b&type=16", "mid=a&type=%25d", "mid=a&mid=b&type=1", ""} {
+		f.Add(s)
+	}
+	now := time.Unix(0, 0)
+	f.Fuzz(func(t *testing.T, query string) {
+		r, err := ParseDLR(query, now)
+		if err != nil {
+			if e, ok := channel.AsError(err); !ok || e.Status != 400 || e.Reason == "" {
+				t.Fatalf("error %v is not a 400 channel.Error", err)
+			}
+			return
+		}
+		if _, ok := dlrStates[r.Status.Code]; (r.Status.Code != "") != ok || r.Status.State == "" || r.Status.ID == "" || r.Status.Provider != Provider {
+			t.Fatalf("bad report %+v", r)
+		}
+	})
+}
