@@ -170,7 +170,8 @@ func TestSendRetryAfter(t *testing.T) {
 	t.Parallel()
 	cases := []sendertest.RetryAfterCase{
 		sendertest.Wait("seconds on throttling", 403, `Error "User throughput exceeded"`, "5", 5*time.Second, 5*time.Second),
-		sendertest.Wait("http date on 503", 503, `Error "InterceptorPB not connected !"`, sendertest.InTwoMinutes(), 2*time.Minute-2*time.Second, 2*time.Minute),
+		sendertest.Wait("seconds on 503", 503, `Error "InterceptorPB not connected !"`, "120", 2*time.Minute, 2*time.Minute),
+		sendertest.Wait("capped", 503, `Error "InterceptorPB not connected !"`, "7200", sender.MaxRetryAfter, sender.MaxRetryAfter),
 		sendertest.Wait("none", 500, `Error "Cannot send submit_sm"`, "", 0, 0),
 	}
 	for _, c := range cases {

@@ -188,7 +188,8 @@ func TestSendRetryAfter(t *testing.T) {
 	t.Parallel()
 	cases := []sendertest.RetryAfterCase{
 		sendertest.Wait("seconds on 503", 503, "Temporal failure, try again later.", "5", 5*time.Second, 5*time.Second),
-		sendertest.Wait("http date on 429", 429, "slow down", sendertest.InTwoMinutes(), 2*time.Minute-2*time.Second, 2*time.Minute),
+		sendertest.Wait("seconds on 429", 429, "slow down", "120", 2*time.Minute, 2*time.Minute),
+		sendertest.Wait("capped", 503, "Temporal failure, try again later.", "7200", sender.MaxRetryAfter, sender.MaxRetryAfter),
 		sendertest.Wait("none", 500, "Sending failed.", "", 0, 0),
 	}
 	for _, c := range cases {
