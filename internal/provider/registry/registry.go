@@ -12,6 +12,8 @@ import (
 	"github.com/passerelle/passerelle/internal/provider/africastalking"
 	"github.com/passerelle/passerelle/internal/provider/genericussd"
 	"github.com/passerelle/passerelle/internal/provider/hubtel"
+	"github.com/passerelle/passerelle/internal/provider/jasmin"
+	"github.com/passerelle/passerelle/internal/provider/kannel"
 	"github.com/passerelle/passerelle/internal/provider/twilio"
 )
 
@@ -21,7 +23,14 @@ const Log = provider.Log
 // Factories are every provider, in the order of the README's settings
 // table.
 func Factories() []provider.Factory {
-	return []provider.Factory{africastalking.Factory, twilio.Factory, hubtel.Factory, genericussd.Factory}
+	return []provider.Factory{
+		africastalking.Factory,
+		twilio.Factory,
+		hubtel.Factory,
+		genericussd.Factory,
+		jasmin.Factory,
+		kannel.Factory,
+	}
 }
 
 // Settings are every provider's settings, in Factories' order.
