@@ -13,7 +13,8 @@ import (
 // PASSERELLE_JASMIN_TOKEN) and the sender through Jasmin's HTTP API (with
 // a send URL, username and password).
 var Factory = provider.Factory{
-	Name: Provider,
+	Name:  Provider,
+	Sends: true,
 	Settings: []provider.Setting{
 		{Env: "PASSERELLE_JASMIN_TOKEN", Flag: "jasmin-token", Secret: true, Usage: "token Jasmin's MO connector URL and delivery-receipt URLs carry as ?token= (at least 16 characters); empty turns /sms/jasmin and /sms/jasmin/dlr off (and asks for no receipts)"},
 		{Env: "PASSERELLE_JASMIN_SEND_URL", Flag: "jasmin-send-url", Usage: "Jasmin's HTTP send endpoint, such as http://jasmin:1401/send; empty: nothing is sent through Jasmin"},

@@ -13,7 +13,8 @@ import (
 // /sms/kannel/dlr; on with PASSERELLE_KANNEL_TOKEN) and the sender through
 // smsbox's sendsms (with a send URL, username and password).
 var Factory = provider.Factory{
-	Name: Provider,
+	Name:  Provider,
+	Sends: true,
 	Settings: []provider.Setting{
 		{Env: "PASSERELLE_KANNEL_TOKEN", Flag: "kannel-token", Secret: true, Usage: "token Kannel's get-url and dlr-url carry as ?token= (at least 16 characters); empty turns /sms/kannel and /sms/kannel/dlr off (and asks for no delivery reports)"},
 		{Env: "PASSERELLE_KANNEL_SEND_URL", Flag: "kannel-send-url", Usage: "smsbox's sendsms URL, such as http://kannel:13013/cgi-bin/sendsms; empty: nothing is sent through Kannel"},

@@ -66,7 +66,7 @@ func pick(s provider.Set, e provider.Env, choice string) string {
 		return Log
 	case choice != "":
 		if !known(choice) {
-			e.Bad(env, "want %s or %s", strings.Join(names(), ", "), Log)
+			e.Bad(env, "want %s or %s (the routes that send SMS)", strings.Join(names(), ", "), Log)
 			return Log
 		}
 		return choice // the chosen provider said which of its settings are missing
@@ -91,11 +91,13 @@ func senders(s provider.Set) []string {
 	return out
 }
 
-// names are the providers' names.
+// names are the names of the providers that can send SMS.
 func names() []string {
 	var out []string
 	for _, f := range Factories() {
-		out = append(out, f.Name)
+		if f.Sends {
+			out = append(out, f.Name)
+		}
 	}
 	return out
 }

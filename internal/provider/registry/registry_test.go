@@ -35,6 +35,7 @@ func TestPick(t *testing.T) {
 		{"both, log chosen", both, "log", registry.Log, ""},
 		{"both, none chosen", both, "", registry.Log, "PASSERELLE_SMS_PROVIDER"},
 		{"unknown", map[string]string{}, "pigeon", registry.Log, "PASSERELLE_SMS_PROVIDER"},
+		{"a USSD route sends no SMS", map[string]string{}, "hubtel", registry.Log, "PASSERELLE_SMS_PROVIDER"},
 		{"chosen without its settings", map[string]string{}, "africastalking", "africastalking", "PASSERELLE_AT_USERNAME"},
 	}
 	for _, c := range cases {
