@@ -71,7 +71,7 @@ func coreSettings() []*setting {
 		{env: "PASSERELLE_LOG_LEVEL", flag: "log-level", def: "info", usage: "debug, info, warn or error"},
 		{env: "PASSERELLE_LOG_FORMAT", flag: "log-format", def: "json", usage: "json or text"},
 		{env: "PASSERELLE_PUBLIC_URL", flag: "public-url", def: "", usage: "scheme, host and optional path prefix under which providers reach the gateway (https://gw.example.org); required with Twilio"},
-		{env: "PASSERELLE_SMS_PROVIDER", flag: "sms-provider", def: "", usage: "the provider outbound SMS go through (africastalking, twilio, …) or log; empty: the one configured to send, else log"},
+		{env: "PASSERELLE_SMS_PROVIDER", flag: "sms-provider", def: "", usage: "the provider outbound SMS go through (africastalking, twilio, jasmin, kannel) or log; empty: the one configured to send, else log"},
 		{env: "PASSERELLE_TEST_SYSTEM", flag: "test-system", def: "false", usage: "true says this gateway is a test system: allows PASSERELLE_TWILIO_SKIP_SIGNATURE beside a Redis URL; never on a gateway that real people reach"},
 		{env: "PASSERELLE_CONTACTS_FILE", flag: "contacts-file", def: "", usage: "contact points and staff-checked features (see deploy/contacts.yaml); empty: every contact point reads \"staff will call you back\""},
 		{env: "PASSERELLE_SMS_SHAPING", flag: "sms-shaping", def: "none", usage: "none, or gsm7: write SMS with GSM-7 letters only (â→a, ç→c, ’→', …) so they cost one segment per 160 characters"},

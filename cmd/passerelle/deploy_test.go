@@ -53,6 +53,10 @@ var deploySecretSamples = map[string]string{
 	"PASSERELLE_REDIS_SENTINEL_PASSWORD": "sample-sentinel-0123456789",
 	"PASSERELLE_HUBTEL_TOKEN":            "sample-hubtel-0123456789abcdef",
 	"PASSERELLE_GENERIC_USSD_TOKEN":      "sample-generic-0123456789abcdef",
+	"PASSERELLE_JASMIN_TOKEN":            "sample-jasmin-0123456789abcdef",
+	"PASSERELLE_JASMIN_PASSWORD":         "samplepw",
+	"PASSERELLE_KANNEL_TOKEN":            "sample-kannel-0123456789abcdef",
+	"PASSERELLE_KANNEL_PASSWORD":         "sample-kannel-password",
 }
 
 // deployPlainSamples stand for non-secret values committed as placeholders.

@@ -90,6 +90,13 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 		if advance {
 			st.Consumed = len(in.Text)
 		}
+	} else if in.Channel == msg.USSD {
+		// The hop number of a route that sends only the latest answer (0
+		// without one, so that a new session starts afresh).
+		st.Consumed = consumed
+		if advance {
+			st.Consumed, _ = seqOf(in)
+		}
 	}
 	return st, s.reply(st, in.Channel), events
 }
@@ -99,6 +106,12 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 // '*', so an answer may itself contain '*'.
 func newInput(st flow.State, in msg.Inbound) (string, bool) {
 	if !in.Cumulative {
+		// A route that sends only the latest answer numbers its hops: a
+		// late retry of an earlier hop must not answer the screen shown
+		// now (it could give a consent the person never gave).
+		if n, ok := seqOf(in); ok && n <= st.Consumed {
+			return "", false
+		}
 		return in.Text, true
 	}
 	t, c := in.Text, st.Consumed
@@ -114,6 +127,13 @@ func newInput(st flow.State, in msg.Inbound) (string, bool) {
 	}
 	// Not an extension of what we saw: take the last input.
 	return t[strings.LastIndexByte(t, '*')+1:], true
+}
+
+// seqOf reads the hop number of a route that sends only the latest answer
+// (msg.Inbound.Seq), when it is a whole number from 1.
+func seqOf(in msg.Inbound) (int, bool) {
+	n, err := strconv.Atoi(in.Seq)
+	return n, err == nil && n > 0 && in.Channel == msg.USSD
 }
 
 // page handles "98" (next page) and "0" (previous page) on a paged screen.

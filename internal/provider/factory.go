@@ -14,6 +14,9 @@ type Setting struct {
 type Factory struct {
 	// Name is the provider's name (Provider.Name).
 	Name string
+	// Sends tells that it can send SMS (once its credentials are set), so
+	// that PASSERELLE_SMS_PROVIDER may name it; a USSD-only route cannot.
+	Sends bool
 	// Settings are its own settings, in the order of the README's table.
 	Settings []Setting
 	// Load reads and checks its settings through env, reporting each bad

@@ -1,6 +1,6 @@
-// Package sender sends outbound SMS through one small interface, with one
-// implementation per provider (Twilio, Africa's Talking) and a Log sender for
-// when none is configured. Every provider failure is an *Error that tells
+// Package sender is what every SMS sender shares: one small interface,
+// implemented by each provider's package (internal/provider/…), and a Log
+// sender for when none is configured. Every provider failure is an *Error that tells
 // whether the send may be retried and whether the person opted out or the
 // number is invalid, so callers decide from that alone.
 package sender

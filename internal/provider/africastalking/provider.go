@@ -15,7 +15,8 @@ import (
 // (/sms/africastalking and its delivery reports, on with
 // PASSERELLE_AT_SMS_TOKEN) and the SMS sender (with a username and key).
 var Factory = provider.Factory{
-	Name: Provider,
+	Name:  Provider,
+	Sends: true,
 	Settings: []provider.Setting{
 		{Env: "PASSERELLE_USSD_TOKEN", Flag: "ussd-token", Secret: true, Usage: "token the Africa's Talking USSD callback URL carries as ?token= (at least 16 characters); empty leaves the USSD route open, refused with a Redis URL unless PASSERELLE_USSD_OPEN=true"},
 		{Env: "PASSERELLE_USSD_OPEN", Flag: "ussd-open", Default: "false", Usage: "true accepts an open USSD route (no PASSERELLE_USSD_TOKEN) with a Redis URL: only for a gateway behind a network that only Africa's Talking reaches"},

@@ -12,6 +12,8 @@ import (
 	"github.com/passerelle/passerelle/internal/provider/africastalking"
 	"github.com/passerelle/passerelle/internal/provider/genericussd"
 	"github.com/passerelle/passerelle/internal/provider/hubtel"
+	"github.com/passerelle/passerelle/internal/provider/jasmin"
+	"github.com/passerelle/passerelle/internal/provider/kannel"
 	"github.com/passerelle/passerelle/internal/provider/twilio"
 )
 
@@ -21,7 +23,14 @@ const Log = provider.Log
 // Factories are every provider, in the order of the README's settings
 // table.
 func Factories() []provider.Factory {
-	return []provider.Factory{africastalking.Factory, twilio.Factory, hubtel.Factory, genericussd.Factory}
+	return []provider.Factory{
+		africastalking.Factory,
+		twilio.Factory,
+		hubtel.Factory,
+		genericussd.Factory,
+		jasmin.Factory,
+		kannel.Factory,
+	}
 }
 
 // Settings are every provider's settings, in Factories' order.
@@ -57,7 +66,7 @@ func pick(s provider.Set, e provider.Env, choice string) string {
 		return Log
 	case choice != "":
 		if !known(choice) {
-			e.Bad(env, "want %s or %s", strings.Join(names(), ", "), Log)
+			e.Bad(env, "want %s or %s (the routes that send SMS)", strings.Join(names(), ", "), Log)
 			return Log
 		}
 		return choice // the chosen provider said which of its settings are missing
@@ -82,11 +91,13 @@ func senders(s provider.Set) []string {
 	return out
 }
 
-// names are the providers' names.
+// names are the names of the providers that can send SMS.
 func names() []string {
 	var out []string
 	for _, f := range Factories() {
-		out = append(out, f.Name)
+		if f.Sends {
+			out = append(out, f.Name)
+		}
 	}
 	return out
 }

@@ -7,19 +7,6 @@ import (
 	"github.com/passerelle/passerelle/internal/provider/registry"
 )
 
-// TestNamesDistinct: every provider has a name of its own (not "log") and
-// a Load.
-func TestNamesDistinct(t *testing.T) {
-	t.Parallel()
-	names := map[string]bool{registry.Log: true}
-	for _, f := range registry.Factories() {
-		if f.Name == "" || names[f.Name] || f.Load == nil {
-			t.Fatalf("provider %q: empty, repeated or without Load", f.Name)
-		}
-		names[f.Name] = true
-	}
-}
-
 // TestLoadUSSDRoutes: the Hubtel and generic USSD routes are mounted once
 // their tokens are set, beside Africa's Talking's, and send nothing.
 func TestLoadUSSDRoutes(t *testing.T) {

@@ -1,64 +1,11 @@
 package registry_test
 
 import (
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/provider/registry"
 )
-
-// TestSettingsAreUnique: no two providers claim one setting or one flag,
-// and every setting is documented and named PASSERELLE_….
-func TestSettingsAreUnique(t *testing.T) {
-	t.Parallel()
-	envs, flags := map[string]string{}, map[string]string{}
-	for _, f := range registry.Factories() {
-		for _, s := range f.Settings {
-			if !strings.HasPrefix(s.Env, "PASSERELLE_") || s.Flag == "" || s.Usage == "" {
-				t.Errorf("%s: setting %+v", f.Name, s)
-			}
-			if other, ok := envs[s.Env]; ok {
-				t.Errorf("%s and %s both claim %s", other, f.Name, s.Env)
-			}
-			if other, ok := flags[s.Flag]; ok {
-				t.Errorf("%s and %s both claim -%s", other, f.Name, s.Flag)
-			}
-			envs[s.Env], flags[s.Flag] = f.Name, f.Name
-		}
-	}
-}
-
-// TestRoutesAreUnique: no two providers mount the same method and path.
-func TestRoutesAreUnique(t *testing.T) {
-	t.Parallel()
-	seen := map[string]bool{}
-	for _, r := range allRoutes(t) {
-		for _, m := range r.Methods {
-			if key := m + " " + r.Path; seen[key] {
-				t.Errorf("%s mounted twice", key)
-			} else {
-				seen[key] = true
-			}
-		}
-	}
-}
-
-// allRoutes loads every provider with every token set to something, so
-// that all their routes are on.
-func allRoutes(t *testing.T) []provider.Route {
-	t.Helper()
-	get := func(env string) string {
-		if strings.HasSuffix(env, "_TOKEN") {
-			return "routetoken0123456789"
-		}
-		return ""
-	}
-	set := registry.Load(provider.Env{Get: provider.WithDefaults(registry.Settings(), get), Bad: func(env, f string, a ...any) { t.Fatalf("%s: %s", env, fmt.Sprintf(f, a...)) },
-		PublicURL: "https://gw.example.org"}, "")
-	return set.Routes()
-}
 
 // TestPick: the provider that sends is the one chosen, else the only one
 // able to, else none ("log"); two able ones must be chosen between.
@@ -88,6 +35,7 @@ func TestPick(t *testing.T) {
 		{"both, log chosen", both, "log", registry.Log, ""},
 		{"both, none chosen", both, "", registry.Log, "PASSERELLE_SMS_PROVIDER"},
 		{"unknown", map[string]string{}, "pigeon", registry.Log, "PASSERELLE_SMS_PROVIDER"},
+		{"a USSD route sends no SMS", map[string]string{}, "hubtel", registry.Log, "PASSERELLE_SMS_PROVIDER"},
 		{"chosen without its settings", map[string]string{}, "africastalking", "africastalking", "PASSERELLE_AT_USERNAME"},
 	}
 	for _, c := range cases {

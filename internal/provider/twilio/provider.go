@@ -15,7 +15,8 @@ import (
 // token, or with the signature check explicitly off) and the SMS sender
 // (with an account SID).
 var Factory = provider.Factory{
-	Name: Provider,
+	Name:  Provider,
+	Sends: true,
 	Settings: []provider.Setting{
 		{Env: "PASSERELLE_TWILIO_ACCOUNT_SID", Flag: "twilio-account-sid", Usage: "Twilio account SID (AC…)"},
 		{Env: "PASSERELLE_TWILIO_AUTH_TOKEN", Flag: "twilio-auth-token", Secret: true, Usage: "Twilio auth token; signs webhooks; empty turns the Twilio routes off"},
