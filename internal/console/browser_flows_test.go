@@ -76,6 +76,12 @@ func TestBrowserCampaign(t *testing.T) {
 	if got := b.text("#count_fr"); got != "48 caractères · ucs2 · 1 SMS" {
 		t.Fatalf("live count %q", got)
 	}
+	// The audience, asked of the server as the form changes.
+	b.waitFor(`document.getElementById("live-audience").textContent === "9"`)
+	b.must(chromedp.Click(chromedp.CSS(`input[name=region][value=littoral]`)))
+	b.waitFor(`document.getElementById("live-audience").textContent === "4"`)
+	b.must(chromedp.Click(chromedp.CSS(`input[name=region][value=littoral]`)))
+	b.waitFor(`document.getElementById("live-audience").textContent === "9"`)
 	if st := b.submit(`button[value=preview]`); st != http.StatusOK {
 		t.Fatalf("preview: %d", st)
 	}

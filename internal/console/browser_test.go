@@ -189,3 +189,14 @@ func (b *browser) weight() int {
 	b.t.Helper()
 	return eval[int](b, `performance.getEntriesByType("navigation").concat(performance.getEntriesByType("resource")).reduce((n, e) => n + e.transferSize, 0)`)
 }
+
+// waitFor waits until a JavaScript expression is true in the page, at most
+// browserStep.
+func (b *browser) waitFor(expr string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, browserStep)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr)); err != nil {
+		b.t.Fatalf("waiting for %s: %v", expr, err)
+	}
+}

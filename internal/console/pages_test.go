@@ -148,6 +148,16 @@ func TestComposeCampaign(t *testing.T) {
 	if p := c.post(t, "/campaigns/new", form); !strings.Contains(p.Body, `<strong id="audience">4</strong>`) {
 		t.Errorf("the audience does not follow the filter")
 	}
+	// The same, as JSON for the page's script; the CSRF token is required.
+	live := c.post(t, "/campaigns/preview", form)
+	if live.Status != 200 || live.Header.Get("Content-Type") != "application/json" ||
+		!strings.Contains(live.Body, `"audience":"4"`) || !strings.Contains(live.Body, `"fr":"48 caractères · ucs2 · 1 SMS"`) {
+		t.Fatalf("live preview: %d %s", live.Status, live.Body)
+	}
+	noToken := url.Values{"registered": {"1"}}
+	if p := c.post(t, "/campaigns/preview", noToken); p.Status != http.StatusForbidden {
+		t.Fatalf("live preview without a token: %d", p.Status)
+	}
 	form.Set("text_fr", strings.Repeat("ê", 300))
 	form.Set("do", "create")
 	if p := c.post(t, "/campaigns/new", form); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "segments") {

@@ -37,6 +37,7 @@ func (c *Console) routes() {
 		m.HandleFunc("GET "+b+"/campaigns", c.guard(permCampaigns, c.campaigns))
 		m.HandleFunc("GET "+b+"/campaigns/new", c.guard(permCampaigns, c.composeForm))
 		m.HandleFunc("POST "+b+"/campaigns/new", c.guard(permCampaigns, c.compose))
+		m.HandleFunc("POST "+b+"/campaigns/preview", c.guard(permCampaigns, c.previewJSON))
 		m.HandleFunc("GET "+b+"/campaigns/{id}", c.guard(permCampaigns, c.campaign))
 		m.HandleFunc("POST "+b+"/campaigns/{id}/{action}", c.guard(permCampaigns, c.actOnCampaign))
 	}

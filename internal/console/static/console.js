@@ -1,7 +1,8 @@
-// Passerelle console: the live count of a campaign text as it is typed
-// (characters, GSM-7 or UCS-2, SMS segments). The "Preview" button gives
-// the same count from the server, with the audience and the cost; this
-// script only saves a click. No other script runs on the console.
+// Passerelle console: live counts on the campaign form. As staff type, the
+// count of each text (characters, GSM-7 or UCS-2, SMS segments) is shown
+// at once; as they type or tick, the audience, segments and cost are asked
+// of the server (the same computation as the "Preview" button, which works
+// without this script). No other script runs on the console.
 (function () {
   "use strict";
   var basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡" +
@@ -27,4 +28,26 @@
   document.querySelectorAll("textarea[data-count]").forEach(function (area) {
     area.addEventListener("input", function () { show(area); });
   });
+
+  var form = document.querySelector("form[data-preview]"), live = document.getElementById("live");
+  if (!form || !live) { return; }
+  var timer = null, asked = 0;
+  function ask() {
+    var n = ++asked;
+    fetch(form.getAttribute("data-preview"), {method: "POST", credentials: "same-origin",
+      body: new URLSearchParams(new FormData(form))})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) {
+        if (!p || n !== asked) { return; }
+        document.getElementById("live-audience").textContent = p.audience;
+        document.getElementById("live-segments").textContent = p.segments;
+        document.getElementById("live-cost").textContent = p.cost;
+        live.hidden = false;
+      })
+      .catch(function () { live.hidden = true; });
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(ask, 400); }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+  ask();
 })();
