@@ -29,6 +29,7 @@ func (a *App) Web() *web.Server {
 			Price: cfg.PricePerSegment, Currency: cfg.Currency, Shape: cfg.SMSShaping.Apply,
 		},
 		Metrics: a.Metrics.Handler(), Observe: a.Metrics.Request,
+		Inbound: func(in msg.Inbound) { a.Metrics.Inbound(in.Channel, cfg.Operators.Of(in.From)) },
 	})
 }
 

@@ -82,6 +82,9 @@ func (s *Server) conversation(c *fiber.Ctx, r provider.Route, req provider.Reque
 	case err != nil:
 		return s.refuse(c, r, err)
 	}
+	if s.cfg.Inbound != nil {
+		s.cfg.Inbound(in)
+	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.HopTimeout)
 	reply, err := s.cfg.Conversations.Handle(ctx, in)
 	cancel()
