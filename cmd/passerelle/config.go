@@ -72,6 +72,9 @@ func coreSettings() []*setting {
 		{env: "PASSERELLE_LOG_FORMAT", flag: "log-format", def: "json", usage: "json or text"},
 		{env: "PASSERELLE_PUBLIC_URL", flag: "public-url", def: "", usage: "scheme, host and optional path prefix under which providers reach the gateway (https://gw.example.org); required with Twilio"},
 		{env: "PASSERELLE_SMS_PROVIDER", flag: "sms-provider", def: "", usage: "the provider outbound SMS go through (africastalking, twilio, jasmin, kannel) or log; empty: the one configured to send, else log"},
+		{env: "PASSERELLE_OPERATOR_PREFIXES", flag: "operator-prefixes", def: "", usage: "mobile operators by number prefix, as name=prefix|prefix,… (digits of the E.164 number: mtn=23767|237650,orange=23769); empty: libphonenumber's carrier data (mtn, orange, nexttel, camtel in Cameroon)"},
+		{env: "PASSERELLE_OPERATOR_ROUTES", flag: "operator-routes", def: "", usage: "outbound SMS of an operator's subscribers through another provider than PASSERELLE_SMS_PROVIDER, as operator=provider,… (orange=kannel,mtn=jasmin); each provider must be configured to send"},
+		{env: "PASSERELLE_OPERATOR_USSD_BUDGET", flag: "operator-ussd-budget", def: "", usage: "USSD screen budget of operators whose phones show another number of characters than PASSERELLE_USSD_BUDGET, as operator=characters,… (orange=160; 40 to 1000)"},
 		{env: "PASSERELLE_TEST_SYSTEM", flag: "test-system", def: "false", usage: "true says this gateway is a test system: allows PASSERELLE_TWILIO_SKIP_SIGNATURE beside a Redis URL; never on a gateway that real people reach"},
 		{env: "PASSERELLE_CONTACTS_FILE", flag: "contacts-file", def: "", usage: "contact points and staff-checked features (see deploy/contacts.yaml); empty: every contact point reads \"staff will call you back\""},
 		{env: "PASSERELLE_SMS_SHAPING", flag: "sms-shaping", def: "none", usage: "none, or gsm7: write SMS with GSM-7 letters only (â→a, ç→c, ’→', …) so they cost one segment per 160 characters"},
@@ -190,6 +193,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 		bad("PASSERELLE_PHONE_REGION", "want a region code with a numbering plan (CM, NG, FR…), got %q", c.PhoneRegion)
 	}
 	loadProviders(&c, get, bad, name == "serve")
+	loadOperators(&c, get, bad)
 	loadServices(&c, get, bad)
 	loadOutbox(&c, get, bad)
 	loadCampaigns(&c, get, bad)

@@ -118,6 +118,7 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if cfg.Encryption != nil {
 		a.Store.WithSeal(cfg.Encryption)
 	}
+	a.Store.WithOperators(cfg.Operators.Of)
 	a.Hasher = msg.NewHasher(secret)
 	if a.Contacts, err = contacts.Load(cfg.ContactsFile); err != nil {
 		return nil, err
@@ -127,6 +128,7 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 		StateTTL: cfg.StateTTL, People: a.Store, Limiter: a.Store.NewFlood(cfg.FloodLimit, cfg.FloodPeriod),
 		SMS: true, Shape: cfg.SMSShaping.Apply, Observer: a.Metrics,
 		SMSPerDay: cfg.SMSPerDay, Features: a.Contacts.Feature, Now: o.Now, Ref: o.Ref,
+		Operator: cfg.Operators.Of, Budgets: cfg.OperatorBudgets,
 	}
 	if o.Configure != nil {
 		o.Configure(&cc)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/broadcast"
+	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/seal"
 	"github.com/passerelle/passerelle/internal/smstext"
@@ -45,6 +46,14 @@ type Config struct {
 	TestSystem bool
 	// Providers are the configured providers (registry.Load).
 	Providers provider.Set
+	// Operators finds a number's mobile operator (config_operator.go);
+	// OperatorRoutes sends the SMS of an operator's subscribers through
+	// another provider than SMSProvider; OperatorBudgets are the USSD
+	// screen budgets of operators whose phones show another number of
+	// characters than USSDBudget.
+	Operators       *msg.Operators
+	OperatorRoutes  map[string]string
+	OperatorBudgets map[string]int
 
 	// Conversation services (config_service.go).
 	ContactsFile string

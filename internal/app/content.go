@@ -35,7 +35,16 @@ func LoadContent(c Config, log *slog.Logger) (*content.Content, error) {
 		return nil, err
 	}
 	n := 0
-	for _, p := range ct.Report(c.USSDBudget, chat.Messages).Problems {
+	problems := ct.Report(c.USSDBudget, chat.Messages).Problems
+	// A screen must also fit the budget of every operator that has its own.
+	for _, b := range c.OperatorBudgets {
+		for _, p := range ct.Report(b, chat.Messages).Problems {
+			if p.Severity == content.SeverityError && p.Kind != content.KindUnused {
+				problems = append(problems, p)
+			}
+		}
+	}
+	for _, p := range problems {
 		if p.Severity == content.SeverityError && p.Kind != content.KindUnused {
 			log.Error("flow problem", "problem", p.String())
 			n++

@@ -19,7 +19,7 @@ const sendTimeout = 15 * time.Second
 // metrics.
 func (a *App) Worker() *outbox.Worker {
 	snd, route := a.Config.Providers.Sender(a.Log)
-	return a.WorkerWith(countingSend(sender.ForOutbox(snd), a), route, "")
+	return a.WorkerWith(countingSend(sender.ForOutbox(a.byOperator(snd, route)), a), route, "")
 }
 
 // WorkerWith returns an outbox worker sending through send as route, with

@@ -24,6 +24,7 @@ func (a *App) Web() *web.Server {
 		Statuses: countingStatuses{a.Store, a.Metrics}, Hasher: a.Hasher, Now: a.now,
 		Campaigns: a.Store, Campaign: a.CampaignConfig(),
 		Metrics: a.Metrics.Handler(), Observe: a.Metrics.Request, Console: a.Console,
+		Inbound: func(in msg.Inbound) { a.Metrics.Inbound(in.Channel, cfg.Operators.Of(in.From)) },
 	})
 }
 

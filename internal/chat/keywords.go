@@ -103,7 +103,7 @@ func (s *Service) keyword(st flow.State, in msg.Inbound, env flow.Env) (next flo
 	say := func(id string, screen bool) msg.Reply {
 		t := s.render.Text(lang, id)
 		if screen && st.Node != "" {
-			t += "\n" + s.screenText(st, in.Channel)
+			t += "\n" + s.screenText(st, in)
 		}
 		return msg.Reply{Messages: []string{t}}
 	}
@@ -142,7 +142,7 @@ func (s *Service) keyword(st flow.State, in msg.Inbound, env flow.Env) (next flo
 		} else {
 			st, events = s.engine.Home(st, env)
 		}
-		return st, s.reply(st, in.Channel), events, true
+		return st, s.reply(st, in), events, true
 	case KwFrench, KwEnglish:
 		st.Lang = msg.French
 		if k == KwEnglish {
@@ -174,8 +174,8 @@ func (s *Service) atFreeText(st flow.State) bool {
 	return ok && n.Type == flow.Input
 }
 
-// screenText is the current screen's whole text on a channel.
-func (s *Service) screenText(st flow.State, ch msg.Channel) string {
-	r := s.reply(st, ch)
+// screenText is the current screen's whole text on the message's channel.
+func (s *Service) screenText(st flow.State, in msg.Inbound) string {
+	r := s.reply(st, in)
 	return strings.Join(r.Messages, "\n")
 }

@@ -61,6 +61,12 @@ type Config struct {
 	Visit func(key string, lang msg.Lang)
 	// Observer, when set, is told every hop, action and failure (metrics).
 	Observer Observer
+	// Operator names the mobile operator of a number (msg.Operators.Of);
+	// Budgets are the USSD screen budgets of the operators whose phones
+	// show another number of characters than the renderer's. Either nil:
+	// one budget for everyone.
+	Operator func(msg.Address) string
+	Budgets  map[string]int
 }
 
 // DefaultSMSPerDay is how many pages a person may ask by SMS in a day.
@@ -70,11 +76,13 @@ const DefaultSMSPerDay = 5
 type Service struct {
 	engine *flow.Engine
 	render *render.Renderer
-	store  Store
-	hasher *msg.Hasher
-	log    *slog.Logger
-	cfg    Config
-	after  []Effect
+	// byOperator are renderers with an operator's own USSD budget.
+	byOperator map[string]*render.Renderer
+	store      Store
+	hasher     *msg.Hasher
+	log        *slog.Logger
+	cfg        Config
+	after      []Effect
 }
 
 // Effect is told, after a hop's change is stored, each event the engine
@@ -121,7 +129,14 @@ func New(e *flow.Engine, r *render.Renderer, s Store, h *msg.Hasher, log *slog.L
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{engine: e, render: r, store: s, hasher: h, log: log, cfg: cfg}
+	svc := &Service{engine: e, render: r, store: s, hasher: h, log: log, cfg: cfg}
+	if cfg.Operator != nil && len(cfg.Budgets) > 0 {
+		svc.byOperator = make(map[string]*render.Renderer, len(cfg.Budgets))
+		for op, b := range cfg.Budgets {
+			svc.byOperator[op] = r.WithBudget(b)
+		}
+	}
+	return svc
 }
 
 // OnEvent registers a function told every event of every stored hop.
@@ -331,3 +346,14 @@ type nopObserver struct{}
 func (nopObserver) Hop(msg.Channel, string) {}
 func (nopObserver) Action(string)           {}
 func (nopObserver) Failed()                 {}
+
+// rendererFor returns the renderer of a sender: with their operator's USSD
+// budget when one is configured.
+func (s *Service) rendererFor(from msg.Address) *render.Renderer {
+	if s.byOperator != nil {
+		if r, ok := s.byOperator[s.cfg.Operator(from)]; ok {
+			return r
+		}
+	}
+	return s.render
+}

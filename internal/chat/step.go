@@ -40,7 +40,7 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 		}
 		if next, evs, ok := s.campaignReply(h, st, env); ok {
 			next.Channel, next.Session = in.Channel, session
-			return next, s.reply(next, in.Channel), append(events, evs...)
+			return next, s.reply(next, in), append(events, evs...)
 		}
 	}
 	consumed, advance := st.Consumed, true
@@ -66,11 +66,11 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 			advance = false // the same or an older text: show the same screen
 			break
 		}
-		if next, ok := s.page(st, in.Channel, input); ok {
+		if next, ok := s.page(st, in, input); ok {
 			st = next
 			break
 		}
-		if s.unseenOption(st, in.Channel, input) {
+		if s.unseenOption(st, in, input) {
 			// An option of another page of this screen: a person answers
 			// only what they have seen (consent above all).
 			st = s.engine.Unseen(st)
@@ -98,7 +98,7 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 			st.Consumed, _ = seqOf(in)
 		}
 	}
-	return st, s.reply(st, in.Channel), events
+	return st, s.reply(st, in), events
 }
 
 // newInput returns the part of the message the conversation has not seen.
@@ -137,21 +137,22 @@ func seqOf(in msg.Inbound) (int, bool) {
 }
 
 // page handles "98" (next page) and "0" (previous page) on a paged screen.
-func (s *Service) page(st flow.State, ch msg.Channel, input string) (flow.State, bool) {
+func (s *Service) page(st flow.State, in msg.Inbound, input string) (flow.State, bool) {
+	ch := in.Channel
 	if ch != msg.USSD {
 		return st, false
 	}
-	in := strings.TrimSpace(input)
-	if in != "98" && in != "0" {
+	typed := strings.TrimSpace(input)
+	if typed != "98" && typed != "0" {
 		return st, false
 	}
-	pages := s.render.Pages(ch, s.engine.Screen(st), st.Lang, st.Answers)
+	pages := s.rendererFor(in.From).Pages(ch, s.engine.Screen(st), st.Lang, st.Answers)
 	switch {
 	// The hint stays while paging: the pages were counted with it.
-	case in == "98" && st.Page+1 < len(pages):
+	case typed == "98" && st.Page+1 < len(pages):
 		st.Page++
 		return st, true
-	case in == "0" && st.Page > 0:
+	case typed == "0" && st.Page > 0:
 		st.Page--
 		return st, true
 	}
@@ -160,7 +161,8 @@ func (s *Service) page(st flow.State, ch msg.Channel, input string) (flow.State,
 
 // unseenOption tells whether input picks an option of the current USSD
 // screen that the page shown does not show (it is on another page).
-func (s *Service) unseenOption(st flow.State, ch msg.Channel, input string) bool {
+func (s *Service) unseenOption(st flow.State, in msg.Inbound, input string) bool {
+	ch, r := in.Channel, s.rendererFor(in.From)
 	if ch != msg.USSD || st.Resuming {
 		return false
 	}
@@ -172,11 +174,11 @@ func (s *Service) unseenOption(st flow.State, ch msg.Channel, input string) bool
 	if n > len(sc.Options) {
 		return false
 	}
-	pages := s.render.Pages(ch, sc, st.Lang, st.Answers)
+	pages := r.Pages(ch, sc, st.Lang, st.Answers)
 	if len(pages) < 2 {
 		return false
 	}
-	_, opts := s.render.Lines(sc, st.Lang, st.Answers)
+	_, opts := r.Lines(sc, st.Lang, st.Answers)
 	p := min(st.Page, len(pages)-1)
 	for _, line := range strings.Split(pages[p], "\n") {
 		if line == opts[n-1] {
@@ -186,10 +188,11 @@ func (s *Service) unseenOption(st flow.State, ch msg.Channel, input string) bool
 	return true
 }
 
-// reply renders the state's screen for the channel.
-func (s *Service) reply(st flow.State, ch msg.Channel) msg.Reply {
+// reply renders the state's screen for the message's channel, within the
+// USSD budget of the sender's operator.
+func (s *Service) reply(st flow.State, in msg.Inbound) msg.Reply {
 	sc := s.engine.Screen(st)
-	pages := s.render.Pages(ch, sc, st.Lang, st.Answers)
+	pages := s.rendererFor(in.From).Pages(in.Channel, sc, st.Lang, st.Answers)
 	p := st.Page
 	if p >= len(pages) {
 		p = len(pages) - 1

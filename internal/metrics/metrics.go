@@ -33,6 +33,7 @@ type Metrics struct {
 	sms        *prometheus.CounterVec
 	deliveries *prometheus.CounterVec
 	outbox     *Outbox
+	ops        operatorVecs
 }
 
 // New returns the metrics, registered with a registry of their own (plus the
@@ -62,6 +63,8 @@ func New() *Metrics {
 		}, []string{"state"}),
 	}
 	m.outbox = newOutbox()
+	m.ops = newOperatorVecs()
+	m.reg.MustRegister(m.ops.inbound, m.ops.sms)
 	m.reg.MustRegister(m.hops, m.actions, m.failures, m.requests, m.sms, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.reg.MustRegister(m.outbox.collectors()...)

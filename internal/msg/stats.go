@@ -4,7 +4,8 @@ package msg
 // happen (never by scanning); they hold no personal data.
 type Stats struct {
 	// Registrations counts first registrations: in all, by answer (region,
-	// situation, sector, lang) and value, and by day (YYYY-MM-DD, UTC).
+	// situation, sector, lang) and value, by the mobile operator of the
+	// number ("operator": mtn, orange, …), and by day (YYYY-MM-DD, UTC).
 	Registrations RegistrationStats `json:"registrations"`
 	// Flows counts, for each flow and node, how many conversations reached
 	// it (once per conversation) and how many sessions stopped there

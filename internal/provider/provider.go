@@ -51,7 +51,8 @@ type Request struct {
 	// RawQuery is the query string as sent, Query the same decoded.
 	RawQuery string
 	Query    url.Values
-	Header   http.Header
+	// Header holds the headers the route asked for (Route.Headers).
+	Header http.Header
 	Body     []byte
 	// Now is when the request arrived.
 	Now time.Time
@@ -83,6 +84,9 @@ type Route struct {
 	Methods []string
 	// Path is where it is mounted ("/ussd/hubtel").
 	Path string
+	// Headers are the request headers it reads (a signature); only those
+	// are copied into Request.Header.
+	Headers []string
 	// Auth, when set, checks the request before anything is decoded: a
 	// nil error lets it through, a *channel.Error (403) refuses it and
 	// nothing is stored.

@@ -187,3 +187,10 @@ func (r *Renderer) textLang(lang msg.Lang, id string) msg.Lang {
 	}
 	return lang
 }
+
+// WithBudget returns a renderer like r (texts, contacts, retention) with
+// another USSD screen budget (an operator whose phones show fewer
+// characters) and a page cache of its own; r is unchanged.
+func (r *Renderer) WithBudget(budget int) *Renderer {
+	return &Renderer{cat: r.cat, set: r.set, budget: budget, contacts: r.contacts, retention: r.retention}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -45,7 +46,7 @@ func (s *Server) providerRoutes() {
 // then run the hop or record the report, and answer in the provider's form.
 func (s *Server) webhook(r provider.Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		req := request(c, s.cfg.Now())
+		req := request(c, r.Headers, s.cfg.Now())
 		if r.Auth != nil {
 			if err := r.Auth(req); err != nil {
 				return s.refuse(c, r, err)
@@ -58,13 +59,21 @@ func (s *Server) webhook(r provider.Route) fiber.Handler {
 	}
 }
 
-// request copies what a provider route may read out of fasthttp's buffers.
-func request(c *fiber.Ctx, now time.Time) provider.Request {
+// request copies what a provider route may read out of fasthttp's buffers:
+// method, path, query, body and the headers it asked for.
+func request(c *fiber.Ctx, headers []string, now time.Time) provider.Request {
 	uri := c.Request().URI()
 	raw := string(uri.QueryString())
 	q, _ := url.ParseQuery(raw) // a malformed pair is dropped; the route decides
-	h := make(http.Header)
-	c.Request().Header.VisitAll(func(k, v []byte) { h.Add(string(k), string(v)) })
+	var h http.Header
+	if len(headers) > 0 {
+		h = make(http.Header, len(headers))
+		for _, k := range headers {
+			if v := c.Get(k); v != "" {
+				h.Set(k, strings.Clone(v))
+			}
+		}
+	}
 	return provider.Request{
 		Method: c.Method(), Path: string(uri.PathOriginal()), RawQuery: raw, Query: q,
 		Header: h, Body: bytes.Clone(c.Body()), Now: now,
@@ -81,6 +90,9 @@ func (s *Server) conversation(c *fiber.Ctx, r provider.Route, req provider.Reque
 		return s.write(c, direct.Response)
 	case err != nil:
 		return s.refuse(c, r, err)
+	}
+	if s.cfg.Inbound != nil {
+		s.cfg.Inbound(in)
 	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), s.cfg.HopTimeout)
 	reply, err := s.cfg.Conversations.Handle(ctx, in)

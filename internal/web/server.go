@@ -71,6 +71,9 @@ type Config struct {
 	Metrics http.Handler
 	// Observe, when set, is told every request's route, status and duration.
 	Observe func(route string, status int, d time.Duration)
+	// Inbound, when set, is told every inbound message a route accepted,
+	// before its hop (metrics by operator).
+	Inbound func(in msg.Inbound)
 
 	// Outbox shows staff where the outbox stands and retries its dead
 	// letters (nil: routes off).

@@ -8,14 +8,14 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// TestAdminStats: registrations by answer and day, the funnel (nodes
+// TestAdminStats: registrations by answer, operator and day, the funnel (nodes
 // reached, sessions left unfinished) and SMS by route are counted as they
 // happen and served at /admin/stats, with no personal data.
 func TestAdminStats(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	register(t, s, "S1", "+237670000601", "1", "2", "8") // fr, returnee, ouest
-	register(t, s, "S2", "+237670000602", "2", "1", "5") // en, migrant, littoral
+	register(t, s, "S2", "+237690000602", "2", "1", "5") // en, migrant, littoral; an Orange number
 	// A third person stops at the name question, then dials again.
 	s.ussd(t, "S3", "+237670000603", "")
 	s.ussd(t, "S3", "+237670000603", "1")
@@ -29,7 +29,8 @@ func TestAdminStats(t *testing.T) {
 		t.Fatalf("%d %s", st, body)
 	}
 	r := v.Registrations
-	if r.Total != 2 || r.By["region"]["ouest"] != 1 || r.By["situation"]["migrant"] != 1 || r.By["lang"]["en"] != 1 || len(r.Days) != 1 {
+	if r.Total != 2 || r.By["region"]["ouest"] != 1 || r.By["situation"]["migrant"] != 1 || r.By["lang"]["en"] != 1 || len(r.Days) != 1 ||
+		r.By["operator"]["mtn"] != 1 || r.By["operator"]["orange"] != 1 {
 		t.Errorf("registrations %+v", r)
 	}
 	if n := v.Flows["registration"]["name"]; n.Reached != 3 || n.Abandoned != 1 {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/provider/smppgw"
-	"github.com/passerelle/passerelle/internal/sender"
 )
 
 // Factory builds the Jasmin provider: inbound messages and delivery
@@ -35,52 +34,30 @@ type Config struct {
 }
 
 type jasminProvider struct {
-	cfg    Config
-	sender sender.Sender
+	smppgw.Gateway
+	cfg Config
 }
 
-// credential is a Jasmin username or password: its HTTP API takes 1 to 16
-// characters; spaces and control characters are refused here.
-var credential = regexp.MustCompile(`^[!-~]{1,16}$`)
+// names are Jasmin's names in settings, messages and routes.
+var names = smppgw.Names{Label: "Jasmin", Prefix: "PASSERELLE_JASMIN", SendExample: "http://jasmin:1401/send",
+	DLRPath: DLRPath, Report: "delivery receipt",
+	// Its HTTP API takes 1 to 16 characters; spaces and control
+	// characters are refused here.
+	Credential: regexp.MustCompile(`^[!-~]{1,16}$`), CredentialWant: "1 to 16 characters without spaces (Jasmin's limit)"}
 
 func load(e provider.Env) provider.Provider {
-	c := Config{Token: provider.LoadToken(e, "PASSERELLE_JASMIN_TOKEN")}
-	s := &c.Send
-	s.URL, s.Username, s.Password = e.Get("PASSERELLE_JASMIN_SEND_URL"), e.Get("PASSERELLE_JASMIN_USERNAME"), e.Get("PASSERELLE_JASMIN_PASSWORD")
-	if s.URL != "" && !provider.ValidSendURL(s.URL) {
-		e.Bad("PASSERELLE_JASMIN_SEND_URL", "want an absolute http(s) URL without credentials or fragment, such as http://jasmin:1401/send")
-	}
-	if s.Username != "" && !credential.MatchString(s.Username) {
-		e.Bad("PASSERELLE_JASMIN_USERNAME", "want 1 to 16 characters without spaces")
-	}
-	if s.Password != "" && !credential.MatchString(s.Password) {
-		e.Bad("PASSERELLE_JASMIN_PASSWORD", "want 1 to 16 characters without spaces (Jasmin's limit)")
-	}
-	s.From = provider.LoadSendingAddress(e, "PASSERELLE_JASMIN_FROM", "a short code, an E.164 number or a sender ID of at most 11 letters and digits")
-	f, err := provider.ParseNumberFormat(e.Get("PASSERELLE_JASMIN_NUMBER_FORMAT"))
-	if err != nil {
-		e.Bad("PASSERELLE_JASMIN_NUMBER_FORMAT", "want e164, digits or 00")
-	}
-	s.Format, s.HTTPClient = f, e.HTTPClient
-	if c.Token == "" && s.URL == "" && s.Username == "" && s.Password == "" {
+	g := smppgw.Load(e, names)
+	if g.Off {
 		return nil
 	}
-	if s.URL == "" && s.Username == "" && s.Password == "" {
-		return &jasminProvider{cfg: c}
-	}
-	const why = "to send through Jasmin"
-	e.Need("PASSERELLE_JASMIN_SEND_URL", s.URL, why)
-	e.Need("PASSERELLE_JASMIN_USERNAME", s.Username, why)
-	e.Need("PASSERELLE_JASMIN_PASSWORD", s.Password, why)
-	if c.Token != "" {
-		e.Need("PASSERELLE_PUBLIC_URL", e.PublicURL, "when PASSERELLE_JASMIN_TOKEN and PASSERELLE_JASMIN_SEND_URL are set (delivery receipts come back there)")
-		if e.PublicURL != "" {
-			s.Callback, _ = smppgw.NewCallback(e.PublicURL, DLRPath, c.Token)
+	c := Config{Token: g.Token, Send: SendConfig{URL: g.URL, Username: g.Username, Password: g.Password,
+		From: g.From, Format: g.Format, Callback: g.Callback, HTTPClient: g.HTTPClient}}
+	p := &jasminProvider{cfg: c, Gateway: smppgw.Gateway{Names: names, Provider: Provider, Token: c.Token,
+		MO: MORoute(), DLR: DLRRoute(), On: "jasmin routes on " + MOPath + " and " + DLRPath + ", checking ?token="}}
+	if g.Sends {
+		if snd, err := NewSender(c.Send); err == nil {
+			p.Send = snd
 		}
-	}
-	p := &jasminProvider{cfg: c}
-	if snd, err := NewSender(*s); err == nil {
-		p.sender = snd
 	}
 	return p
 }
@@ -93,32 +70,4 @@ func ConfigOf(p provider.Provider) (Config, bool) {
 		return Config{}, false
 	}
 	return j.cfg, true
-}
-
-func (p *jasminProvider) Name() string          { return Provider }
-func (p *jasminProvider) Sender() sender.Sender { return p.sender }
-
-// Routes are MORoute and DLRRoute behind the token, or none without one.
-func (p *jasminProvider) Routes() []provider.Route {
-	if p.cfg.Token == "" {
-		return nil
-	}
-	auth := provider.QueryToken(p.cfg.Token)
-	mo, dlr := MORoute(), DLRRoute()
-	mo.Auth, dlr.Auth = auth, auth
-	return []provider.Route{mo, dlr}
-}
-
-// Notices say which routes are on and whether receipts are asked for.
-func (p *jasminProvider) Notices() []provider.Notice {
-	var n []provider.Notice
-	if p.cfg.Token == "" {
-		n = append(n, provider.Notice{Text: "no PASSERELLE_JASMIN_TOKEN: the Jasmin routes are off"})
-		if p.sender != nil {
-			n = append(n, provider.Notice{Warn: true, Text: "messages sent through Jasmin ask for no delivery receipt: set PASSERELLE_JASMIN_TOKEN to receive them"})
-		}
-	} else {
-		n = append(n, provider.Notice{Text: "jasmin routes on " + MOPath + " and " + DLRPath + ", checking ?token="})
-	}
-	return n
 }

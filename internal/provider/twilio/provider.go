@@ -151,7 +151,7 @@ func Routes(c Config) []provider.Route {
 		f.v, _ = NewVerifier(c.AuthToken, c.PublicURL) // nil: every request refused
 	}
 	return []provider.Route{
-		{Methods: []string{"POST"}, Path: "/sms/twilio", Conversation: &provider.Conversation{
+		{Methods: []string{"POST"}, Path: "/sms/twilio", Headers: []string{SignatureHeader}, Conversation: &provider.Conversation{
 			Parse: func(r provider.Request) (msg.Inbound, error) {
 				form, err := f.form(r)
 				if err != nil {
@@ -169,7 +169,7 @@ func Routes(c Config) []provider.Route {
 		// id is the "mid" query parameter the sender adds to the callback
 		// URL. Error 21610 (the person replied STOP) marks the recipient
 		// opted out.
-		{Methods: []string{"POST"}, Path: "/sms/twilio/status", Delivery: &provider.Delivery{
+		{Methods: []string{"POST"}, Path: "/sms/twilio/status", Headers: []string{SignatureHeader}, Delivery: &provider.Delivery{
 			Parse: func(r provider.Request) (provider.Report, error) {
 				form, err := f.form(r)
 				if err != nil {

@@ -51,6 +51,7 @@ type regArg struct {
 	Region    string   `json:"region"`
 	Situation string   `json:"situation"`
 	Sector    string   `json:"sector"`
+	Operator  string   `json:"operator,omitempty"`
 	Created   string   `json:"created"`
 	Fields    []string `json:"fields"`
 }
@@ -151,6 +152,9 @@ func (s *Store) regArgOf(p msg.PersonID, r *msg.Registration) (*regArg, error) {
 		Region: r.Answers[ansRegion], Situation: r.Answers[ansSituation], Sector: r.Answers[ansSector],
 		Created: created.Format(createdLayout),
 	}
+	if s.operator != nil && r.Phone != "" {
+		a.Operator = s.operator(r.Phone)
+	}
 	a.Fields = []string{"ref", r.Ref, "person", string(p), "phone", s.sealField("phone", string(r.Phone)), "lang", string(r.Lang),
 		"channel", string(r.Channel), "created", a.Created}
 	for k, v := range r.Answers {
@@ -235,6 +239,7 @@ local function write_registration(r)
     redis.call('HINCRBY', st, 'reg|total', 1)
     redis.call('HINCRBY', st, 'reg|day|' .. string.sub(r.created, 1, 10), 1)
     for i = 1, 4 do redis.call('HINCRBY', st, 'reg|' .. names[i] .. '|' .. vals[i], 1) end
+    if r.operator and r.operator ~= '' then redis.call('HINCRBY', st, 'reg|operator|' .. r.operator, 1) end
   end
 end
 

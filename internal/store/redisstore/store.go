@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/seal"
 
 	"github.com/redis/go-redis/v9"
@@ -21,6 +22,9 @@ type Store struct {
 	retention time.Duration
 	// seal encrypts registration numbers and answers at rest (nil: off).
 	seal *seal.Keys
+	// operator names a number's mobile operator, for the staff's counts
+	// of registrations by operator (nil: not counted).
+	operator func(msg.Address) string
 }
 
 // New returns a Store over an existing client, every key starting with
@@ -42,6 +46,13 @@ func (s *Store) WithOutboxRetention(d time.Duration) *Store {
 // returns s.
 func (s *Store) WithSeal(keys *seal.Keys) *Store {
 	s.seal = keys
+	return s
+}
+
+// WithOperators counts registrations by the mobile operator of their
+// number, as of names it (msg.Operators.Of). It returns s.
+func (s *Store) WithOperators(of func(msg.Address) string) *Store {
+	s.operator = of
 	return s
 }
 

@@ -1,0 +1,73 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/provider"
+	"github.com/passerelle/passerelle/internal/sender"
+	"github.com/passerelle/passerelle/internal/store/redisstore"
+	"github.com/passerelle/passerelle/internal/testutil/redistest"
+)
+
+// sendingProvider is a provider that only sends, recording what it sent.
+type sendingProvider struct {
+	name string
+	sent []msg.Address
+}
+
+func (p *sendingProvider) Name() string               { return p.name }
+func (p *sendingProvider) Routes() []provider.Route   { return nil }
+func (p *sendingProvider) Notices() []provider.Notice { return nil }
+func (p *sendingProvider) Sender() sender.Sender {
+	return sender.Func(func(_ context.Context, m msg.Outbound) (sender.Result, error) {
+		p.sent = append(p.sent, m.To)
+		return sender.Result{ProviderID: p.name + "-" + m.ID}, nil
+	})
+}
+
+// TestSendByOperator: an operator given its own route gets its SMS through
+// it, every other number through the chosen provider, and the metrics
+// count sends by operator and route.
+func TestSendByOperator(t *testing.T) {
+	t.Parallel()
+	def, orange := &sendingProvider{name: "first"}, &sendingProvider{name: "second"}
+	ops, _ := msg.ParseOperators("")
+	rdb := redistest.Client(t)
+	cfg := Config{USSDBudget: 182, Operators: ops, OperatorRoutes: map[string]string{"orange": "second"},
+		Providers: provider.Set{Providers: []provider.Provider{def, orange}, SMS: "first"}}
+	a, err := New(context.Background(), cfg, Options{Store: redisstore.New(rdb, redistest.Prefix(t, rdb)),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	snd, route := cfg.Providers.Sender(a.Log)
+	s := a.byOperator(snd, route)
+	for _, to := range []msg.Address{"+237690000001", "+237670000001", "+237655000002"} {
+		if _, err := s.Send(context.Background(), msg.Outbound{ID: "m", To: to, Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(orange.sent) != 2 || len(def.sent) != 1 || def.sent[0] != "+237670000001" {
+		t.Fatalf("orange route sent %v, default %v", orange.sent, def.sent)
+	}
+	rec := httptest.NewRecorder()
+	a.Metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{
+		`passerelle_sms_operator_total{operator="orange",result="ok",route="second"} 2`,
+		`passerelle_sms_operator_total{operator="mtn",result="ok",route="first"} 1`,
+	} {
+		if !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(rec.Body.String(), "237690000001") {
+		t.Error("a number in the metrics")
+	}
+}
