@@ -97,6 +97,10 @@ func senders(s provider.Set) []string {
 	return out
 }
 
+// Senders are the names of the providers that can send SMS, in
+// Factories' order.
+func Senders() []string { return names() }
+
 // names are the names of the providers that can send SMS.
 func names() []string {
 	var out []string
