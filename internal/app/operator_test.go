@@ -48,10 +48,14 @@ func TestSendByOperator(t *testing.T) {
 	}
 	defer a.Close()
 	snd, route := cfg.Providers.Sender(a.Log)
-	s := a.byOperator(snd, route)
-	for _, to := range []msg.Address{"+237690000001", "+237670000001", "+237655000002"} {
-		if _, err := s.Send(context.Background(), msg.Outbound{ID: "m", To: to, Text: "x"}); err != nil {
-			t.Fatal(err)
+	s := a.newOperatorSend(snd, route)
+	for _, c := range []struct {
+		to    msg.Address
+		route string
+	}{{"+237690000001", "second"}, {"+237670000001", "first"}, {"+237655000002", "second"}} {
+		via, id, err := s.SendVia(context.Background(), msg.Outbound{ID: "m", To: c.to, Text: "x"})
+		if err != nil || via != c.route || id != c.route+"-m" {
+			t.Fatalf("%s went through %q as %q (%v), want %s", c.to, via, id, err, c.route)
 		}
 	}
 	if len(orange.sent) != 2 || len(def.sent) != 1 || def.sent[0] != "+237670000001" {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/broadcast"
-	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/outbox"
 	"github.com/passerelle/passerelle/internal/sender"
 )
@@ -19,7 +18,7 @@ const sendTimeout = 15 * time.Second
 // metrics.
 func (a *App) Worker() *outbox.Worker {
 	snd, route := a.Config.Providers.Sender(a.Log)
-	return a.WorkerWith(countingSend(sender.ForOutbox(a.byOperator(snd, route)), a), route, "")
+	return a.WorkerWith(a.newOperatorSend(snd, route), route, "")
 }
 
 // WorkerWith returns an outbox worker sending through send as route, with
@@ -50,13 +49,4 @@ func (a *App) RunOutbound(ctx context.Context, w *outbox.Worker) error {
 	err := w.Run(ctx)
 	<-done
 	return err
-}
-
-// countingSend counts every SMS handed to the provider, and its result.
-func countingSend(s outbox.Sender, a *App) outbox.Sender {
-	return outbox.SenderFunc(func(ctx context.Context, o msg.Outbound) (string, error) {
-		id, err := s.Send(ctx, o)
-		a.Metrics.SMS(err)
-		return id, err
-	})
 }

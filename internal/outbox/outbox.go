@@ -45,6 +45,15 @@ type Sender interface {
 	Send(ctx context.Context, m msg.Outbound) (providerID string, err error)
 }
 
+// RoutedSender is a Sender that may send a message through another route
+// than the worker's (a route per mobile operator): SendVia names the route
+// it used, which is recorded with the message (its delivery reports are
+// matched by that route's provider id).
+type RoutedSender interface {
+	Sender
+	SendVia(ctx context.Context, m msg.Outbound) (route, providerID string, err error)
+}
+
 // SenderFunc adapts a function to Sender.
 type SenderFunc func(ctx context.Context, m msg.Outbound) (string, error)
 

@@ -111,7 +111,19 @@ func (w *Worker) sendOne(ctx context.Context, lane msg.Lane, j Job) Outcome {
 	o := Outcome{Entry: j.Entry, Provider: w.cfg.Provider}
 	sctx, cancel := context.WithTimeout(ctx, w.cfg.SendTimeout)
 	start := time.Now()
-	pid, err := w.send.Send(sctx, j.Message)
+	var (
+		pid string
+		err error
+	)
+	if rs, ok := w.send.(RoutedSender); ok {
+		var route string
+		route, pid, err = rs.SendVia(sctx, j.Message)
+		if route != "" {
+			o.Provider = route
+		}
+	} else {
+		pid, err = w.send.Send(sctx, j.Message)
+	}
 	cancel()
 	took := time.Since(start)
 	defer func() { w.cfg.Observer.Sent(lane, o.Result, took, waited(j.StreamID, w.cfg.Now())) }()

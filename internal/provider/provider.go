@@ -53,7 +53,7 @@ type Request struct {
 	Query    url.Values
 	// Header holds the headers the route asked for (Route.Headers).
 	Header http.Header
-	Body     []byte
+	Body   []byte
 	// Now is when the request arrived.
 	Now time.Time
 }
@@ -132,6 +132,7 @@ type Direct struct {
 	Response Response
 }
 
+// Error says what a Direct is (it is not a failure).
 func (d *Direct) Error() string { return "answered without a hop" }
 
 // StoredAnswer is the Answer of a route whose replies go through the

@@ -46,6 +46,12 @@ func (s *Server) providerRoutes() {
 // then run the hop or record the report, and answer in the provider's form.
 func (s *Server) webhook(r provider.Route) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		// No provider compresses its webhooks: a compressed body is refused
+		// before anything is read, so that it is never inflated (fasthttp
+		// would inflate it past the body limit).
+		if ce := c.Get(fiber.HeaderContentEncoding); ce != "" && !strings.EqualFold(ce, "identity") {
+			return s.refuse(c, r, errCompressed)
+		}
 		req := request(c, r.Headers, s.cfg.Now())
 		if r.Auth != nil {
 			if err := r.Auth(req); err != nil {
@@ -75,10 +81,13 @@ func request(c *fiber.Ctx, headers []string, now time.Time) provider.Request {
 		}
 	}
 	return provider.Request{
-		Method: c.Method(), Path: string(uri.PathOriginal()), RawQuery: raw, Query: q,
-		Header: h, Body: bytes.Clone(c.Body()), Now: now,
+		Method: strings.Clone(c.Method()), Path: string(uri.PathOriginal()), RawQuery: raw, Query: q,
+		Header: h, Body: bytes.Clone(c.Request().Body()), Now: now,
 	}
 }
+
+// errCompressed refuses a compressed webhook body.
+var errCompressed = &channel.Error{Status: fiber.StatusUnsupportedMediaType, Reason: "compressed body not accepted"}
 
 // conversation runs one inbound message or USSD hop through the
 // conversation service and answers as the route writes it.

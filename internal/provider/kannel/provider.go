@@ -65,6 +65,9 @@ func load(e provider.Env) provider.Provider {
 	if g.Sends {
 		if snd, err := NewSender(c.Send); err == nil {
 			p.Send = snd
+		} else {
+			// The reason may hold the URL: it is not quoted.
+			e.Bad("PASSERELLE_KANNEL_SEND_URL", "the sender cannot be built from these settings")
 		}
 	}
 	return p

@@ -28,6 +28,7 @@ type SyncBuffer struct {
 	b  bytes.Buffer
 }
 
+// Write appends p (io.Writer).
 func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -69,7 +69,13 @@ func pick(s provider.Set, e provider.Env, choice string) string {
 			e.Bad(env, "want %s or %s (the routes that send SMS)", strings.Join(names(), ", "), Log)
 			return Log
 		}
-		return choice // the chosen provider said which of its settings are missing
+		if !contains(senders, choice) {
+			// Its own checks named what is missing, when it knows it is
+			// chosen; this says it in any case: nothing may be "sent" to
+			// the log while the operator believes it leaves.
+			e.Bad(env, "%s is chosen but is not configured to send: set its send settings", choice)
+		}
+		return choice
 	case len(senders) > 1:
 		e.Bad(env, "%s are configured to send: choose one", strings.Join(senders, " and "))
 		return Log
@@ -90,6 +96,10 @@ func senders(s provider.Set) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Senders are the names of the providers that can send SMS, in
+// Factories' order.
+func Senders() []string { return names() }
 
 // names are the names of the providers that can send SMS.
 func names() []string {

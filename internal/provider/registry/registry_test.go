@@ -36,6 +36,8 @@ func TestPick(t *testing.T) {
 		{"both, none chosen", both, "", registry.Log, "PASSERELLE_SMS_PROVIDER"},
 		{"unknown", map[string]string{}, "pigeon", registry.Log, "PASSERELLE_SMS_PROVIDER"},
 		{"a USSD route sends no SMS", map[string]string{}, "hubtel", registry.Log, "PASSERELLE_SMS_PROVIDER"},
+		{"a gateway chosen without its send settings", map[string]string{"PASSERELLE_JASMIN_TOKEN": "jasmin-token-0123456789"},
+			"jasmin", "jasmin", "PASSERELLE_SMS_PROVIDER"},
 		{"chosen without its settings", map[string]string{}, "africastalking", "africastalking", "PASSERELLE_AT_USERNAME"},
 	}
 	for _, c := range cases {

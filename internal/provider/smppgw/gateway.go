@@ -74,7 +74,11 @@ func Load(e provider.Env, n Names) Settings {
 	if s.Token != "" {
 		e.Need("PASSERELLE_PUBLIC_URL", e.PublicURL, "when "+n.Prefix+"_TOKEN and "+n.Prefix+"_SEND_URL are set ("+n.Report+"s come back there)")
 		if e.PublicURL != "" {
-			s.Callback, _ = NewCallback(e.PublicURL, n.DLRPath, s.Token)
+			cb, err := NewCallback(e.PublicURL, n.DLRPath, s.Token)
+			if err != nil {
+				e.Bad(n.Prefix+"_TOKEN", "no delivery-report URL can be built with it and PASSERELLE_PUBLIC_URL")
+			}
+			s.Callback = cb
 		}
 	}
 	return s

@@ -105,9 +105,12 @@ func load(e provider.Env) provider.Provider {
 	if e.PublicURL != "" {
 		s.StatusCallback = e.PublicURL + "/sms/twilio/status"
 	}
-	if snd, err := NewSender(*s); err == nil {
-		p.sender = snd
+	snd, err := NewSender(*s)
+	if err != nil {
+		e.Bad("PASSERELLE_TWILIO_ACCOUNT_SID", "the sender cannot be built from these settings")
+		return p
 	}
+	p.sender = snd
 	return p
 }
 

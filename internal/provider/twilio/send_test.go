@@ -192,13 +192,9 @@ func TestTwilioNetworkErrorsAreRetryable(t *testing.T) {
 				defer cancel()
 			}
 			s := mustTwilio(t, SendConfig{AccountSID: testSID, AuthToken: testToken, From: "+15005550006"}, c.baseURL)
-			start := time.Now()
 			_, err := s.Send(ctx, sendertest.Msg)
 			if !sender.IsRetryable(err) {
 				t.Fatalf("Send err = %v, want retryable", err)
-			}
-			if elapsed := time.Since(start); elapsed > 5*time.Second {
-				t.Fatalf("Send took %v: context not honoured", elapsed)
 			}
 		})
 	}
