@@ -95,6 +95,9 @@ func coreSettings() []*setting {
 		{env: "PASSERELLE_CAMPAIGN_MAX_SEGMENTS", flag: "campaign-max-segments", def: "3", usage: "a campaign text longer than this many SMS segments is refused (1 to 10)"},
 		{env: "PASSERELLE_SMS_PRICE", flag: "sms-price", def: "0", usage: "price of one SMS segment, for the campaign preview's cost (a number, such as 25)"},
 		{env: "PASSERELLE_SMS_CURRENCY", flag: "sms-currency", def: "XAF", usage: "currency of PASSERELLE_SMS_PRICE"},
+		{env: "PASSERELLE_CONSOLE", flag: "console", def: "true", usage: "true serves the staff web console under /console (accounts: passerelle staff add); false turns it off"},
+		{env: "PASSERELLE_CONSOLE_INSECURE_COOKIES", flag: "console-insecure-cookies", def: "false", usage: "true drops the Secure flag of the console's cookies so that a browser keeps them over plain http: only for local use on http://localhost, never behind a public address"},
+		{env: "PASSERELLE_CONSOLE_SESSION_TTL", flag: "console-session-ttl", def: "8h", usage: "how long a console sign-in lasts (5m to 24h)"},
 		{env: "PASSERELLE_OUTBOX_RETENTION", flag: "outbox-retention", def: "168h", usage: "how long a sent message's outcome record (no number, no text) is kept for delivery reports and staff (1h to 2160h)"},
 	}
 }
@@ -195,6 +198,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	loadOutbox(&c, get, bad)
 	loadCampaigns(&c, get, bad)
 	loadStaff(&c, get, bad)
+	loadConsole(&c, get, bad)
 	loadSentinel(&c, get, bad)
 	c.WorkerAddr = get("PASSERELLE_WORKER_ADDR")
 	if c.WorkerAddr != "" {

@@ -6,6 +6,7 @@
 //	passerelle reseal            seal every registration again with the current encryption key
 //	passerelle campaign VERB     create, preview, start, pause, resume, cancel, watch campaigns on a running gateway
 //	passerelle lint [flags]      check flows and locales; non-zero exit on any problem
+//	passerelle staff add         create a staff console account (the password is read from stdin)
 //	passerelle sim [flags]       try the flows in a terminal (interactive or -script FILE)
 //
 // Every flag mirrors a PASSERELLE_… environment variable; see README.md.
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return campaign(ctx, args, getenv, stdout, stderr)
 	case "lint":
 		return lint(args, getenv, stdout, stderr)
+	case "staff":
+		return staffCommand(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "sim":
 		return simulate(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":

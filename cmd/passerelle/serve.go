@@ -46,6 +46,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("PASSERELLE_OUTBOX_IN_SERVE=false: messages are sent by passerelle worker processes")
 	}
 	defer func() { stopWorker(); <-worked }()
+	a.Console = newConsole(ctx, a, log)
 	srv := a.Web()
 
 	errc := make(chan error, 1)

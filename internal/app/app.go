@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/chat"
@@ -58,8 +59,11 @@ type App struct {
 	// Embedded tells that the store is the in-process one: nothing
 	// survives a restart.
 	Embedded bool
-	now      func() time.Time
-	closers  []func()
+	// Console, when set, is the staff web console Web mounts under
+	// /console.
+	Console http.Handler
+	now     func() time.Time
+	closers []func()
 }
 
 // New builds the application from cfg: it loads and checks the content,

@@ -102,6 +102,11 @@ type Config struct {
 	MaxSegments     int
 	PricePerSegment float64
 	Currency        string
+
+	// Staff console (cmd/passerelle/config_console.go).
+	Console                bool
+	ConsoleInsecureCookies bool
+	ConsoleSessionTTL      time.Duration
 }
 
 // RouteRate is the ceiling of campaign messages a second on the route of

@@ -17,20 +17,27 @@ func (a *App) Web() *web.Server {
 	if cfg.AdminToken == "" && len(cfg.StaffTokens) == 0 {
 		a.Log.Warn("no PASSERELLE_ADMIN_TOKEN nor PASSERELLE_STAFF_TOKENS: the admin routes are off")
 	}
-	engine := a.Content.Engine
 	return web.New(web.Config{
 		Conversations: a.Service, Registry: a.Store, Callbacks: a.Store, Store: a.Store, Log: a.Log,
 		AdminToken: cfg.AdminToken, StaffTokens: cfg.StaffTokens, Audit: a.Store, Stats: a.Store,
 		Routes: cfg.Providers.Routes(), Outbox: a.Store, People: a.Store,
 		Statuses: countingStatuses{a.Store, a.Metrics}, Hasher: a.Hasher, Now: a.now,
-		Campaigns: a.Store, Campaign: web.CampaignConfig{
-			Limits: broadcast.Limits{MaxSegments: cfg.MaxSegments, MaxRate: cfg.RouteRate(cfg.Providers.SMS),
-				Flows: func(flow, node string) bool { return engine.IsEntry(flow + ":" + node) }},
-			Price: cfg.PricePerSegment, Currency: cfg.Currency, Shape: cfg.SMSShaping.Apply,
-		},
-		Metrics: a.Metrics.Handler(), Observe: a.Metrics.Request,
+		Campaigns: a.Store, Campaign: a.CampaignConfig(),
+		Metrics: a.Metrics.Handler(), Observe: a.Metrics.Request, Console: a.Console,
 		Inbound: func(in msg.Inbound) { a.Metrics.Inbound(in.Channel, cfg.Operators.Of(in.From)) },
 	})
+}
+
+// CampaignConfig is what campaigns are checked and priced against, by the
+// admin API and the staff console alike: the segment limit, the route's
+// ceiling, the flow entries a reply may enter, the price and the shaping.
+func (a *App) CampaignConfig() web.CampaignConfig {
+	cfg, engine := a.Config, a.Content.Engine
+	return web.CampaignConfig{
+		Limits: broadcast.Limits{MaxSegments: cfg.MaxSegments, MaxRate: cfg.RouteRate(cfg.Providers.SMS),
+			Flows: func(flow, node string) bool { return engine.IsEntry(flow + ":" + node) }},
+		Price: cfg.PricePerSegment, Currency: cfg.Currency, Shape: cfg.SMSShaping.Apply,
+	}
 }
 
 // countingStatuses counts the delivery reports the webhooks record.

@@ -13,4 +13,8 @@ type Callback struct {
 	Created time.Time `json:"created"`
 	// Done is when staff marked it handled; zero while open.
 	Done time.Time `json:"done,omitempty"`
+	// Assignee is the staff member who handles it; empty while nobody does.
+	Assignee string `json:"assignee,omitempty"`
+	// Note is what staff wrote when they marked it done.
+	Note string `json:"note,omitempty"`
 }

@@ -88,6 +88,9 @@ type Config struct {
 	// Hasher names the person of an opt-out. The status routes need both.
 	Statuses Statuses
 	Hasher   *msg.Hasher
+	// Console, when set, is the staff web console, served under /console
+	// (it does its own sign-in).
+	Console http.Handler
 }
 
 // DefaultWriteTimeout is Config.WriteTimeout's default.
@@ -161,6 +164,7 @@ func (s *Server) routes() {
 		if s.cfg.Callbacks != nil {
 			admin.Get("/callbacks", s.listCallbacks)
 			admin.Post("/callbacks/:ref/done", s.closeCallback)
+			s.callbackDeskRoutes(admin)
 		}
 		if s.cfg.Outbox != nil {
 			admin.Get("/outbox", s.outboxStats)
@@ -172,6 +176,9 @@ func (s *Server) routes() {
 		if s.cfg.People != nil && s.cfg.Hasher != nil {
 			admin.Delete("/people/:phone", s.erasePerson)
 		}
+	}
+	if s.cfg.Console != nil {
+		s.app.Use("/console", adaptor.HTTPHandler(s.cfg.Console))
 	}
 	s.providerRoutes()
 }

@@ -232,7 +232,7 @@ func (s *Store) CloseCallback(ctx context.Context, ref string, at time.Time) err
 
 func decodeCallback(h map[string]string) msg.Callback {
 	c := msg.Callback{Ref: h["ref"], Person: msg.PersonID(h["person"]), Phone: msg.Address(h["phone"]),
-		Lang: msg.Lang(h["lang"]), Region: h["region"], Topic: h["topic"]}
+		Lang: msg.Lang(h["lang"]), Region: h["region"], Topic: h["topic"], Assignee: h["assignee"], Note: h["note"]}
 	c.Created, _ = time.Parse(createdLayout, h["created"])
 	c.Done, _ = time.Parse(createdLayout, h["done"])
 	return c

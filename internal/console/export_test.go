@@ -1,0 +1,4 @@
+package console
+
+// Texts gives the tests the catalogue.
+var Texts = texts
