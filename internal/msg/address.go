@@ -61,7 +61,8 @@ func ParseAddressIn(s, region string) (Address, error) {
 // already send in E.164 form, at the cost of one parse instead of two (the
 // parse was a quarter of a hop's CPU): for such a number the region does not
 // matter (the '+' gives the country), so the read-back parse of
-// parseAddress would repeat the first one. ok is false for anything else,
+// parseAddress would repeat the first one; a number accepted recently is
+// not parsed again (e164Seen). ok is false for anything else,
 // including a number parseAddress refuses: parseAddress then decides.
 func parseE164(s string) (Address, bool) {
 	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9' {
@@ -72,10 +73,14 @@ func parseE164(s string) (Address, bool) {
 			return "", false
 		}
 	}
+	if e164Seen.has(s) {
+		return Address(s), true
+	}
 	num, err := phonenumbers.Parse(s, "")
 	if err != nil || !phonenumbers.IsPossibleNumber(num) || phonenumbers.Format(num, phonenumbers.E164) != s {
 		return "", false
 	}
+	e164Seen.add(s)
 	return Address(s), true
 }
 

@@ -1,6 +1,9 @@
 package msg
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // e164Samples are numbers in E.164 form and near it: several countries,
 // lengths, non-geographic codes and numbers the full parse refuses.
@@ -42,4 +45,37 @@ func FuzzParseE164(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestE164SeenBounded: the set of numbers seen forgets everything past
+// seenMax and keeps no number, only hashes.
+func TestE164SeenBounded(t *testing.T) {
+	t.Parallel()
+	s := newSeenSet()
+	if s.has("+237670000001") {
+		t.Fatal("seen before being added")
+	}
+	s.add("+237670000001")
+	if !s.has("+237670000001") || s.has("+237670000002") {
+		t.Fatal("wrong answer after one add")
+	}
+	for i := 0; i < seenMax; i++ {
+		s.add(strconv.Itoa(i))
+	}
+	if len(s.m) > seenMax || s.has("+237670000001") {
+		t.Fatalf("%d remembered, first one kept: want at most %d and forgotten", len(s.m), seenMax)
+	}
+}
+
+// BenchmarkParseAddressNew parses a number not seen before each time (the
+// first hop of a person).
+func BenchmarkParseAddressNew(b *testing.B) {
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n++
+		if _, err := ParseAddress("+2376" + strconv.Itoa(10000000+n%90000000)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
