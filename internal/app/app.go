@@ -125,7 +125,7 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 	}
 	a.Renderer = render.New(a.Content.Catalog, a.Content.Set, cfg.USSDBudget).WithContacts(a.Contacts).WithRetention(cfg.Retention)
 	cc := chat.Config{
-		StateTTL: cfg.StateTTL, People: a.Store, Limiter: a.Store.NewFlood(cfg.FloodLimit, cfg.FloodPeriod),
+		StateTTL: cfg.StateTTL, People: a.Store, Flood: msg.Rate{Limit: cfg.FloodLimit, Period: cfg.FloodPeriod},
 		SMS: true, Shape: cfg.SMSShaping.Apply, Observer: a.Metrics,
 		SMSPerDay: cfg.SMSPerDay, Features: a.Contacts.Feature, Now: o.Now, Ref: o.Ref,
 		Operator: cfg.Operators.Of, Budgets: cfg.OperatorBudgets,

@@ -3,6 +3,7 @@ package chat_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,8 +16,8 @@ import (
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
-// commitHook acts on the next commit (a script call on a conversation key)
-// once armed: it fails it before Redis sees it, fails it after Redis ran it
+// commitHook acts on the next commit (a script call on a conversation key
+// that is not the SMS load, which names the flood keys) once armed: it fails it before Redis sees it, fails it after Redis ran it
 // (the connection drops with the answer), or changes the conversation
 // under it first (a concurrent hop won the compare-and-set).
 type commitHook struct {
@@ -34,7 +35,8 @@ func (h *commitHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 func (h *commitHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		args := cmd.Args()
-		isCommit := (cmd.Name() == "evalsha" || cmd.Name() == "eval") && len(args) > 3 && strings.Contains(asString(args[3]), "conv:{")
+		isCommit := (cmd.Name() == "evalsha" || cmd.Name() == "eval") && len(args) > 3 && strings.Contains(asString(args[3]), "conv:{") &&
+			!slices.ContainsFunc(args, func(a any) bool { return strings.Contains(asString(a), "floodnote:{") })
 		if !isCommit || !h.armed.CompareAndSwap(1, 0) {
 			return next(ctx, cmd)
 		}

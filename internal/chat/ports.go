@@ -6,12 +6,15 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// Store keeps conversations. A hop costs one Load and one Commit.
+// Store keeps conversations. A hop costs one LoadHop and one Commit.
 type Store interface {
-	// Load returns the person's conversation, with their quota counters,
-	// and, when the hop named dedupe was answered before, its cached reply.
-	// It returns an error only when the store cannot answer.
-	Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error)
+	// LoadHop returns the person's conversation, with their quota
+	// counters, and, when the hop named q.Dedupe was answered before, its
+	// cached reply. With q.Flood it first counts the message against the
+	// person's flood limit, unless the cached reply answers it; a refused
+	// message gives only the verdict (Conversation.Flood). It returns an
+	// error only when the store cannot answer.
+	LoadHop(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Conversation, error)
 	// Commit applies a change and its effects all or nothing. It returns
 	// msg.ErrConflict when the conversation's version is no longer
 	// c.Version, msg.ErrRefTaken when a reference code is in use, or the
@@ -25,13 +28,6 @@ type Store interface {
 type People interface {
 	// RegistrationOf returns the person's registration or msg.ErrNotFound.
 	RegistrationOf(ctx context.Context, p msg.PersonID) (msg.Registration, error)
-}
-
-// Limiter limits the messages one person may send.
-type Limiter interface {
-	// Allow counts one message; when it is not allowed, notice tells whether
-	// to send the one notice of the period.
-	Allow(ctx context.Context, p msg.PersonID) (allowed, notice bool, err error)
 }
 
 // Observer is told what the service does, for metrics.

@@ -42,8 +42,9 @@ type Config struct {
 	// People reads registrations (load_registration); without it a person
 	// has none.
 	People People
-	// Limiter limits inbound SMS per person; nil lets everything through.
-	Limiter Limiter
+	// Flood limits inbound SMS per person; a zero Limit lets everything
+	// through. The store counts it in the hop's load.
+	Flood msg.Rate
 	// SMS tells that an SMS route is configured: pages asked "by SMS" and
 	// confirmations are queued in the outbox by the hop's commit. False
 	// answers sms=off.
@@ -161,7 +162,11 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 	dd, hopName := dedupeKeys(in)
 	lang := msg.Lang("")
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		conv, err := s.store.Load(ctx, p, dd)
+		q := msg.HopLoad{Dedupe: dd}
+		if attempt == 0 && in.Channel == msg.SMS {
+			q.Flood = s.cfg.Flood // counted once per message
+		}
+		conv, err := s.store.LoadHop(ctx, p, q)
 		if err != nil {
 			return s.apology(lang), fmt.Errorf("error loading conversation: %w: %w", ErrUnavailable, err)
 		}
@@ -170,10 +175,8 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 				return r, nil
 			}
 		}
-		if attempt == 0 {
-			if r, limited, err := s.flood(ctx, p, in); limited {
-				return r, err
-			}
+		if conv.Flood != msg.FloodAllowed {
+			return s.flooded(ctx, p, in, conv.Flood == msg.FloodNotice)
 		}
 		rec, err := decodeRecord(conv)
 		if err != nil {
@@ -307,27 +310,17 @@ func NewRef() string {
 	return string(b[:])
 }
 
-// flood applies the per-person limit to SMS, after provider retries were
-// answered from the cache (a retry is not a new message). limited tells that
-// the message is not to be answered; the reply is then the one notice of the
-// period, or nothing. For a provider that takes no inline reply the notice
-// is queued in the outbox; err tells that it could not be.
-func (s *Service) flood(ctx context.Context, p msg.PersonID, in msg.Inbound) (msg.Reply, bool, error) {
-	if in.Channel != msg.SMS || s.cfg.Limiter == nil {
-		return msg.Reply{}, false, nil
-	}
-	allowed, notice, err := s.cfg.Limiter.Allow(ctx, p)
-	if err != nil {
-		s.log.ErrorContext(ctx, "flood check failed; letting the message through", "person", string(p), "err", err)
-		return msg.Reply{}, false, nil
-	}
-	if allowed {
-		return msg.Reply{}, false, nil
-	}
+// flooded answers a message the store refused under the per-person flood
+// limit (counted in the hop's load, after provider retries were answered
+// from the cache: a retry is not a new message): the one notice of the
+// period when notice is true, or nothing. For a provider that takes no
+// inline reply the notice is queued in the outbox; the error tells that it
+// could not be.
+func (s *Service) flooded(ctx context.Context, p msg.PersonID, in msg.Inbound, notice bool) (msg.Reply, error) {
 	s.log.InfoContext(ctx, "message over the flood limit", "person", string(p), "notice", notice)
 	s.cfg.Observer.Action("flood_refused")
 	if !notice {
-		return msg.Reply{}, true, nil
+		return msg.Reply{}, nil
 	}
 	// The language is not read for a refused message: both.
 	r := msg.Reply{Messages: []string{s.cfg.Shape(s.render.Text(msg.French, MsgFlood) + "\n" + s.render.Text(msg.English, MsgFlood))}}
@@ -335,10 +328,10 @@ func (s *Service) flood(ctx context.Context, p msg.PersonID, in msg.Inbound) (ms
 		h := &hop{s: s, p: p, in: in}
 		h.outOfBand(r)
 		if err := s.store.Enqueue(ctx, h.fx.Messages...); err != nil {
-			return r, true, fmt.Errorf("error queueing flood notice: %w: %w", ErrUnavailable, err)
+			return r, fmt.Errorf("error queueing flood notice: %w: %w", ErrUnavailable, err)
 		}
 	}
-	return r, true, nil
+	return r, nil
 }
 
 type nopObserver struct{}

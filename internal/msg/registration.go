@@ -38,6 +38,10 @@ type Conversation struct {
 	CampaignReply string
 	// RegRef is the reference of the person's registration, if any.
 	RegRef string
+	// Flood is the verdict of the flood limit the load counted the
+	// message against (HopLoad.Flood); a refused message carries nothing
+	// else.
+	Flood FloodVerdict
 }
 
 // Change is what one hop writes, all or nothing.

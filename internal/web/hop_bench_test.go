@@ -2,7 +2,12 @@ package web_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -10,8 +15,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/provider/providertest"
+	"github.com/passerelle/passerelle/internal/provider/twilio"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
+	"github.com/passerelle/passerelle/internal/web"
 )
 
 // roundTrips counts the commands and pipelines the store sends to Redis.
@@ -69,6 +77,90 @@ func TestUSSDHopRoundTrips(t *testing.T) {
 		}
 		if got := rt.n.Load() - before; got != 2 {
 			t.Fatalf("hop %d made %d Redis round trips, want 2", i, got)
+		}
+	}
+}
+
+// Twilio's webhook as the SMS round-trip test signs it.
+const (
+	smsToken     = "twilio-auth-token-0123456789abcdef"
+	smsPublicURL = "https://gw.example.org"
+)
+
+// newSMSServer is newServer with Twilio's signed inbound webhook mounted
+// beside the test USSD route.
+func newSMSServer(tb testing.TB) *testServer {
+	tb.Helper()
+	s := newServer(tb)
+	routes := append([]provider.Route{providertest.USSDRoute()}, twilio.Routes(twilio.Config{AuthToken: smsToken, PublicURL: smsPublicURL})...)
+	s.srv = web.New(web.Config{Conversations: s.Service, Log: apptest.Discard(), Now: s.Clock.Now, Routes: routes})
+	return s
+}
+
+// sms posts one signed inbound message (MessageSid sid) and returns status
+// and body.
+func (s *testServer) sms(tb testing.TB, sid, from, body string) (int, string) {
+	tb.Helper()
+	form := url.Values{"MessageSid": {sid}, "AccountSid": {"AC0123456789abcdef0123456789abcdef"}, "From": {from},
+		"To": {"+237699000000"}, "Body": {body}, "NumMedia": {"0"}}
+	req := postForm("/sms/twilio", form.Encode())
+	req.Header.Set("X-Twilio-Signature", twilioSignature(smsToken, smsPublicURL+"/sms/twilio", form))
+	st, out, _ := s.do(tb, req)
+	return st, out
+}
+
+// twilioSignature signs a webhook as Twilio documents it: HMAC-SHA1 over
+// the URL then each key and value in key order.
+func twilioSignature(token, u string, form url.Values) string {
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	m := hmac.New(sha1.New, []byte(token))
+	m.Write([]byte(u))
+	for _, k := range keys {
+		for _, v := range form[k] {
+			m.Write([]byte(k + v))
+		}
+	}
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// TestSMSHopRoundTrips holds the design budget for SMS: a message on the
+// common path makes exactly 2 Redis round trips (the load, which also
+// answers provider retries from the reply cache and counts the flood
+// limit, then the commit); a provider retry of it makes 1 and changes
+// nothing.
+func TestSMSHopRoundTrips(t *testing.T) {
+	t.Parallel()
+	s := newSMSServer(t)
+	rt := &roundTrips{}
+	s.Redis.AddHook(rt)
+	if st, _ := s.sms(t, "SMRT0", "+237670000556", "Bonjour"); st != 200 { // the server may not have the scripts cached yet
+		t.Fatalf("warm-up: %d", st)
+	}
+	const from = "+237670000557"
+	for i, text := range []string{"Bonjour", "1", "1", "Awa Ngono"} {
+		sid := "SMRT1" + strconv.Itoa(i)
+		before := rt.n.Load()
+		st, body := s.sms(t, sid, from, text)
+		if st != 200 || !strings.Contains(body, "<Message>") {
+			t.Fatalf("message %d: %d %q", i, st, body)
+		}
+		if got := rt.n.Load() - before; got != 2 {
+			t.Fatalf("message %d made %d Redis round trips, want 2", i, got)
+		}
+		keys := s.Keys(t)
+		before = rt.n.Load()
+		if st, again := s.sms(t, sid, from, text); st != 200 || again != body {
+			t.Fatalf("retry of message %d: %d %q, want %q", i, st, again, body)
+		}
+		if got := rt.n.Load() - before; got != 1 {
+			t.Fatalf("retry of message %d made %d Redis round trips, want 1", i, got)
+		}
+		if after := s.Keys(t); strings.Join(after, " ") != strings.Join(keys, " ") {
+			t.Fatalf("retry of message %d changed the keys: %v, then %v", i, keys, after)
 		}
 	}
 }

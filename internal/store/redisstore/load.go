@@ -12,7 +12,8 @@ import (
 )
 
 // Load returns the person's conversation and quota counters, or only the
-// cached reply when the hop named dedupe was answered before. No state gives
+// cached reply when the hop named dedupe was answered before: LoadHop
+// without a flood limit. No state gives
 // a zero Conversation (Version 0, nil State); so does a conversation key
 // holding an empty string or a value of another type than a string. A record
 // that does not start with a readable version ("<version>:", see splitConv)
@@ -22,6 +23,23 @@ import (
 // of plain reads, cheaper for Redis than a script) and returns the store's
 // error (wrapped) when Redis cannot answer or answers something unexpected.
 func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
+	return s.load(ctx, p, dedupe)
+}
+
+// LoadHop is the load at the start of a hop: Load, and with q.Flood the
+// message counted against the person's flood limit once no cached reply
+// answers it, all in one round trip (loadFloodScript). A refused message
+// returns only its verdict (c.Flood). It returns the store's error
+// (wrapped).
+func (s *Store) LoadHop(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Conversation, error) {
+	if q.Flood.Limit > 0 && q.Flood.Period > 0 {
+		return s.loadFlood(ctx, p, q)
+	}
+	return s.load(ctx, p, q.Dedupe)
+}
+
+// load reads a conversation with a pipeline of plain reads.
+func (s *Store) load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
 	conv, person, dd := s.keys.person(p)
 	var c msg.Conversation
 	// One MGET of the state and the language (same hash slot) and the quota
@@ -58,18 +76,24 @@ func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 			return c, nil
 		}
 	}
-	if l, ok := v[1].(string); ok {
+	readConv(&c, v[0], v[1])
+	return c, nil
+}
+
+// readConv fills c from the stored conversation record and language (MGET
+// elements: a string, or nil for none).
+func readConv(c *msg.Conversation, conv, lang any) {
+	if l, ok := lang.(string); ok {
 		c.Lang = msg.Lang(l)
 	}
-	raw, ok := v[0].(string)
+	raw, ok := conv.(string)
 	if !ok || raw == "" {
-		return c, nil
+		return
 	}
 	var readable bool
 	if c.Version, c.State, readable = splitConv(raw); !readable {
 		c.Version, c.State = VersionUnreadable, []byte(raw)
 	}
-	return c, nil
 }
 
 // maxVersionDigits bounds a readable version, so that it fits an int64; the

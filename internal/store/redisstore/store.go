@@ -78,7 +78,7 @@ func (s *Store) Close() error {
 // them (restart, failover).
 func (s *Store) loadScripts(ctx context.Context) error {
 	for _, sc := range []*redis.Script{commitScript, hopScript, eraseScript, enqueueScript,
-		beginScript, finishScript, promoteScript, reportScript} {
+		beginScript, finishScript, promoteScript, reportScript, loadFloodScript} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("error loading scripts: %w", err)
 		}

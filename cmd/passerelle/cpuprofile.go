@@ -1,0 +1,36 @@
+//go:build cpuprofile
+
+package main
+
+import (
+	"os"
+	"runtime/pprof"
+	"strconv"
+	"time"
+)
+
+// A measuring build only (go build -tags cpuprofile): with
+// PASSERELLE_BENCH_CPUPROFILE=FILE the process writes a CPU profile of its
+// first PASSERELLE_BENCH_CPUPROFILE_SECONDS seconds (default 30) to FILE.
+// The product's builds have no profiler and no pprof route.
+func init() {
+	file := os.Getenv("PASSERELLE_BENCH_CPUPROFILE")
+	if file == "" {
+		return
+	}
+	secs, err := strconv.Atoi(os.Getenv("PASSERELLE_BENCH_CPUPROFILE_SECONDS"))
+	if err != nil || secs <= 0 {
+		secs = 30
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		panic("error creating the CPU profile: " + err.Error())
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		panic("error starting the CPU profile: " + err.Error())
+	}
+	time.AfterFunc(time.Duration(secs)*time.Second, func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	})
+}

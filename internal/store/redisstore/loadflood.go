@@ -1,0 +1,69 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/passerelle/passerelle/internal/msg"
+)
+
+// loadFloodScript is the load of an SMS hop under a flood limit, in one
+// round trip: the cached reply of a provider retry (answered before
+// anything is counted), then the flood limit (floodLua), then the reads of
+// Load's pipeline.
+// KEYS: 1 conv, 2 person, 3 dd, 4 quota, 5 regp, 6 campaign reply window,
+// 7 flood, 8 flood notice. ARGV: 1 dedupe field or "", 2 person, 3 limit,
+// 4 period in seconds.
+// It returns {1, reply} for a retry, {2, 1 or 2} for a refused message
+// (notice or silence), or {0, conv, lang, quota pairs, registration ref,
+// campaign window}.
+var loadFloodScript = redis.NewScript(floodLua + `
+if ARGV[1] ~= '' then
+  local r = redis.call('HGET', KEYS[3], ARGV[1])
+  if r then return {1, r} end
+end
+local refused = flood()
+if refused ~= 0 then return {2, refused} end
+local v = redis.call('MGET', KEYS[1], KEYS[2])
+return {0, v[1], v[2], redis.call('HGETALL', KEYS[4]), redis.call('HGET', KEYS[5], ARGV[2]), redis.call('GET', KEYS[6])}
+`)
+
+// loadFlood is LoadHop with a flood limit.
+func (s *Store) loadFlood(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Conversation, error) {
+	var c msg.Conversation
+	conv, person, dd := s.keys.person(p)
+	limit, period := floodArgs(q.Flood)
+	keys := []string{conv, person, dd, s.keys.quota(p), s.keys.regp, s.keys.campWindow(p), s.keys.flood(p), s.keys.floodNote(p)}
+	v, err := loadFloodScript.Run(ctx, s.rdb, keys, ddField(q.Dedupe), string(p), limit, period).Slice()
+	if err != nil {
+		return c, fmt.Errorf("error loading conversation: %w", err)
+	}
+	switch {
+	case len(v) == 2 && asInt(v[0]) == 1:
+		if r, ok := v[1].(string); ok {
+			c.Reply = []byte(r)
+			return c, nil
+		}
+	case len(v) == 2 && asInt(v[0]) == 2:
+		c.Flood = msg.FloodSilent
+		if asInt(v[1]) == 1 {
+			c.Flood = msg.FloodNotice
+		}
+		return c, nil
+	case len(v) == 6 && asInt(v[0]) == 0:
+		readConv(&c, v[1], v[2])
+		if q, ok := v[3].([]any); ok && len(q) > 0 {
+			c.Quota = make(map[string]string, len(q)/2)
+			for i := 0; i+1 < len(q); i += 2 {
+				k, _ := q[i].(string)
+				c.Quota[k], _ = q[i+1].(string)
+			}
+		}
+		c.RegRef, _ = v[4].(string)
+		c.CampaignReply, _ = v[5].(string)
+		return c, nil
+	}
+	return c, fmt.Errorf("error loading conversation: unexpected reply")
+}
