@@ -38,7 +38,7 @@ func (c *Console) registrations(w http.ResponseWriter, r *http.Request, s *sessi
 	if err != nil {
 		return err
 	}
-	c.audit(r.Context(), s.Name, "read_registrations", "filter", filterText(f))
+	c.audit(r.Context(), s.Name, "read_registrations", "filter", f.AuditText())
 	d := registrationsData{Filter: f, Items: items, Total: total, From: f.Offset + 1, To: f.Offset + len(items),
 		Selected: map[string]string{"region": f.Region, "situation": f.Situation, "sector": f.Sector, "lang": string(f.Lang)}}
 	if d.Options, err = c.filterOptions(r); err != nil {
@@ -82,18 +82,6 @@ func (c *Console) filterOptions(r *http.Request) (map[string][]string, error) {
 		sort.Strings(out[k])
 	}
 	return out, nil
-}
-
-// filterText writes a filter for the audit stream (as the admin API does).
-func filterText(f msg.Filter) string {
-	var parts []string
-	for _, kv := range [][2]string{{"region", f.Region}, {"situation", f.Situation}, {"sector", f.Sector}, {"lang", string(f.Lang)}} {
-		if kv[1] != "" {
-			parts = append(parts, kv[0]+"="+kv[1])
-		}
-	}
-	parts = append(parts, "offset="+strconv.Itoa(f.Offset), "limit="+strconv.Itoa(f.Limit))
-	return strings.Join(parts, "&")
 }
 
 // registrationData is one registration's page.

@@ -38,7 +38,7 @@ func (s *Server) listRegistrations(c *fiber.Ctx) error {
 		s.log.Error("listing registrations failed", "request_id", rid(c), "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
 	}
-	s.audit(c, "read_registrations", "filter", filterText(f))
+	s.audit(c, "read_registrations", "filter", f.AuditText())
 	if items == nil {
 		items = []msg.Registration{}
 	}
@@ -58,18 +58,6 @@ func (s *Server) getRegistration(c *fiber.Ctx) error {
 	}
 	s.audit(c, "read_registration", "ref", ref)
 	return c.JSON(r)
-}
-
-// filterText writes a registration filter for the audit stream.
-func filterText(f msg.Filter) string {
-	var parts []string
-	for _, kv := range [][2]string{{"region", f.Region}, {"situation", f.Situation}, {"sector", f.Sector}, {"lang", string(f.Lang)}} {
-		if kv[1] != "" {
-			parts = append(parts, kv[0]+"="+kv[1])
-		}
-	}
-	parts = append(parts, "offset="+strconv.Itoa(f.Offset), "limit="+strconv.Itoa(f.Limit))
-	return strings.Join(parts, "&")
 }
 
 func intQuery(c *fiber.Ctx, key string, def, min, max int) (int, error) {
