@@ -6,38 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/passerelle/passerelle/internal/provider"
+	"github.com/passerelle/passerelle/internal/provider/providertest"
 )
-
-// loaded is what Factory.Load made of some settings.
-type loaded struct {
-	p   provider.Provider
-	bad map[string]string // setting → message
-}
-
-// loadSettings runs Factory.Load on settings (unset ones take their default) with
-// the public URL public.
-func loadSettings(tb testing.TB, settings map[string]string, public string) loaded {
-	tb.Helper()
-	l := loaded{bad: map[string]string{}}
-	defaults := map[string]string{}
-	for _, s := range Factory.Settings {
-		defaults[s.Env] = s.Default
-	}
-	env := provider.Env{
-		Get: func(k string) string {
-			if v, ok := settings[k]; ok {
-				return strings.TrimSpace(v)
-			}
-			return defaults[k]
-		},
-		Bad:       func(k, format string, a ...any) { l.bad[k] = fmt.Sprintf(format, a...) },
-		PublicURL: public,
-		Serving:   true,
-	}
-	l.p = Factory.Load(env)
-	return l
-}
 
 func TestFactory(t *testing.T) {
 	t.Parallel()
@@ -91,9 +61,9 @@ func TestFactory(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.label, func(t *testing.T) {
 			t.Parallel()
-			l := loadSettings(t, c.settings, c.public)
+			l := providertest.Load(t, Factory, c.settings, c.public)
 			var bad []string
-			for k, m := range l.bad {
+			for k, m := range l.Bad {
 				bad = append(bad, k)
 				for _, secret := range []string{token, password, "pa55 w0rd", "jasmin token"} {
 					if strings.Contains(m, secret) {
@@ -103,24 +73,24 @@ func TestFactory(t *testing.T) {
 			}
 			sort.Strings(bad)
 			if fmt.Sprint(bad) != fmt.Sprint(c.wantBad) {
-				t.Fatalf("bad settings %v (%v), want %v", bad, l.bad, c.wantBad)
+				t.Fatalf("bad settings %v (%v), want %v", bad, l.Bad, c.wantBad)
 			}
 			if c.wantBad != nil {
 				return // a bad value stops start-up: what was built does not matter
 			}
 			if c.wantOff {
-				if l.p != nil {
-					t.Fatalf("provider %v, want none", l.p)
+				if l.P != nil {
+					t.Fatalf("provider %v, want none", l.P)
 				}
 				return
 			}
-			if l.p == nil || l.p.Name() != Provider {
-				t.Fatalf("provider %v", l.p)
+			if l.P == nil || l.P.Name() != Provider {
+				t.Fatalf("provider %v", l.P)
 			}
-			cfg, _ := ConfigOf(l.p)
+			cfg, _ := ConfigOf(l.P)
 			_, dlr := cfg.Send.Callback.For("m1", "")
-			if len(l.p.Routes()) != c.wantRoutes || (l.p.Sender() != nil) != c.wantSender || dlr != c.wantDLR {
-				t.Fatalf("%d routes, sender %v, receipts %v", len(l.p.Routes()), l.p.Sender() != nil, dlr)
+			if len(l.P.Routes()) != c.wantRoutes || (l.P.Sender() != nil) != c.wantSender || dlr != c.wantDLR {
+				t.Fatalf("%d routes, sender %v, receipts %v", len(l.P.Routes()), l.P.Sender() != nil, dlr)
 			}
 		})
 	}
@@ -143,14 +113,14 @@ func TestFactorySecretSettings(t *testing.T) {
 
 func TestNotices(t *testing.T) {
 	t.Parallel()
-	sendOnly := loadSettings(t, map[string]string{"PASSERELLE_JASMIN_SEND_URL": "http://jasmin:1401/send", "PASSERELLE_JASMIN_USERNAME": "u",
+	sendOnly := providertest.Load(t, Factory, map[string]string{"PASSERELLE_JASMIN_SEND_URL": "http://jasmin:1401/send", "PASSERELLE_JASMIN_USERNAME": "u",
 		"PASSERELLE_JASMIN_PASSWORD": "p"}, "")
-	n := sendOnly.p.Notices()
+	n := sendOnly.P.Notices()
 	if len(n) != 2 || !n[1].Warn || !strings.Contains(n[1].Text, "no delivery receipt") {
 		t.Fatalf("send-only notices %+v", n)
 	}
-	on := loadSettings(t, map[string]string{"PASSERELLE_JASMIN_TOKEN": "jasmin-token-0123456789"}, "")
-	if n := on.p.Notices(); len(n) != 1 || n[0].Warn || strings.Contains(n[0].Text, "0123456789") {
+	on := providertest.Load(t, Factory, map[string]string{"PASSERELLE_JASMIN_TOKEN": "jasmin-token-0123456789"}, "")
+	if n := on.P.Notices(); len(n) != 1 || n[0].Warn || strings.Contains(n[0].Text, "0123456789") {
 		t.Fatalf("notices %+v", n)
 	}
 }

@@ -20,14 +20,14 @@ import (
 // behind the real web server, its outbox sending through the fake f.
 func gateway(t *testing.T, f *fakeJasmin, mod func(a *apptest.App, c *web.Config)) *providertest.Server {
 	t.Helper()
-	l := loadSettings(t, map[string]string{"PASSERELLE_JASMIN_TOKEN": testToken, "PASSERELLE_JASMIN_SEND_URL": f.sendURL(),
+	l := providertest.Load(t, Factory, map[string]string{"PASSERELLE_JASMIN_TOKEN": testToken, "PASSERELLE_JASMIN_SEND_URL": f.sendURL(),
 		"PASSERELLE_JASMIN_USERNAME": fakeUser, "PASSERELLE_JASMIN_PASSWORD": fakePassword, "PASSERELLE_JASMIN_FROM": "8123"},
 		"https://gw.example.org")
-	if len(l.bad) != 0 || l.p == nil || l.p.Sender() == nil {
-		t.Fatalf("settings: %v", l.bad)
+	if len(l.Bad) != 0 || l.P == nil || l.P.Sender() == nil {
+		t.Fatalf("settings: %v", l.Bad)
 	}
-	return providertest.New(t, l.p.Routes(), func(a *apptest.App, c *web.Config) {
-		a.Outbox.Use(a, sender.ForOutbox(l.p.Sender()), Provider, sender.Classify)
+	return providertest.New(t, l.P.Routes(), func(a *apptest.App, c *web.Config) {
+		a.Outbox.Use(a, sender.ForOutbox(l.P.Sender()), Provider, sender.Classify)
 		if mod != nil {
 			mod(a, c)
 		}
@@ -233,9 +233,9 @@ func TestDLRStoreFailure(t *testing.T) {
 // mounted.
 func TestRoutesOffWithoutToken(t *testing.T) {
 	t.Parallel()
-	l := loadSettings(t, map[string]string{"PASSERELLE_JASMIN_SEND_URL": "http://jasmin:1401/send", "PASSERELLE_JASMIN_USERNAME": "u",
+	l := providertest.Load(t, Factory, map[string]string{"PASSERELLE_JASMIN_SEND_URL": "http://jasmin:1401/send", "PASSERELLE_JASMIN_USERNAME": "u",
 		"PASSERELLE_JASMIN_PASSWORD": "p"}, "https://gw.example.org")
-	s := providertest.New(t, l.p.Routes(), nil)
+	s := providertest.New(t, l.P.Routes(), nil)
 	for _, path := range []string{moTarget, DLRPath + "?token=" + testToken} {
 		if st, _, _ := s.Post(t, path, moForm("mo-o1", "237670000501", "x").Encode(), nil); st != 404 {
 			t.Errorf("%s: %d, want 404", path, st)

@@ -21,14 +21,14 @@ import (
 // behind the real web server, its outbox sending through the fake f.
 func gateway(t *testing.T, f *fakeKannel, mod func(a *apptest.App, c *web.Config)) *providertest.Server {
 	t.Helper()
-	l := loadSettings(t, map[string]string{"PASSERELLE_KANNEL_TOKEN": testToken, "PASSERELLE_KANNEL_SEND_URL": f.sendURL(),
+	l := providertest.Load(t, Factory, map[string]string{"PASSERELLE_KANNEL_TOKEN": testToken, "PASSERELLE_KANNEL_SEND_URL": f.sendURL(),
 		"PASSERELLE_KANNEL_USERNAME": fakeUser, "PASSERELLE_KANNEL_PASSWORD": fakePassword, "PASSERELLE_KANNEL_FROM": "8123"},
 		"https://gw.example.org")
-	if len(l.bad) != 0 || l.p == nil || l.p.Sender() == nil {
-		t.Fatalf("settings: %v", l.bad)
+	if len(l.Bad) != 0 || l.P == nil || l.P.Sender() == nil {
+		t.Fatalf("settings: %v", l.Bad)
 	}
-	return providertest.New(t, l.p.Routes(), func(a *apptest.App, c *web.Config) {
-		a.Outbox.Use(a, sender.ForOutbox(l.p.Sender()), Provider, sender.Classify)
+	return providertest.New(t, l.P.Routes(), func(a *apptest.App, c *web.Config) {
+		a.Outbox.Use(a, sender.ForOutbox(l.P.Sender()), Provider, sender.Classify)
 		if mod != nil {
 			mod(a, c)
 		}
@@ -245,9 +245,9 @@ func TestDLRStoreFailure(t *testing.T) {
 // mounted.
 func TestRoutesOffWithoutToken(t *testing.T) {
 	t.Parallel()
-	l := loadSettings(t, map[string]string{"PASSERELLE_KANNEL_SEND_URL": "http://kannel:13013/cgi-bin/sendsms", "PASSERELLE_KANNEL_USERNAME": "u",
+	l := providertest.Load(t, Factory, map[string]string{"PASSERELLE_KANNEL_SEND_URL": "http://kannel:13013/cgi-bin/sendsms", "PASSERELLE_KANNEL_USERNAME": "u",
 		"PASSERELLE_KANNEL_PASSWORD": "p"}, "https://gw.example.org")
-	s := providertest.New(t, l.p.Routes(), nil)
+	s := providertest.New(t, l.P.Routes(), nil)
 	for _, target := range []string{moURL(moQuery("mo-o1", "237670000501", "x")), DLRPath + "?token=" + testToken + "&mid=a&type=1"} {
 		if st, _, _ := s.Do(t, providertest.Request(http.MethodGet, target, "", "", nil)); st != 404 {
 			t.Errorf("%s: %d, want 404", target, st)
