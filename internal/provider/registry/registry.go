@@ -5,6 +5,7 @@
 package registry
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -66,10 +67,10 @@ func pick(s provider.Set, e provider.Env, choice string) string {
 		return Log
 	case choice != "":
 		if !known(choice) {
-			e.Bad(env, "want %s or %s (the routes that send SMS)", strings.Join(names(), ", "), Log)
+			e.Bad(env, "want %s or %s (the routes that send SMS)", strings.Join(Senders(), ", "), Log)
 			return Log
 		}
-		if !contains(senders, choice) {
+		if !slices.Contains(senders, choice) {
 			// Its own checks named what is missing, when it knows it is
 			// chosen; this says it in any case: nothing may be "sent" to
 			// the log while the operator believes it leaves.
@@ -99,10 +100,7 @@ func senders(s provider.Set) []string {
 
 // Senders are the names of the providers that can send SMS, in
 // Factories' order.
-func Senders() []string { return names() }
-
-// names are the names of the providers that can send SMS.
-func names() []string {
+func Senders() []string {
 	var out []string
 	for _, f := range Factories() {
 		if f.Sends {
@@ -112,13 +110,4 @@ func names() []string {
 	return out
 }
 
-func known(name string) bool { return contains(names(), name) }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func known(name string) bool { return slices.Contains(Senders(), name) }
