@@ -10,8 +10,8 @@ import (
 
 // Refusals of requests that fail authentication.
 var (
-	// ErrBadToken refuses a request without the route's ?token=.
-	ErrBadToken = &channel.Error{Status: 403, Reason: "bad token"}
+	// errBadToken refuses a request without the route's ?token=.
+	errBadToken = &channel.Error{Status: 403, Reason: "bad token"}
 	// ErrBadSignature refuses a request whose signature is missing or wrong.
 	ErrBadSignature = &channel.Error{Status: 403, Reason: "bad signature"}
 )
@@ -19,13 +19,13 @@ var (
 // QueryToken returns an Auth that lets through requests whose "token"
 // query parameter is token, compared in constant time over SHA-256 digests
 // (so that the length leaks nothing either), and refuses the others with
-// ErrBadToken. token must not be empty.
+// errBadToken. token must not be empty.
 func QueryToken(token string) func(Request) error {
 	want := sha256.Sum256([]byte(token))
 	return func(r Request) error {
 		got := sha256.Sum256([]byte(r.Query.Get("token")))
 		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-			return ErrBadToken
+			return errBadToken
 		}
 		return nil
 	}

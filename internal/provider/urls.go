@@ -26,9 +26,9 @@ func PublicURL(s string) (string, error) {
 	return strings.TrimRight(s, "/"), nil
 }
 
-// ValidAPIURL reports whether s is an absolute http(s) URL without query,
+// validAPIURL reports whether s is an absolute http(s) URL without query,
 // fragment or user information: an API base a path can be appended to.
-func ValidAPIURL(s string) bool {
+func validAPIURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Opaque == "" &&
 		u.User == nil && u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" && !strings.Contains(s, "#")
@@ -41,7 +41,7 @@ func LoadAPIURL(e Env, env, def, example string) string {
 	if v == "" {
 		return def
 	}
-	if !ValidAPIURL(v) {
+	if !validAPIURL(v) {
 		e.Bad(env, "want an absolute http(s) URL with an optional path and no query, fragment or credentials, such as %s", example)
 	}
 	return v
