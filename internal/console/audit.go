@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/passerelle/passerelle/internal/msg"
@@ -69,6 +70,6 @@ func row(e msg.AuditEntry) auditRow {
 			kv = append(kv, k+"="+v)
 		}
 	}
-	sortStrings(kv)
+	slices.Sort(kv)
 	return auditRow{ID: e.ID, Who: e.Fields["who"], At: e.Fields["at"], Action: e.Fields["action"], Details: strings.Join(kv, " ")}
 }

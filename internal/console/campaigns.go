@@ -1,11 +1,9 @@
 package console
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
-	"strings"
+	"slices"
 
 	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/msg"
@@ -64,7 +62,7 @@ func (c *Console) showCampaign(w http.ResponseWriter, r *http.Request, s *sessio
 	for l := range camp.Texts {
 		d.Langs = append(d.Langs, l)
 	}
-	sortStrings(d.Langs)
+	slices.Sort(d.Langs)
 	v := c.view(r, s, "campaign.title", d)
 	if camp.State == broadcast.Sending || camp.State == broadcast.Scheduled {
 		v.Refresh = 3
@@ -115,12 +113,4 @@ func (c *Console) actOnCampaign(w http.ResponseWriter, r *http.Request, s *sessi
 	c.log.Info("campaign "+string(action)+" from the console", "campaign", id, "state", string(to), "who", s.Name)
 	http.Redirect(w, r, c.path("/campaigns/"+id+"?done="+string(action)), http.StatusSeeOther)
 	return nil
-}
-
-// newCampaignID returns a short random campaign id ("C" and 10 letters
-// and digits), as the admin API draws them.
-func newCampaignID() string {
-	b := make([]byte, 5)
-	_, _ = rand.Read(b)
-	return "C" + strings.ToUpper(hex.EncodeToString(b))
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,7 +71,7 @@ func (c *Console) compose(w http.ResponseWriter, r *http.Request, s *session) er
 		return c.showCompose(w, r, s, http.StatusOK, d)
 	}
 	now := c.cfg.Now().UTC()
-	camp.ID, camp.State, camp.Created, camp.Updated = newCampaignID(), broadcast.Draft, now, now
+	camp.ID, camp.State, camp.Created, camp.Updated = broadcast.NewID(), broadcast.Draft, now, now
 	if err := camp.Validate(c.cfg.Campaign.Limits); err != nil {
 		d.Problem = err.Error()
 		return c.showCompose(w, r, s, http.StatusUnprocessableEntity, d)
@@ -188,10 +187,4 @@ func (c *Console) preview(ctx context.Context, camp broadcast.Campaign) (broadca
 		}
 	}
 	return broadcast.Compute(texts, camp.Fallback, aud, c.cfg.Campaign.Price, c.cfg.Campaign.Currency), nil
-}
-
-// sortStrings sorts in place and returns s.
-func sortStrings(s []string) []string {
-	slices.Sort(s)
-	return s
 }

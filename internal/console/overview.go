@@ -16,7 +16,6 @@ type overviewData struct {
 	Funnels []namedChart
 	Lanes   []laneRow
 	Dead    []outbox.DeadLetter
-	DeadN   int
 }
 
 // namedChart is a chart under a heading (a text key or a flow's name).
@@ -76,7 +75,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, s *session) e
 			d.Lanes = append(d.Lanes, laneRow{Lane: l, Stats: ls})
 		}
 		sort.Slice(d.Lanes, func(i, j int) bool { return d.Lanes[i].Lane < d.Lanes[j].Lane })
-		d.Dead, d.DeadN = ob.Dead, len(ob.Dead)
+		d.Dead = ob.Dead
 	}
 	c.render(w, r, s, http.StatusOK, "overview", "nav.overview", d)
 	return nil

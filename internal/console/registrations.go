@@ -17,7 +17,6 @@ const registrationsPageSize = 25
 
 // registrationsData is the registrations page.
 type registrationsData struct {
-	Filter     msg.Filter
 	Options    map[string][]string // the values each filter offers
 	Selected   map[string]string   // the value chosen for each filter
 	Items      []msg.Registration
@@ -39,7 +38,7 @@ func (c *Console) registrations(w http.ResponseWriter, r *http.Request, s *sessi
 		return err
 	}
 	c.audit(r.Context(), s.Name, "read_registrations", "filter", f.AuditText())
-	d := registrationsData{Filter: f, Items: items, Total: total, From: f.Offset + 1, To: f.Offset + len(items),
+	d := registrationsData{Items: items, Total: total, From: f.Offset + 1, To: f.Offset + len(items),
 		Selected: map[string]string{"region": f.Region, "situation": f.Situation, "sector": f.Sector, "lang": string(f.Lang)}}
 	if d.Options, err = c.filterOptions(r); err != nil {
 		return err

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -68,7 +66,7 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 	}
 	now := s.cfg.Now().UTC()
 	camp := broadcast.Campaign{
-		ID: newCampaignID(), Name: req.Name, Texts: req.Texts, Fallback: req.Fallback, Audience: req.Audience,
+		ID: broadcast.NewID(), Name: req.Name, Texts: req.Texts, Fallback: req.Fallback, Audience: req.Audience,
 		Rate: req.Rate, Reply: req.Reply, ResendUnknown: req.ResendUnknown, State: broadcast.Draft, Created: now, Updated: now,
 	}
 	if req.StartAt != "" {
@@ -192,16 +190,4 @@ func (s *Server) storeError(c *fiber.Ctx, what string, err error) error {
 
 func jsonError(c *fiber.Ctx, status int, reason string) error {
 	return c.Status(status).JSON(fiber.Map{"error": reason})
-}
-
-// newCampaignID returns a short random campaign id ("C" and 10 letters
-// and digits).
-func newCampaignID() string {
-	return "C" + strings.ToUpper(randomHex(5))
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -40,7 +40,7 @@ func (s *Server) exportRegistrations(c *fiber.Ctx) error {
 	conn := c.Context().Conn()
 	body := newExportStream(func(ctx context.Context, w io.Writer) error {
 		end, _ := ctx.Deadline()
-		n, err := writeRegistrations(ctx, reg, &deadlineWriter{w: w, conn: conn, each: each, end: end})
+		n, err := WriteRegistrationsCSV(ctx, reg, &deadlineWriter{w: w, conn: conn, each: each, end: end})
 		if err != nil {
 			log.Error("csv export failed", "request_id", id, "rows", n, "err", err)
 		}
@@ -51,10 +51,10 @@ func (s *Server) exportRegistrations(c *fiber.Ctx) error {
 	return nil
 }
 
-// writeRegistrations writes the CSV header and every registration of reg
+// WriteRegistrationsCSV writes the CSV header and every registration of reg
 // to w, flushing every 200 rows. It returns how many rows it wrote and the
 // first error of reg or w (wrapped).
-func writeRegistrations(ctx context.Context, reg Registry, w io.Writer) (int, error) {
+func WriteRegistrationsCSV(ctx context.Context, reg Registry, w io.Writer) (int, error) {
 	cw := csv.NewWriter(bufio.NewWriterSize(w, 32<<10))
 	header := append([]string{"ref", "created", "lang", "channel", "phone"}, CSVAnswerColumns...)
 	if err := cw.Write(header); err != nil {

@@ -14,15 +14,23 @@ func (s *Store) DeleteEverything(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("error deleting the store's keys: the store has no prefix of its own")
 	}
 	n := 0
-	it := s.rdb.Scan(ctx, 0, s.keys.prefix+"*", 500).Iterator()
-	for it.Next(ctx) {
-		if err := s.rdb.Unlink(ctx, it.Val()).Err(); err != nil {
+	var cursor uint64
+	for {
+		keys, next, err := s.rdb.Scan(ctx, cursor, s.keys.prefix+"*", 500).Result()
+		if err != nil {
 			return n, fmt.Errorf("error deleting the store's keys: %w", err)
 		}
-		n++
-	}
-	if err := it.Err(); err != nil {
-		return n, fmt.Errorf("error deleting the store's keys: %w", err)
+		if len(keys) > 0 {
+			// One UNLINK a page; keys of several slots need a single node
+			// (the scratch stores this is for are not clustered).
+			if err := s.rdb.Unlink(ctx, keys...).Err(); err != nil {
+				return n, fmt.Errorf("error deleting the store's keys: %w", err)
+			}
+			n += len(keys)
+		}
+		if cursor = next; cursor == 0 {
+			break
+		}
 	}
 	return n, nil
 }
