@@ -74,11 +74,29 @@ func Snippet(body []byte) string {
 	return string(body)
 }
 
-// ReadAnswer reads at most MaxAnswer bytes of a provider's answer and its
+// readAnswer reads at most MaxAnswer bytes of a provider's answer and its
 // Retry-After, closing the body.
-func ReadAnswer(res *http.Response) ([]byte, time.Duration, error) {
+func readAnswer(res *http.Response) ([]byte, time.Duration, error) {
 	defer res.Body.Close()
 	after := ParseRetryAfter(res.Header.Get("Retry-After"), time.Now())
 	body, err := io.ReadAll(io.LimitReader(res.Body, MaxAnswer))
 	return body, after, err
+}
+
+// Finish reads a provider's answer to message id and turns it into a
+// Result through parse (the provider's id of the message, or its refusal);
+// an answer that cannot be read is retryable. Any refusal carries the
+// answer's Retry-After.
+func Finish(provider, id string, res *http.Response, parse func(status int, body []byte) (string, *Error)) (Result, error) {
+	body, after, err := readAnswer(res)
+	if err != nil {
+		e := &Error{Provider: provider, Status: res.StatusCode, Retryable: true, RetryAfter: after, Err: err}
+		return Result{}, fmt.Errorf("error reading answer to message %s: %w", id, e)
+	}
+	pid, e := parse(res.StatusCode, body)
+	if e != nil {
+		e.RetryAfter = after
+		return Result{}, fmt.Errorf("error sending message %s: %w", id, e)
+	}
+	return Result{ProviderID: pid}, nil
 }

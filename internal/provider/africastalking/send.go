@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/sender"
@@ -93,17 +91,5 @@ func (a *Sender) Send(ctx context.Context, m msg.Outbound) (sender.Result, error
 		e := &sender.Error{Provider: Provider, Retryable: true, Err: err}
 		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
 	}
-	defer res.Body.Close()
-	retryAfter := sender.ParseRetryAfter(res.Header.Get("Retry-After"), time.Now())
-	body, err := io.ReadAll(io.LimitReader(res.Body, sender.MaxAnswer))
-	if err != nil {
-		e := &sender.Error{Provider: Provider, Status: res.StatusCode, Retryable: true, RetryAfter: retryAfter, Err: err}
-		return sender.Result{}, fmt.Errorf("error reading answer to message %s: %w", m.ID, e)
-	}
-	id, e := parseATAnswer(res.StatusCode, body)
-	if e != nil {
-		e.RetryAfter = retryAfter
-		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
-	}
-	return sender.Result{ProviderID: id}, nil
+	return sender.Finish(Provider, m.ID, res, parseATAnswer)
 }

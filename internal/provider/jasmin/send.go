@@ -109,15 +109,5 @@ func (s *Sender) Send(ctx context.Context, m msg.Outbound) (sender.Result, error
 	if err != nil {
 		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, smppgw.TransportError(Provider, err))
 	}
-	answer, after, err := sender.ReadAnswer(res)
-	if err != nil {
-		e := &sender.Error{Provider: Provider, Status: res.StatusCode, Retryable: true, RetryAfter: after, Err: err}
-		return sender.Result{}, fmt.Errorf("error reading answer to message %s: %w", m.ID, e)
-	}
-	id, e := parseAnswer(res.StatusCode, answer)
-	if e != nil {
-		e.RetryAfter = after
-		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
-	}
-	return sender.Result{ProviderID: id}, nil
+	return sender.Finish(Provider, m.ID, res, parseAnswer)
 }

@@ -116,14 +116,8 @@ func (s *Sender) Send(ctx context.Context, m msg.Outbound) (sender.Result, error
 	if err != nil {
 		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, smppgw.TransportError(Provider, err))
 	}
-	answer, after, err := sender.ReadAnswer(res)
-	if err != nil {
-		e := &sender.Error{Provider: Provider, Status: res.StatusCode, Retryable: true, RetryAfter: after, Err: err}
-		return sender.Result{}, fmt.Errorf("error reading answer to message %s: %w", m.ID, e)
-	}
-	if e := parseAnswer(res.StatusCode, answer); e != nil {
-		e.RetryAfter = after
-		return sender.Result{}, fmt.Errorf("error sending message %s: %w", m.ID, e)
-	}
-	return sender.Result{}, nil
+	// Kannel's answer names no message: its reports come back by our id.
+	return sender.Finish(Provider, m.ID, res, func(status int, body []byte) (string, *sender.Error) {
+		return "", parseAnswer(status, body)
+	})
 }
