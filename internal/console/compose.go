@@ -166,25 +166,7 @@ func (c *Console) previewJSON(w http.ResponseWriter, r *http.Request, s *session
 	return json.NewEncoder(w).Encode(out)
 }
 
-// preview prices a campaign as the admin API's preview does: the audience
-// by language counted now, each text as sent (shaped when the gateway
-// shapes) and shaped to GSM-7.
+// preview prices a campaign as the admin API's preview does.
 func (c *Console) preview(ctx context.Context, camp broadcast.Campaign) (broadcast.Preview, error) {
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	aud := map[string]int{}
-	if camp.Audience.Registered || camp.Audience.Subscribers {
-		var err error
-		if aud, err = c.cfg.Campaigns.CountAudience(ctx, camp.Audience, 1000); err != nil {
-			return broadcast.Preview{}, err
-		}
-	}
-	texts := camp.Texts
-	if c.cfg.Campaign.Shape != nil {
-		texts = make(map[string]string, len(camp.Texts))
-		for l, t := range camp.Texts {
-			texts[l] = c.cfg.Campaign.Shape(t)
-		}
-	}
-	return broadcast.Compute(texts, camp.Fallback, aud, c.cfg.Campaign.Price, c.cfg.Campaign.Currency), nil
+	return c.cfg.Campaign.Preview(ctx, c.cfg.Campaigns, camp)
 }

@@ -19,7 +19,7 @@ type Campaigns interface {
 	Campaign(ctx context.Context, id string) (broadcast.Campaign, error)
 	Campaigns(ctx context.Context) ([]broadcast.Campaign, error)
 	SetCampaignState(ctx context.Context, id string, from []broadcast.State, to broadcast.State, who string, at time.Time) error
-	CountAudience(ctx context.Context, a broadcast.Audience, n int) (map[string]int, error)
+	AudienceCounter
 	CampaignReplies(ctx context.Context, id string) ([]msg.CampaignAnswers, error)
 }
 
@@ -30,6 +30,36 @@ type CampaignConfig struct {
 	Currency string
 	// Shape is the GSM-7 shaping applied to what is sent (nil: none).
 	Shape func(string) string
+}
+
+// AudienceCounter counts a campaign's audience by language
+// (redisstore.Store).
+type AudienceCounter interface {
+	CountAudience(ctx context.Context, a broadcast.Audience, n int) (map[string]int, error)
+}
+
+// Preview prices camp as it stands: the audience by language counted now
+// (none while no audience is chosen), each text as sent (shaped when the
+// gateway shapes), its characters, encoding and segments, totals and cost,
+// and the same shaped to GSM-7. The admin API and the console both show it.
+func (cc CampaignConfig) Preview(ctx context.Context, counter AudienceCounter, camp broadcast.Campaign) (broadcast.Preview, error) {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	aud := map[string]int{}
+	if camp.Audience.Registered || camp.Audience.Subscribers {
+		var err error
+		if aud, err = counter.CountAudience(ctx, camp.Audience, 1000); err != nil {
+			return broadcast.Preview{}, err
+		}
+	}
+	texts := camp.Texts
+	if cc.Shape != nil {
+		texts = make(map[string]string, len(camp.Texts))
+		for l, t := range camp.Texts {
+			texts[l] = cc.Shape(t)
+		}
+	}
+	return broadcast.Compute(texts, camp.Fallback, aud, cc.Price, cc.Currency), nil
 }
 
 // campaignRoutes mounts the campaign API under the admin group.
@@ -116,20 +146,11 @@ func (s *Server) previewCampaign(c *fiber.Ctx) error {
 	if err != nil {
 		return s.storeError(c, "reading campaign failed", err)
 	}
-	ctx, cancel := context.WithTimeout(c.UserContext(), 60*time.Second)
-	defer cancel()
-	aud, err := s.cfg.Campaigns.CountAudience(ctx, camp.Audience, 1000)
+	p, err := s.cfg.Campaign.Preview(c.UserContext(), s.cfg.Campaigns, camp)
 	if err != nil {
 		return s.storeError(c, "counting the audience failed", err)
 	}
-	texts := camp.Texts
-	if s.cfg.Campaign.Shape != nil {
-		texts = make(map[string]string, len(camp.Texts))
-		for l, t := range camp.Texts {
-			texts[l] = s.cfg.Campaign.Shape(t)
-		}
-	}
-	return c.JSON(broadcast.Compute(texts, camp.Fallback, aud, s.cfg.Campaign.Price, s.cfg.Campaign.Currency))
+	return c.JSON(p)
 }
 
 // campaignReplies answers GET /admin/campaigns/:id/replies: the answers
