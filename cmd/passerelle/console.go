@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 
 	"github.com/passerelle/passerelle/internal/app"
@@ -36,7 +37,8 @@ func newConsole(ctx context.Context, a *app.App, log *slog.Logger) http.Handler 
 	if cfg.ConsoleInsecureCookies {
 		log.Warn("PASSERELLE_CONSOLE_INSECURE_COOKIES=true: console cookies are sent over plain http; only for local use on http://localhost")
 	}
-	rep := c.Report(cfg.USSDBudget, chat.Messages)
+	rep := a.Lint // made at start-up; its problems are copied before adding to them
+	rep.Problems = slices.Clone(rep.Problems)
 	addProblems(&rep, contactProblems(c, cfg.ContactsFile))
 	flows := make([]string, 0, len(c.Set.Flows))
 	var entries []string

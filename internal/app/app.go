@@ -47,8 +47,11 @@ type Options struct {
 // App is Passerelle built from its configuration: the content, the store,
 // the conversation service and what they share.
 type App struct {
-	Config   Config
-	Content  *content.Content
+	Config  Config
+	Content *content.Content
+	// Lint is the content's lint report at the gateway's budget, made
+	// once at start-up.
+	Lint     content.Report
 	Store    *redisstore.Store
 	Hasher   *msg.Hasher
 	Contacts *contacts.Directory
@@ -87,9 +90,11 @@ func New(ctx context.Context, cfg Config, o Options) (*App, error) {
 	}()
 	var err error
 	if a.Content == nil {
-		if a.Content, err = LoadContent(cfg, log); err != nil {
+		if a.Content, a.Lint, err = LoadContent(cfg, log); err != nil {
 			return nil, err
 		}
+	} else {
+		a.Lint = a.Content.Report(cfg.USSDBudget, chat.Messages)
 	}
 	secret := []byte(cfg.Secret)
 	if o.Secret != nil {

@@ -25,17 +25,19 @@ func ContentFS(c Config) (fs.FS, fs.FS) {
 	return f, l
 }
 
-// LoadContent loads and checks the flows and texts: a broken reference, a
-// missing translation or a page over the budget stops start-up; unused
-// texts and long UCS-2 pages are only logged.
-func LoadContent(c Config, log *slog.Logger) (*content.Content, error) {
+// LoadContent loads and checks the flows and texts, and returns them with
+// their lint report at the gateway's budget: a broken reference, a missing
+// translation or a page over the budget stops start-up; unused texts and
+// long UCS-2 pages are only logged.
+func LoadContent(c Config, log *slog.Logger) (*content.Content, content.Report, error) {
 	f, l := ContentFS(c)
 	ct, err := content.Load(f, l, log)
 	if err != nil {
-		return nil, err
+		return nil, content.Report{}, err
 	}
 	n := 0
-	problems := ct.Report(c.USSDBudget, chat.Messages).Problems
+	rep := ct.Report(c.USSDBudget, chat.Messages)
+	problems := rep.Problems
 	// A screen must also fit the budget of every operator that has its own.
 	for _, b := range c.OperatorBudgets {
 		for _, p := range ct.Report(b, chat.Messages).Problems {
@@ -53,7 +55,7 @@ func LoadContent(c Config, log *slog.Logger) (*content.Content, error) {
 		}
 	}
 	if n > 0 {
-		return nil, fmt.Errorf("error checking flows: %d problems (run passerelle lint)", n)
+		return nil, content.Report{}, fmt.Errorf("error checking flows: %d problems (run passerelle lint)", n)
 	}
-	return ct, nil
+	return ct, rep, nil
 }
