@@ -200,34 +200,10 @@ func (s *Store) callbackPage(ctx context.Context, set string, offset, limit int)
 	return out, missing, int(total), nil
 }
 
-// closeCallbackScript marks a request done in one step, so that an erasure
-// or an expiry can never come between the check and the write (which would
-// recreate the hash without its TTL). A ref whose hash is gone is dropped
-// from the sorted sets.
-// KEYS: 1 hash, 2 open, 3 all. ARGV: 1 ref, 2 done.
-var closeCallbackScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('ZREM', KEYS[2], ARGV[1])
-  redis.call('ZREM', KEYS[3], ARGV[1])
-  return 1
-end
-redis.call('HSET', KEYS[1], 'done', ARGV[2])
-redis.call('ZREM', KEYS[2], ARGV[1])
-return 0
-`)
-
 // CloseCallback marks a request done. It returns msg.ErrNotFound (wrapped)
 // for an unknown, expired or erased ref, or the store's error.
 func (s *Store) CloseCallback(ctx context.Context, ref string, at time.Time) error {
-	keys := []string{s.keys.callback(ref), s.keys.cbOpen(), s.keys.cbAll()}
-	n, err := closeCallbackScript.Run(ctx, s.rdb, keys, ref, at.UTC().Format(createdLayout)).Int()
-	if err != nil {
-		return fmt.Errorf("error closing call-back: %w", err)
-	}
-	if n == 1 {
-		return fmt.Errorf("error closing call-back %s: %w", ref, msg.ErrNotFound)
-	}
-	return nil
+	return s.setCallback(ctx, ref, "done", "done", at.UTC().Format(createdLayout))
 }
 
 func decodeCallback(h map[string]string) msg.Callback {
