@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -68,13 +67,8 @@ func (s *Server) listCallbacks(c *fiber.Ctx) error {
 // closeCallback answers POST /admin/callbacks/:ref/done.
 func (s *Server) closeCallback(c *fiber.Ctx) error {
 	ref := strings.ToUpper(strings.Clone(c.Params("ref")))
-	err := s.cfg.Callbacks.CloseCallback(c.UserContext(), ref, s.cfg.Now())
-	switch {
-	case errors.Is(err, msg.ErrNotFound):
-		return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": "no such call-back request"})
-	case err != nil:
-		s.log.Error("closing call-back failed", "request_id", rid(c), "err", err)
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"error": "store unavailable"})
+	if err := s.cfg.Callbacks.CloseCallback(c.UserContext(), ref, s.cfg.Now()); err != nil {
+		return s.callbackError(c, "closing call-back failed", err)
 	}
 	s.audit(c, "close_callback", "ref", ref)
 	return c.JSON(fiber.Map{"ref": ref, "done": true})

@@ -3,14 +3,11 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/passerelle/passerelle/internal/msg"
 )
 
 // CallbackDesk assigns call-back requests to staff and closes them with a
@@ -74,9 +71,5 @@ func (s *Server) noteCallback(c *fiber.Ctx, d CallbackDesk) error {
 
 // callbackError answers 404 for msg.ErrNotFound and 503 otherwise.
 func (s *Server) callbackError(c *fiber.Ctx, what string, err error) error {
-	if errors.Is(err, msg.ErrNotFound) {
-		return jsonError(c, fiber.StatusNotFound, "no such call-back request")
-	}
-	s.log.Error(what, "request_id", rid(c), "err", err)
-	return jsonError(c, fiber.StatusServiceUnavailable, "store unavailable")
+	return s.failed(c, "no such call-back request", what, err)
 }

@@ -202,8 +202,14 @@ func (s *Server) actOnCampaign(c *fiber.Ctx) error {
 
 // storeError answers 404 for msg.ErrNotFound and 503 otherwise.
 func (s *Server) storeError(c *fiber.Ctx, what string, err error) error {
+	return s.failed(c, "no such campaign", what, err)
+}
+
+// failed answers a store error: 404 with notFound for msg.ErrNotFound, else
+// 503 (the cause logged as what).
+func (s *Server) failed(c *fiber.Ctx, notFound, what string, err error) error {
 	if errors.Is(err, msg.ErrNotFound) {
-		return jsonError(c, fiber.StatusNotFound, "no such campaign")
+		return jsonError(c, fiber.StatusNotFound, notFound)
 	}
 	s.log.Error(what, "request_id", rid(c), "err", err)
 	return jsonError(c, fiber.StatusServiceUnavailable, "store unavailable")
