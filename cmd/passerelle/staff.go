@@ -43,7 +43,7 @@ func staffCommand(ctx context.Context, args []string, getenv func(string) string
 		return 2
 	}
 	ownHelp(own, staffUsage, rest)
-	if !console.StaffName.MatchString(*name) || !msg.Role(*role).Valid() {
+	if !msg.StaffName.MatchString(*name) || !msg.Role(*role).Valid() {
 		fmt.Fprintln(stderr, "passerelle staff add: want -name NAME (letters, digits and ._-, at most 32) and -role viewer|caseworker|manager|admin")
 		return 2
 	}

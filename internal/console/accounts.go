@@ -63,7 +63,7 @@ func (c *Console) createAccount(w http.ResponseWriter, r *http.Request, s *sessi
 	d := accountsData{Name: f.Get("name"), Role: msg.Role(f.Get("role"))}
 	pw := f.Get("password")
 	switch {
-	case !StaffName.MatchString(d.Name) || !d.Role.Valid():
+	case !msg.StaffName.MatchString(d.Name) || !d.Role.Valid():
 		d.Problem = "accounts.bad_name"
 	case CheckPassword(pw) != nil:
 		d.Problem = "accounts.short"

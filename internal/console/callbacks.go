@@ -83,7 +83,7 @@ func (c *Console) callbacks(w http.ResponseWriter, r *http.Request, s *session) 
 func (c *Console) assignCallback(w http.ResponseWriter, r *http.Request, s *session) error {
 	ref := strings.ToUpper(r.PathValue("ref"))
 	who := r.PostForm.Get("staff")
-	if who != "" && !StaffName.MatchString(who) {
+	if who != "" && !msg.StaffName.MatchString(who) {
 		c.errorPage(w, r, s, http.StatusBadRequest, "error.form")
 		return nil
 	}

@@ -4,16 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"regexp"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
-
-// StaffName is what a staff account's name may be.
-var StaffName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
 
 // signinData is the sign-in page.
 type signinData struct {
@@ -54,7 +50,7 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 	again := func(status int, problem string) {
 		c.render(w, r, nil, status, "signin", "signin.title", signinData{Token: pre.Value, Next: next, Name: name, Problem: problem})
 	}
-	if !StaffName.MatchString(name) {
+	if !msg.StaffName.MatchString(name) {
 		again(http.StatusUnauthorized, "signin.wrong")
 		return
 	}

@@ -2,6 +2,7 @@ package msg
 
 import (
 	"errors"
+	"regexp"
 	"time"
 )
 
@@ -51,3 +52,7 @@ type StaffSession struct {
 	CSRF    string
 	Expires time.Time
 }
+
+// StaffName is what a staff member's name may be: a console account, a
+// call-back's assignee.
+var StaffName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/passerelle/passerelle/internal/msg"
 )
 
 // CallbackDesk assigns call-back requests to staff and closes them with a
@@ -41,8 +42,9 @@ func (s *Server) assignCallback(c *fiber.Ctx, d CallbackDesk) error {
 	var req struct {
 		Staff string `json:"staff"`
 	}
-	if err := json.Unmarshal(c.Body(), &req); err != nil || len(req.Staff) > 64 {
-		return jsonError(c, fiber.StatusBadRequest, "want {\"staff\": NAME}")
+	// The console's rule for a staff member's name; "" takes it back.
+	if err := json.Unmarshal(c.Body(), &req); err != nil || (req.Staff != "" && !msg.StaffName.MatchString(req.Staff)) {
+		return jsonError(c, fiber.StatusBadRequest, "want {\"staff\": NAME} (1 to 32 letters, digits or ._-; \"\" to take it back)")
 	}
 	ref := strings.ToUpper(strings.Clone(c.Params("ref")))
 	if err := d.AssignCallback(c.UserContext(), ref, req.Staff); err != nil {

@@ -36,6 +36,7 @@ func TestAdminCallbackAssignAndNote(t *testing.T) {
 	}{
 		{"no token", "/admin/callbacks/CBA/assign", `{"staff":"amina"}`, "", 401},
 		{"malformed", "/admin/callbacks/CBA/assign", `{`, adminToken, 400},
+		{"not a staff name", "/admin/callbacks/CBA/assign", `{"staff":"Amina <admin>"}`, adminToken, 400},
 		{"unknown ref", "/admin/callbacks/NOPE/assign", `{"staff":"amina"}`, adminToken, 404},
 		{"assign", "/admin/callbacks/cba/assign", `{"staff":"amina"}`, adminToken, 200},
 		{"note too long", "/admin/callbacks/CBA/note", `{"note":"` + strings.Repeat("a", 1001) + `"}`, adminToken, 400},
