@@ -32,6 +32,11 @@ type Options struct {
 	SentinelMaster   string
 	Sentinels        []string
 	SentinelPassword string
+	// Cluster, when set, reaches a Redis Cluster through these host:port
+	// seed addresses (the client learns the other nodes from them). The
+	// URL's host is then ignored; its user and password still apply. It
+	// cannot be combined with Sentinel, and a Cluster has only database 0.
+	Cluster []string
 
 	DialTimeout, ReadTimeout, WriteTimeout time.Duration
 }
@@ -72,6 +77,15 @@ func universalOptions(opts Options) (*redis.UniversalOptions, error) {
 		return nil, errors.New("error parsing redis URL: malformed")
 	}
 	addrs := []string{o.Addr}
+	if len(opts.Cluster) > 0 {
+		if opts.SentinelMaster != "" {
+			return nil, errors.New("error configuring redis: cluster and sentinel together")
+		}
+		if o.DB != 0 {
+			return nil, errors.New("error configuring redis cluster: a cluster has only database 0")
+		}
+		return clusterOptions(opts, o), nil
+	}
 	if opts.SentinelMaster != "" {
 		if len(opts.Sentinels) == 0 {
 			return nil, errors.New("error configuring sentinel: no sentinel address")
@@ -96,6 +110,28 @@ func universalOptions(opts Options) (*redis.UniversalOptions, error) {
 		WriteTimeout:          pick(opts.WriteTimeout, o.WriteTimeout, DefaultWriteTimeout),
 		ContextTimeoutEnabled: true,
 	}, nil
+}
+
+// clusterOptions are universalOptions for a Redis Cluster (a ClusterClient,
+// even with one seed address).
+func clusterOptions(opts Options, o *redis.Options) *redis.UniversalOptions {
+	return &redis.UniversalOptions{
+		Addrs:                 append([]string(nil), opts.Cluster...),
+		IsClusterMode:         true,
+		Username:              o.Username,
+		Password:              o.Password,
+		Protocol:              o.Protocol,
+		ClientName:            o.ClientName,
+		TLSConfig:             o.TLSConfig,
+		PoolSize:              o.PoolSize,
+		MinIdleConns:          o.MinIdleConns,
+		MaxRetries:            1,
+		MaxRedirects:          3,
+		DialTimeout:           pick(opts.DialTimeout, o.DialTimeout, DefaultDialTimeout),
+		ReadTimeout:           pick(opts.ReadTimeout, o.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:          pick(opts.WriteTimeout, o.WriteTimeout, DefaultWriteTimeout),
+		ContextTimeoutEnabled: true,
+	}
 }
 
 // pick returns the first positive duration of explicit, fromURL and def.
