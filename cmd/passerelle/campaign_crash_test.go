@@ -244,7 +244,7 @@ func byNumber(ms []fakesms.Message) map[string]int {
 // person (its recipients hash).
 func campaignMessageIDs(t *testing.T, ctx context.Context, rdb *redis.Client, prefix, id string) map[msg.PersonID]string {
 	t.Helper()
-	h, err := rdb.HGetAll(ctx, prefix+"camprc:{camp}:"+id).Result()
+	h, err := rdb.HGetAll(ctx, prefix+"camprc:{g}:"+id).Result()
 	if err != nil {
 		t.Fatalf("reading the campaign's recipients: %v", err)
 	}
@@ -262,7 +262,7 @@ func messageStates(t *testing.T, ctx context.Context, rdb *redis.Client, prefix 
 	pipe := rdb.Pipeline()
 	cmds := make(map[string]*redis.StringCmd, len(ids))
 	for _, id := range ids {
-		cmds[id] = pipe.HGet(ctx, prefix+"obm:{ob}:"+id, "st")
+		cmds[id] = pipe.HGet(ctx, prefix+"obm:{g}:"+id, "st")
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		t.Fatalf("reading states: %v", err)

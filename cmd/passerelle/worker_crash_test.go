@@ -370,7 +370,7 @@ func crashStates(t *testing.T, ctx context.Context, rdb *redis.Client, prefix st
 	cmds := make([]*redis.StringCmd, n)
 	pipe := rdb.Pipeline()
 	for i := range n {
-		cmds[i] = pipe.HGet(ctx, prefix+"obm:{ob}:"+crashMessageID(i), "st")
+		cmds[i] = pipe.HGet(ctx, prefix+"obm:{g}:"+crashMessageID(i), "st")
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		t.Fatalf("reading states: %v", err)

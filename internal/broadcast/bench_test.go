@@ -263,7 +263,7 @@ func TestCampaignMemory100k(t *testing.T) {
 				if v, err := usedMemoryErr(rdb); err == nil {
 					peakUsed = max(peakUsed, v)
 				}
-				if v, err := rdb.XLen(context.Background(), prefix+"ob:{ob}:bulk").Result(); err == nil {
+				if v, err := rdb.XLen(context.Background(), prefix+"ob:{g}:bulk").Result(); err == nil {
 					peakQueue = max(peakQueue, v)
 				}
 			}

@@ -92,7 +92,7 @@ func TestRefusedConsentStoresNothing(t *testing.T) {
 	p := string(h.Hasher.Person(defaultPhone))
 	for _, k := range h.Keys(t) {
 		rest := strings.TrimPrefix(k, h.Prefix)
-		if rest == "stats:{stats}" {
+		if rest == "stats:{g}" {
 			// Staff's funnel: counts by node, nothing of the person.
 			for f, v := range h.Redis.HGetAll(context.Background(), k).Val() {
 				if strings.Contains(f+v, p) || !strings.HasPrefix(f, "reached|") {

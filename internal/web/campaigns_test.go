@@ -82,7 +82,7 @@ func TestAdminCampaigns(t *testing.T) {
 		t.Fatalf("unknown campaign: %d", st)
 	}
 	actions := map[string]int{}
-	for _, e := range s.Redis.XRange(context.Background(), s.Prefix+"audit:{audit}", "-", "+").Val() {
+	for _, e := range s.Redis.XRange(context.Background(), s.Prefix+"audit:{g}", "-", "+").Val() {
 		if e.Values["campaign"] == c.ID {
 			actions[e.Values["action"].(string)]++
 		}

@@ -92,7 +92,7 @@ func TestAdminErasePerson(t *testing.T) {
 		if strings.Contains(k, p) {
 			t.Errorf("key %s left", k)
 		}
-		if strings.HasSuffix(k, "audit:{audit}") {
+		if strings.HasSuffix(k, "audit:{g}") {
 			es := s.Redis.XRange(ctx, k, "-", "+").Val()
 			if len(es) != 1 || es[0].Values["person"] != p || es[0].Values["action"] != "erase_person" || es[0].Values["who"] == "" {
 				t.Errorf("audit %+v", es)

@@ -63,7 +63,7 @@ func BenchmarkHopRedisCPU(b *testing.B) {
 		t := "{p" + strconv.Itoa(i%people) + "}"
 		return prefix + "conv:" + t, prefix + "person:" + t, prefix + "quota:" + t
 	}
-	stats, regp := prefix+"stats:{stats}", prefix+"regp:{reg}"
+	stats, regp := prefix+"stats:{g}", prefix+"regp:{g}"
 	measure := func(b *testing.B, hop func(i int)) {
 		b.Helper()
 		hop(0)

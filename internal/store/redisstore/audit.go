@@ -11,7 +11,7 @@ import (
 )
 
 // AppendAudit appends a staff action or read to the audit stream
-// (audit:{audit}, capped at about AuditMaxLen entries): who, when, what and
+// (audit:{g}, capped at about AuditMaxLen entries): who, when, what and
 // details as key/value pairs. It returns the store's error (wrapped).
 func (s *Store) AppendAudit(ctx context.Context, who string, at time.Time, action string, kv ...string) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {

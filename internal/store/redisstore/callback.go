@@ -11,17 +11,17 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// Call-back requests share the hash tag {cb}:
+// Call-back requests share the hash tag {g}:
 //
-//	cb:{cb}:<ref>      hash ref, person, phone, lang, region, topic, created, done
-//	cbopen:{cb}        sorted set of open refs by created unix ms
-//	cball:{cb}         sorted set of every ref by created unix ms
-//	cbp:{cb}           hash person → space-separated refs (for erasure)
+//	cb:{g}:<ref>      hash ref, person, phone, lang, region, topic, created, done
+//	cbopen:{g}        sorted set of open refs by created unix ms
+//	cball:{g}         sorted set of every ref by created unix ms
+//	cbp:{g}           hash person → space-separated refs (for erasure)
 
-func (k keyspace) callback(ref string) string { return k.prefix + "cb:{cb}:" + ref }
-func (k keyspace) cbOpen() string             { return k.prefix + "cbopen:{cb}" }
-func (k keyspace) cbAll() string              { return k.prefix + "cball:{cb}" }
-func (k keyspace) cbPerson() string           { return k.prefix + "cbp:{cb}" }
+func (k keyspace) callback(ref string) string { return k.prefix + "cb:{g}:" + ref }
+func (k keyspace) cbOpen() string             { return k.prefix + "cbopen:{g}" }
+func (k keyspace) cbAll() string              { return k.prefix + "cball:{g}" }
+func (k keyspace) cbPerson() string           { return k.prefix + "cbp:{g}" }
 
 // saveCallbackScript stores a request unless its ref is taken.
 // KEYS: 1 hash, 2 open, 3 all, 4 person index. ARGV: 1 ms, 2 person, 3 ttl s,

@@ -53,7 +53,7 @@ func TestCloseCallbackNeverRecreates(t *testing.T) {
 	if err := s.SaveCallback(ctx, msg.Callback{Ref: "CBRACE", Person: person(70), Phone: phone(70), Created: at}); err != nil {
 		t.Fatal(err)
 	}
-	k := prefix + "cb:{cb}:CBRACE"
+	k := prefix + "cb:{g}:CBRACE"
 	err := s.CloseCallback(ctx, "CBRACE", at)
 	switch ttl := plain.TTL(ctx, k).Val(); {
 	case plain.Exists(ctx, k).Val() == 1 && ttl <= 0:
@@ -67,14 +67,14 @@ func TestCloseCallbackNeverRecreates(t *testing.T) {
 	if err := s.SaveCallback(ctx, msg.Callback{Ref: "CBEXP", Person: person(71), Phone: phone(71), Created: at}); err != nil {
 		t.Fatal(err)
 	}
-	plain.Del(ctx, prefix+"cb:{cb}:CBEXP")
+	plain.Del(ctx, prefix+"cb:{g}:CBEXP")
 	if err := s.CloseCallback(ctx, "CBEXP", at); !errors.Is(err, msg.ErrNotFound) {
 		t.Fatalf("closing an expired request: %v", err)
 	}
-	if plain.Exists(ctx, prefix+"cb:{cb}:CBEXP").Val() != 0 {
+	if plain.Exists(ctx, prefix+"cb:{g}:CBEXP").Val() != 0 {
 		t.Fatal("closing an expired request recreated it")
 	}
-	for _, set := range []string{"cbopen:{cb}", "cball:{cb}"} {
+	for _, set := range []string{"cbopen:{g}", "cball:{g}"} {
 		if _, err := plain.ZScore(ctx, prefix+set, "CBEXP").Result(); !errors.Is(err, redis.Nil) {
 			t.Errorf("%s still holds CBEXP", set)
 		}
@@ -95,7 +95,7 @@ func TestCallbacksDropExpired(t *testing.T) {
 		}
 	}
 	// Newest first: CB4, CB3, CB2, CB1. CB3 and CB2 expire.
-	rdb.Del(ctx, prefix+"cb:{cb}:CB3", prefix+"cb:{cb}:CB2")
+	rdb.Del(ctx, prefix+"cb:{g}:CB3", prefix+"cb:{g}:CB2")
 	for _, all := range []bool{false, true} {
 		page, total, err := s.Callbacks(ctx, all, 1, 1)
 		if err != nil || total != 2 || len(page) != 1 || page[0].Ref != "CB1" {
@@ -106,7 +106,7 @@ func TestCallbacksDropExpired(t *testing.T) {
 			t.Fatalf("all=%v: %+v, total %d, %v", all, page, total, err)
 		}
 	}
-	for _, set := range []string{"cbopen:{cb}", "cball:{cb}"} {
+	for _, set := range []string{"cbopen:{g}", "cball:{g}"} {
 		if n := rdb.ZCard(ctx, prefix+set).Val(); n != 2 {
 			t.Errorf("%s holds %d refs, want 2", set, n)
 		}
@@ -142,7 +142,7 @@ func TestCallbackTTLFollowsRetention(t *testing.T) {
 			if err := s.SaveCallback(ctx, cb); err != nil {
 				t.Fatal(err)
 			}
-			ttl := rdb.TTL(ctx, prefix+"cb:{cb}:"+cb.Ref).Val()
+			ttl := rdb.TTL(ctx, prefix+"cb:{g}:"+cb.Ref).Val()
 			if ttl > c.want || ttl < c.want-time.Minute {
 				t.Fatalf("call-back kept %v, want the retention %v", ttl, c.want)
 			}
@@ -162,7 +162,7 @@ func TestCommitCallbackTTLFollowsRetention(t *testing.T) {
 	if err := s.Commit(ctx, p, msg.Change{Effects: msg.Effects{Callbacks: []msg.Callback{cb}}}); err != nil {
 		t.Fatal(err)
 	}
-	ttl := rdb.TTL(ctx, prefix+"cb:{cb}:CBHOP").Val()
+	ttl := rdb.TTL(ctx, prefix+"cb:{g}:CBHOP").Val()
 	if want := 36 * time.Hour; ttl > want || ttl < want-time.Minute {
 		t.Fatalf("committed call-back kept %v, want the retention %v", ttl, want)
 	}

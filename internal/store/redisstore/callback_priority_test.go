@@ -68,12 +68,12 @@ func TestCallbacksPriority(t *testing.T) {
 	if err := s.CloseCallback(ctx, "CBU2", at.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	rdb.Del(ctx, prefix+"cb:{cb}:CBU3")
+	rdb.Del(ctx, prefix+"cb:{g}:CBU3")
 	got, total, err := s.Callbacks(ctx, false, 0, 10)
 	if want := []string{"CBU1", "CBC", "CBB", "CBA"}; err != nil || total != 4 || !slices.Equal(refs(got), want) {
 		t.Fatalf("after close and expiry: %v of %d (%v), want %v of 4", refs(got), total, err, want)
 	}
-	if n := rdb.ZCard(ctx, prefix+"cbopen:{cb}").Val(); n != 4 {
+	if n := rdb.ZCard(ctx, prefix+"cbopen:{g}").Val(); n != 4 {
 		t.Errorf("open set holds %d refs, want 4 (the expired one dropped)", n)
 	}
 	if got[0].Topic != "emergency" || got[0].Phone != phone(91) || !got[0].Created.Equal(at.Add(time.Minute)) {

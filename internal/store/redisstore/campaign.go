@@ -15,35 +15,35 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// Campaigns share the hash tag {camp}:
+// Campaigns share the hash tag {g}:
 //
-//	camp:{camp}:<id>      hash: def (the campaign as JSON), st (state), cursor
+//	camp:{g}:<id>      hash: def (the campaign as JSON), st (state), cursor
 //	                      (where the audience's expansion stands), exhausted,
 //	                      rflow, rnode, rwin (reply window ms)
-//	camps:{camp}          sorted set of ids by creation ms
-//	campstat:{camp}:<id>  hash of counters (audience, queued, pending, sent, …)
-//	camprc:{camp}:<id>    hash person → message id: each recipient queued once
-//	camprsp:{camp}:<id>   hash person → answers of a reply flow (JSON)
-//	camplock:{camp}:<id>  the worker expanding the audience now
-//	campactive:{camp}     set of the campaigns scheduled, sending or paused
+//	camps:{g}          sorted set of ids by creation ms
+//	campstat:{g}:<id>  hash of counters (audience, queued, pending, sent, …)
+//	camprc:{g}:<id>    hash person → message id: each recipient queued once
+//	camprsp:{g}:<id>   hash person → answers of a reply flow (JSON)
+//	camplock:{g}:<id>  the worker expanding the audience now
+//	campactive:{g}     set of the campaigns scheduled, sending or paused
 //	                      (camprc of a finished campaign expires after the
 //	                      outbox retention)
 //
-// and, per person, cr:{p} (the campaign whose reply window is open:
-// "<id>|<flow>|<node>") and crp:{p} (the campaigns they answered, for
+// and, per person, cr:{g}:<p> (the campaign whose reply window is open:
+// "<id>|<flow>|<node>") and crp:{g}:<p> (the campaigns they answered, for
 // erasure). Subscribers who asked for information messages without
-// registering are sub:{sub}, a hash person → "<lang> <number> <ms>".
+// registering are sub:{g}, a hash person → "<lang> <number> <ms>".
 
-func (k keyspace) camp(id string) string      { return k.prefix + "camp:{camp}:" + id }
-func (k keyspace) camps() string              { return k.prefix + "camps:{camp}" }
-func (k keyspace) campStat(id string) string  { return k.prefix + "campstat:{camp}:" + id }
-func (k keyspace) campRcpt(id string) string  { return k.prefix + "camprc:{camp}:" + id }
-func (k keyspace) campReply(id string) string { return k.prefix + "camprsp:{camp}:" + id }
-func (k keyspace) campLock(id string) string  { return k.prefix + "camplock:{camp}:" + id }
-func (k keyspace) subs() string               { return k.prefix + "sub:{sub}" }
-func (k keyspace) campActive() string         { return k.prefix + "campactive:{camp}" }
+func (k keyspace) camp(id string) string      { return k.prefix + "camp:{g}:" + id }
+func (k keyspace) camps() string              { return k.prefix + "camps:{g}" }
+func (k keyspace) campStat(id string) string  { return k.prefix + "campstat:{g}:" + id }
+func (k keyspace) campRcpt(id string) string  { return k.prefix + "camprc:{g}:" + id }
+func (k keyspace) campReply(id string) string { return k.prefix + "camprsp:{g}:" + id }
+func (k keyspace) campLock(id string) string  { return k.prefix + "camplock:{g}:" + id }
+func (k keyspace) subs() string               { return k.prefix + "sub:{g}" }
+func (k keyspace) campActive() string         { return k.prefix + "campactive:{g}" }
 func (k keyspace) campWindow(p msg.PersonID) string {
-	return k.prefix + "cr:{" + string(p) + "}"
+	return k.prefix + "cr:{g}:" + string(p)
 }
 
 // CreateCampaign stores a new draft campaign (c.ID must be set) and audits
@@ -129,7 +129,7 @@ func (s *Store) ActiveCampaigns(ctx context.Context) ([]broadcast.Campaign, erro
 	}
 	out := make([]broadcast.Campaign, 0, len(keys))
 	for _, k := range keys {
-		c, err := s.Campaign(ctx, strings.TrimPrefix(k, s.keys.prefix+"camp:{camp}:"))
+		c, err := s.Campaign(ctx, strings.TrimPrefix(k, s.keys.prefix+"camp:{g}:"))
 		if errors.Is(err, msg.ErrNotFound) {
 			s.rdb.SRem(ctx, s.keys.campActive(), k)
 			continue

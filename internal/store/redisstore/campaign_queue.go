@@ -24,8 +24,8 @@ if a.msgs then
   for _, m in ipairs(a.msgs) do
     -- Still registered or subscribed (an erasure may have come since the
     -- batch was read), and not queued before.
-    local known = redis.call('HEXISTS', ARGV[1] .. 'regp:{reg}', m.p) == 1 or
-      redis.call('HEXISTS', ARGV[1] .. 'sub:{sub}', m.p) == 1
+    local known = redis.call('HEXISTS', ARGV[1] .. 'regp:{g}', m.p) == 1 or
+      redis.call('HEXISTS', ARGV[1] .. 'sub:{g}', m.p) == 1
     if known and redis.call('HSETNX', KEYS[2], m.p, m.id) == 1 then
       enqueue(ARGV[1], m, a.mttl, a.now)
       q = q + 1

@@ -65,10 +65,10 @@ local function write_hop()
   end
   -- Staff's funnel: who reached which node, where sessions stopped.
   if ARGV[14] and ARGV[14] ~= '' then
-    redis.call('HINCRBY', ARGV[12] .. 'stats:{stats}', 'reached|' .. ARGV[14], 1)
+    redis.call('HINCRBY', ARGV[12] .. 'stats:{g}', 'reached|' .. ARGV[14], 1)
   end
   if ARGV[15] and ARGV[15] ~= '' then
-    redis.call('HINCRBY', ARGV[12] .. 'stats:{stats}', 'abandoned|' .. ARGV[15], 1)
+    redis.call('HINCRBY', ARGV[12] .. 'stats:{g}', 'abandoned|' .. ARGV[15], 1)
   end
 end
 `

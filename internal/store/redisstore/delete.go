@@ -25,40 +25,41 @@ local function erase(pfx, p)
   local t = '{' .. p .. '}'
   local n = redis.call('DEL', pfx .. 'conv:' .. t, pfx .. 'person:' .. t, pfx .. 'dd:' .. t,
     pfx .. 'quota:' .. t, 'rate:' .. pfx .. 'flood:' .. t, pfx .. 'floodnote:' .. t)
-  local regs = pfx .. 'regs:{reg}'
-  local regp = pfx .. 'regp:{reg}'
+  local regs = pfx .. 'regs:{g}'
+  local regp = pfx .. 'regp:{g}'
   local ref = redis.call('HGET', regp, p)
   if ref then
-    unindex(pfx .. 'reg:{reg}:', pfx .. 'idx:{reg}:', regs, ref, p)
+    unindex(pfx .. 'reg:{g}:', pfx .. 'idx:{g}:', regs, ref, p)
     redis.call('HDEL', regp, p)
   end
-  local cbp, cbs = pfx .. 'cbp:{cb}', 0
+  local cbp, cbs = pfx .. 'cbp:{g}', 0
   local refs = redis.call('HGET', cbp, p)
   if refs then
     for r in string.gmatch(refs, '%S+') do
-      cbs = cbs + redis.call('DEL', pfx .. 'cb:{cb}:' .. r)
-      redis.call('ZREM', pfx .. 'cbopen:{cb}', r)
-      redis.call('ZREM', pfx .. 'cball:{cb}', r)
+      cbs = cbs + redis.call('DEL', pfx .. 'cb:{g}:' .. r)
+      redis.call('ZREM', pfx .. 'cbopen:{g}', r)
+      redis.call('ZREM', pfx .. 'cball:{g}', r)
     end
     redis.call('HDEL', cbp, p)
   end
-  local obp, msgs = pfx .. 'obp:' .. t, 0
-  local stats = pfx .. 'obstats:{ob}'
+  local g = '{g}:' .. p
+  local obp, msgs = pfx .. 'obp:' .. g, 0
+  local stats = pfx .. 'obstats:{g}'
   local q = redis.call('HGETALL', obp)
   for i = 1, #q, 2 do
     local id = q[i]
     local lane, sid, camp = string.match(q[i + 1], '^(%S+) (%S+) ?(%S*)$')
-    local k = pfx .. 'obm:{ob}:' .. id
+    local k = pfx .. 'obm:{g}:' .. id
     local st = redis.call('HGET', k, 'st')
     if lane then
-      redis.call('XDEL', pfx .. 'ob:{ob}:' .. lane, sid)
+      redis.call('XDEL', pfx .. 'ob:{g}:' .. lane, sid)
       if st == 'dead' then
         redis.call('HINCRBY', stats, lane .. ':dead', -1)
       else
         redis.call('HINCRBY', stats, lane .. ':queued', -1)
         if camp and camp ~= '' then
           -- The campaign no longer waits for it.
-          local cs = pfx .. 'campstat:{camp}:' .. camp
+          local cs = pfx .. 'campstat:{g}:' .. camp
           redis.call('HINCRBY', cs, 'pending', -1)
           redis.call('HINCRBY', cs, 'erased', 1)
         end
@@ -71,11 +72,11 @@ local function erase(pfx, p)
   redis.call('DEL', obp)
   -- Campaigns: the subscription, the open reply window, each campaign's
   -- record of having queued them and their replies.
-  redis.call('HDEL', pfx .. 'sub:{sub}', p)
-  n = n + redis.call('DEL', pfx .. 'cr:' .. t, pfx .. 'crp:' .. t)
-  for _, id in ipairs(redis.call('ZRANGE', pfx .. 'camps:{camp}', 0, -1)) do
-    redis.call('HDEL', pfx .. 'camprc:{camp}:' .. id, p)
-    redis.call('HDEL', pfx .. 'camprsp:{camp}:' .. id, p)
+  redis.call('HDEL', pfx .. 'sub:{g}', p)
+  n = n + redis.call('DEL', pfx .. 'cr:' .. g, pfx .. 'crp:' .. g)
+  for _, id in ipairs(redis.call('ZRANGE', pfx .. 'camps:{g}', 0, -1)) do
+    redis.call('HDEL', pfx .. 'camprc:{g}:' .. id, p)
+    redis.call('HDEL', pfx .. 'camprsp:{g}:' .. id, p)
   end
   return {n, ref or '', cbs, msgs}
 end
@@ -96,7 +97,7 @@ return r
 // AuditMaxLen caps the audit stream (approximately).
 const AuditMaxLen = 100000
 
-func (k keyspace) audit() string { return k.prefix + "audit:{audit}" }
+func (k keyspace) audit() string { return k.prefix + "audit:{g}" }
 
 // ErasePerson erases, in one atomic step, everything stored about a person
 // but their entry in the opt-out set (so that STOP still holds): see

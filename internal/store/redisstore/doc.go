@@ -6,7 +6,7 @@
 //
 // Every key starts with the configured prefix (for example "psl:"). A
 // person's keys share the Redis Cluster hash tag {<PersonID>}; registration
-// keys share the hash tag {reg}. Phone numbers never appear in key names:
+// keys share the hash tag {g}. Phone numbers never appear in key names:
 // people are named by their PersonID (a keyed hash of the number). The
 // dedupe name is hashed without a key: callers must not build it from a
 // phone number alone (provider message or session ids are fine).
@@ -16,17 +16,17 @@
 //	dd:{p}                  hash <h> → cached reply          TTL Change.DedupeTTL, refreshed
 //	                        (h = first 16 bytes of SHA-256 of the dedupe name, hex)
 //	quota:{p}               hash <name>:<window> → count     TTL end of the latest window
-//	optout:{opt}            set of PersonIDs who sent STOP (kept through erasure)
-//	obp:{p}                 set of the person's unsettled outbox message ids
-//	ob:{ob}:<lane>, obm:{ob}:<id>, obdelay:{ob}:<lane>, obdead:{ob},
-//	obpid:{ob}:<pv>:<pid>, obstats:{ob}
+//	optout:{g}            set of PersonIDs who sent STOP (kept through erasure)
+//	obp:{g}:<p>                 set of the person's unsettled outbox message ids
+//	ob:{g}:<lane>, obm:{g}:<id>, obdelay:{g}:<lane>, obdead:{g},
+//	obpid:{g}:<pv>:<pid>, obstats:{g}
 //	                        the outbox (see outbox.go)
-//	audit:{audit}           stream of staff erasures (who, when, keyed hash)
-//	reg:{reg}:<ref>         hash ref, person, phone, lang, channel, created, a.<answer>…
-//	regp:{reg}              hash person → ref (one registration per person)
-//	regs:{reg}              sorted set of refs scored by created unix ms
-//	idx:{reg}:<name>:<v>    set of refs per indexed value (lang, region, situation, sector)
-//	regstream:{reg}         stream, one entry per new registration (no name, no phone)
+//	audit:{g}           stream of staff erasures (who, when, keyed hash)
+//	reg:{g}:<ref>         hash ref, person, phone, lang, channel, created, a.<answer>…
+//	regp:{g}              hash person → ref (one registration per person)
+//	regs:{g}              sorted set of refs scored by created unix ms
+//	idx:{g}:<name>:<v>    set of refs per indexed value (lang, region, situation, sector)
+//	regstream:{g}         stream, one entry per new registration (no name, no phone)
 //
 // # Round trips
 //
@@ -45,10 +45,10 @@
 //
 // # Cluster
 //
-// Commit writes a person's keys and the keys of the hop's effects ({reg},
-// {cb}, {opt}, {ob}) in the same script. That is atomic on one node or behind
+// Commit writes a person's keys and the keys of the hop's effects ({g},
+// {g}, {g}, {g}) in the same script. That is atomic on one node or behind
 // Sentinel. On Redis Cluster the two hash tags live in different slots and
 // the script is refused: the registration write would have to be split out
 // of Commit (not done). The registration scripts also derive the index keys
-// of a replaced registration inside Lua; they share the {reg} slot.
+// of a replaced registration inside Lua; they share the {g} slot.
 package redisstore

@@ -204,12 +204,12 @@ local fx_regmax = '100000'
 local function check_effects(fx)
   local pfx = ARGV[12]
   if fx.reg then
-    local owner = redis.call('HGET', pfx .. 'reg:{reg}:' .. fx.reg.ref, 'person')
+    local owner = redis.call('HGET', pfx .. 'reg:{g}:' .. fx.reg.ref, 'person')
     if owner and owner ~= fx.reg.person then return 2 end
   end
   if fx.cbs then
     for _, cb in ipairs(fx.cbs) do
-      if redis.call('EXISTS', pfx .. 'cb:{cb}:' .. cb.ref) == 1 then return 2 end
+      if redis.call('EXISTS', pfx .. 'cb:{g}:' .. cb.ref) == 1 then return 2 end
     end
   end
   return 0
@@ -217,7 +217,7 @@ end
 
 local function write_registration(r)
   local pfx = ARGV[12]
-  local regp, idxp = pfx .. 'reg:{reg}:', pfx .. 'idx:{reg}:'
+  local regp, idxp = pfx .. 'reg:{g}:', pfx .. 'idx:{g}:'
   local owner = redis.call('HGET', regp .. r.ref, 'person')
   local old = redis.call('HGET', KEYS[10], r.person)
   if old then unindex(regp, idxp, KEYS[11], old, r.person) end
@@ -235,7 +235,7 @@ local function write_registration(r)
   if not old then
     -- Staff's counts of registrations (a person's first; an update is not
     -- counted again).
-    local st = ARGV[12] .. 'stats:{stats}'
+    local st = ARGV[12] .. 'stats:{g}'
     redis.call('HINCRBY', st, 'reg|total', 1)
     redis.call('HINCRBY', st, 'reg|day|' .. string.sub(r.created, 1, 10), 1)
     for i = 1, 4 do redis.call('HINCRBY', st, 'reg|' .. names[i] .. '|' .. vals[i], 1) end
@@ -245,7 +245,7 @@ end
 
 local function write_callback(cb, ttl)
   local pfx, p = ARGV[12], ARGV[13]
-  local prefix = pfx .. 'cb:{cb}:'
+  local prefix = pfx .. 'cb:{g}:'
   redis.call('HSET', prefix .. cb.ref, unpack(cb.fields))
   redis.call('EXPIRE', prefix .. cb.ref, ttl)
   redis.call('ZADD', KEYS[7], cb.ms, cb.ref)
@@ -272,21 +272,21 @@ local function apply_effects(fx)
     end
     if fx.opt == 'out' then
       redis.call('SADD', KEYS[5], ARGV[13])
-      redis.call('HDEL', ARGV[12] .. 'sub:{sub}', ARGV[13])
+      redis.call('HDEL', ARGV[12] .. 'sub:{g}', ARGV[13])
     end
     if fx.opt == 'in' then redis.call('SREM', KEYS[5], ARGV[13]) end
     if fx.sub == 'in' then
-      redis.call('HSET', ARGV[12] .. 'sub:{sub}', ARGV[13], fx.subval)
+      redis.call('HSET', ARGV[12] .. 'sub:{g}', ARGV[13], fx.subval)
       redis.call('SREM', KEYS[5], ARGV[13])
     end
-    if fx.sub == 'out' then redis.call('HDEL', ARGV[12] .. 'sub:{sub}', ARGV[13]) end
-    local t = '{' .. ARGV[13] .. '}'
+    if fx.sub == 'out' then redis.call('HDEL', ARGV[12] .. 'sub:{g}', ARGV[13]) end
+    local t = '{g}:' .. ARGV[13]
     if fx.camp then
       redis.call('DEL', ARGV[12] .. 'cr:' .. t)
-      redis.call('HINCRBY', ARGV[12] .. 'campstat:{camp}:' .. fx.camp, 'replies', 1)
+      redis.call('HINCRBY', ARGV[12] .. 'campstat:{g}:' .. fx.camp, 'replies', 1)
     end
     if fx.campid then
-      redis.call('HSET', ARGV[12] .. 'camprsp:{camp}:' .. fx.campid, ARGV[13], fx.campans)
+      redis.call('HSET', ARGV[12] .. 'camprsp:{g}:' .. fx.campid, ARGV[13], fx.campans)
       redis.call('SADD', ARGV[12] .. 'crp:' .. t, fx.campid)
     end
     if fx.q then

@@ -10,9 +10,9 @@ import (
 // keyspace builds key names. The fixed parts are computed once.
 type keyspace struct {
 	prefix    string
-	reg       string // prefix + "reg:{reg}:"    + ref
+	reg       string // prefix + "reg:{g}:"    + ref
 	regp      string // hash person → ref
-	idx       string // prefix + "idx:{reg}:"    + name + ":" + value
+	idx       string // prefix + "idx:{g}:"    + name + ":" + value
 	regs      string // all registrations
 	stream    string // registration events
 	filterTmp string // scratch set of Registrations, written and deleted in one MULTI
@@ -21,12 +21,12 @@ type keyspace struct {
 func newKeyspace(prefix string) keyspace {
 	return keyspace{
 		prefix:    prefix,
-		reg:       prefix + "reg:{reg}:",
-		regp:      prefix + "regp:{reg}",
-		idx:       prefix + "idx:{reg}:",
-		regs:      prefix + "regs:{reg}",
-		stream:    prefix + "regstream:{reg}",
-		filterTmp: prefix + "tmp:{reg}:filter",
+		reg:       prefix + "reg:{g}:",
+		regp:      prefix + "regp:{g}",
+		idx:       prefix + "idx:{g}:",
+		regs:      prefix + "regs:{g}",
+		stream:    prefix + "regstream:{g}",
+		filterTmp: prefix + "tmp:{g}:filter",
 	}
 }
 

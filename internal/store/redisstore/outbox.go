@@ -14,28 +14,28 @@ import (
 	"github.com/passerelle/passerelle/internal/outbox"
 )
 
-// The outbox shares the hash tag {ob}:
+// The outbox shares the hash tag {g}:
 //
-//	ob:{ob}:<lane>         stream, one entry per message to send, carrying it
+//	ob:{g}:<lane>         stream, one entry per message to send, carrying it
 //	                       whole: i (our id), t (number), x (text), p (keyed
 //	                       hash), k (kind), c (campaign), r (resend unknown);
 //	                       deleted once acknowledged
-//	obm:{ob}:<id>          hash, made when a send begins: st (state), n
+//	obm:{g}:<id>          hash, made when a send begins: st (state), n
 //	                       (attempts), lane, kind, p, sid, err, pv, pid, upd;
 //	                       the message itself (t, x, c, r) only while it
 //	                       waits for a retry or lies in the dead letters; p
 //	                       is dropped once settled; expires after the
 //	                       outbox retention
-//	obdelay:{ob}:<lane>    sorted set of ids waiting for a retry, by due ms
-//	obdead:{ob}            stream of dead letters (i, lane, err)
-//	obpid:{ob}:<pv>:<pid>  our id of a provider's message id
-//	obstats:{ob}           hash <lane>:<counter>
+//	obdelay:{g}:<lane>    sorted set of ids waiting for a retry, by due ms
+//	obdead:{g}            stream of dead letters (i, lane, err)
+//	obpid:{g}:<pv>:<pid>  our id of a provider's message id
+//	obstats:{g}           hash <lane>:<counter>
 //
-// and obp:{p}, a hash of the person's unsettled messages (id → "<lane>
+// and obp:{g}:<p>, a hash of the person's unsettled messages (id → "<lane>
 // <stream id> <campaign>"), which erasure reads to delete their stream
 // entries and settle their counts; it lives at least as long as the records
 // it points to. A
-// queued message costs its stream entry and one field of obp:{p}, both in
+// queued message costs its stream entry and one field of obp:{g}:<p>, both in
 // Redis's compact encodings; the hop's commit writes them in the same
 // script as the hop's state.
 
@@ -48,30 +48,30 @@ const DeadMaxLen = 100000
 // group is the consumer group of the outbox workers.
 const group = "workers"
 
-func (k keyspace) obStream(l msg.Lane) string { return k.prefix + "ob:{ob}:" + string(l) }
-func (k keyspace) obDelay(l msg.Lane) string  { return k.prefix + "obdelay:{ob}:" + string(l) }
-func (k keyspace) obDead() string             { return k.prefix + "obdead:{ob}" }
-func (k keyspace) obMsg(id string) string     { return k.prefix + "obm:{ob}:" + id }
+func (k keyspace) obStream(l msg.Lane) string { return k.prefix + "ob:{g}:" + string(l) }
+func (k keyspace) obDelay(l msg.Lane) string  { return k.prefix + "obdelay:{g}:" + string(l) }
+func (k keyspace) obDead() string             { return k.prefix + "obdead:{g}" }
+func (k keyspace) obMsg(id string) string     { return k.prefix + "obm:{g}:" + id }
 func (k keyspace) obPID(provider, pid string) string {
-	return k.prefix + "obpid:{ob}:" + provider + ":" + pid
+	return k.prefix + "obpid:{g}:" + provider + ":" + pid
 }
-func (k keyspace) obStats() string                { return k.prefix + "obstats:{ob}" }
-func (k keyspace) obPerson(p msg.PersonID) string { return k.prefix + "obp:{" + string(p) + "}" }
-func (k keyspace) optout() string                 { return k.prefix + "optout:{opt}" }
+func (k keyspace) obStats() string                { return k.prefix + "obstats:{g}" }
+func (k keyspace) obPerson(p msg.PersonID) string { return k.prefix + "obp:{g}:" + string(p) }
+func (k keyspace) optout() string                 { return k.prefix + "optout:{g}" }
 
 // enqueueLua queues one message (an obArg): its stream entry, the
 // person's index and the lane's count. The entry's fields are the same for
 // every message, so that the stream stores their names once.
 const enqueueLua = `
 local function enqueue(pfx, m, ttl, now)
-  local sid = redis.call('XADD', pfx .. 'ob:{ob}:' .. m.lane, '*', 'i', m.id, 't', m.to, 'x', m.text,
+  local sid = redis.call('XADD', pfx .. 'ob:{g}:' .. m.lane, '*', 'i', m.id, 't', m.to, 'x', m.text,
     'p', m.p, 'k', m.kind, 'c', m.camp, 'r', m.ru)
   if m.p ~= '' then
-    local pk = pfx .. 'obp:{' .. m.p .. '}'
+    local pk = pfx .. 'obp:{g}:' .. m.p
     redis.call('HSET', pk, m.id, m.lane .. ' ' .. sid .. ' ' .. m.camp)
     if redis.call('PTTL', pk) < tonumber(ttl) then redis.call('PEXPIRE', pk, ttl) end
   end
-  redis.call('HINCRBY', pfx .. 'obstats:{ob}', m.lane .. ':queued', 1)
+  redis.call('HINCRBY', pfx .. 'obstats:{g}', m.lane .. ':queued', 1)
 end
 `
 

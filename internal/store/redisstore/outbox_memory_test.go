@@ -68,10 +68,10 @@ func TestOutboxMemoryUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	per, breakdown := memoryPerMessage(t, ctx, rdb, prefix, n)
-	obm := prefix + "obm:{ob}:" + ms0
+	obm := prefix + "obm:{g}:" + ms0
 	t.Logf("per queued message: %.0f B%s; budget %d", per, breakdown, queuedBudget)
 	t.Logf("encodings: record %s, person index %s (hash-max-listpack-value %q)", rdb.ObjectEncoding(ctx, obm).Val(),
-		rdb.ObjectEncoding(ctx, prefix+"obp:{"+string(person(20000))+"}").Val(), rdb.ConfigGet(ctx, "hash-max-listpack-value").Val()["hash-max-listpack-value"])
+		rdb.ObjectEncoding(ctx, prefix+"obp:{g}:"+string(person(20000))).Val(), rdb.ConfigGet(ctx, "hash-max-listpack-value").Val()["hash-max-listpack-value"])
 	if per > queuedBudget {
 		t.Errorf("a queued message takes %.0f B, over the %d B budget", per, queuedBudget)
 	}

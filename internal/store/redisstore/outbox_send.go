@@ -44,7 +44,7 @@ local function settle(st, counter, ccounter)
   if camp ~= '' then redis.call('HSET', KEYS[1], 'camp', camp) end
   redis.call('HDEL', KEYS[1], 'p')
   redis.call('PEXPIRE', KEYS[1], ARGV[10])
-  if ARGV[7] ~= '' then redis.call('HDEL', ARGV[5] .. 'obp:{' .. ARGV[7] .. '}', ARGV[6]) end
+  if ARGV[7] ~= '' then redis.call('HDEL', ARGV[5] .. 'obp:{g}:' .. ARGV[7], ARGV[6]) end
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':queued', -1)
   redis.call('HINCRBY', KEYS[4], ARGV[4] .. ':' .. counter, 1)
   cstat(ccounter)
@@ -57,7 +57,7 @@ local function defer(due, counter)
   local ttl = math.max(tonumber(ARGV[10]), tonumber(due) - tonumber(ARGV[3]) + tonumber(ARGV[10]))
   redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl))
   if ARGV[7] ~= '' then
-    local pk = ARGV[5] .. 'obp:{' .. ARGV[7] .. '}'
+    local pk = ARGV[5] .. 'obp:{g}:' .. ARGV[7]
     if redis.call('PTTL', pk) < ttl then redis.call('PEXPIRE', pk, string.format('%d', ttl)) end
   end
   redis.call('ZADD', KEYS[7], due, ARGV[6])
@@ -141,14 +141,14 @@ local p = redis.call('HGET', KEYS[1], 'p')
 local camp = redis.call('HGET', KEYS[1], 'camp')
 local function cstat(counter)
   if camp then
-    local k = ARGV[10] .. 'campstat:{camp}:' .. camp
+    local k = ARGV[10] .. 'campstat:{g}:' .. camp
     redis.call('HINCRBY', k, counter, 1)
     redis.call('HINCRBY', k, 'pending', -1)
   end
 end
 local function strip()
   redis.call('HDEL', KEYS[1], 'p')
-  if p and p ~= '' then redis.call('HDEL', ARGV[10] .. 'obp:{' .. p .. '}', ARGV[12]) end
+  if p and p ~= '' then redis.call('HDEL', ARGV[10] .. 'obp:{g}:' .. p, ARGV[12]) end
   redis.call('HINCRBY', KEYS[3], lane .. ':queued', -1)
 end
 local function keep()
@@ -163,10 +163,10 @@ if res == 'sent' then
   cstat('sent')
   if camp and p and p ~= '' then
     -- The campaign's reply window opens: a reply enters its flow.
-    local r = redis.call('HMGET', ARGV[10] .. 'camp:{camp}:' .. camp, 'rflow', 'rnode', 'rwin')
+    local r = redis.call('HMGET', ARGV[10] .. 'camp:{g}:' .. camp, 'rflow', 'rnode', 'rwin')
     if r[1] and r[3] then
       local untilMs = string.format('%d', tonumber(ARGV[4]) + tonumber(r[3]))
-      redis.call('SET', ARGV[10] .. 'cr:{' .. p .. '}', camp .. '|' .. r[1] .. '|' .. r[2] .. '|' .. untilMs, 'PX', r[3])
+      redis.call('SET', ARGV[10] .. 'cr:{g}:' .. p, camp .. '|' .. r[1] .. '|' .. r[2] .. '|' .. untilMs, 'PX', r[3])
     end
   end
 elseif res == 'retry' then
@@ -200,7 +200,7 @@ end
 redis.call('PEXPIRE', KEYS[1], string.format('%d', ttl))
 if p and p ~= '' and (res == 'retry' or res == 'dead') then
   -- The person's index lives as long as the records it points to.
-  local pk = ARGV[10] .. 'obp:{' .. p .. '}'
+  local pk = ARGV[10] .. 'obp:{g}:' .. p
   if redis.call('PTTL', pk) < ttl then redis.call('PEXPIRE', pk, string.format('%d', ttl)) end
 end
 return 0
@@ -212,16 +212,16 @@ return 0
 // message was erased or expired.
 const requeueLua = `
 local function requeue(pfx, id, n)
-  local k = pfx .. 'obm:{ob}:' .. id
+  local k = pfx .. 'obm:{g}:' .. id
   local r = redis.call('HMGET', k, 'lane', 't', 'x', 'p', 'kind', 'c', 'r')
   if not r[1] or not r[2] then return false end
-  local sid = redis.call('XADD', pfx .. 'ob:{ob}:' .. r[1], '*', 'i', id, 't', r[2], 'x', r[3],
+  local sid = redis.call('XADD', pfx .. 'ob:{g}:' .. r[1], '*', 'i', id, 't', r[2], 'x', r[3],
     'p', r[4] or '', 'k', r[5] or '', 'c', r[6] or '', 'r', r[7] or '')
   redis.call('HDEL', k, 't', 'x', 'c', 'r')
   redis.call('HSET', k, 'st', 'queued', 'sid', sid)
   if n then redis.call('HSET', k, 'n', n) end
   if r[4] and r[4] ~= '' then
-    local pk = pfx .. 'obp:{' .. r[4] .. '}'
+    local pk = pfx .. 'obp:{g}:' .. r[4]
     redis.call('HSET', pk, id, r[1] .. ' ' .. sid .. ' ' .. (r[6] or ''))
     local ttl = redis.call('PTTL', k)
     if ttl > 0 and redis.call('PTTL', pk) < ttl then redis.call('PEXPIRE', pk, ttl) end
@@ -236,7 +236,7 @@ var promoteScript = redis.NewScript(requeueLua + `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
 for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[1], id)
-  if redis.call('HGET', ARGV[3] .. 'obm:{ob}:' .. id, 'st') == 'retry' then requeue(ARGV[3], id, nil) end
+  if redis.call('HGET', ARGV[3] .. 'obm:{g}:' .. id, 'st') == 'retry' then requeue(ARGV[3], id, nil) end
 end
 return #ids
 `)

@@ -36,7 +36,7 @@ if not o[2] then
 end
 if o[1] ~= ARGV[1] and final[ARGV[1]] then
   redis.call('HINCRBY', KEYS[2], o[2] .. ':' .. ARGV[1], 1)
-  if o[3] then redis.call('HINCRBY', ARGV[7] .. 'campstat:{camp}:' .. o[3], ARGV[1], 1) end
+  if o[3] then redis.call('HINCRBY', ARGV[7] .. 'campstat:{g}:' .. o[3], ARGV[1], 1) end
   local pv = ARGV[3] ~= '' and ARGV[3] or o[4]
   if pv then redis.call('HINCRBY', KEYS[2], 'route|' .. pv .. '|' .. ARGV[1], 1) end
 end
@@ -227,10 +227,10 @@ for _, e in ipairs(es) do
     if f[i] == 'i' then id = f[i + 1] elseif f[i] == 'lane' then lane = f[i + 1] end
   end
   local r = {false, false}
-  if id then r = redis.call('HMGET', ARGV[1] .. 'obm:{ob}:' .. id, 'st', 'camp') end
+  if id then r = redis.call('HMGET', ARGV[1] .. 'obm:{g}:' .. id, 'st', 'camp') end
   -- A campaign's dead letter goes back only while its campaign sends
   -- (or is paused), and its campaign waits for it again.
-  local cst = r[2] and redis.call('HGET', ARGV[1] .. 'camp:{camp}:' .. r[2], 'st')
+  local cst = r[2] and redis.call('HGET', ARGV[1] .. 'camp:{g}:' .. r[2], 'st')
   local open = not r[2] or cst == 'sending' or cst == 'paused'
   if id and lane and r[1] == 'dead' and open then
     redis.call('XDEL', KEYS[1], e[1])
@@ -238,7 +238,7 @@ for _, e in ipairs(es) do
       redis.call('HINCRBY', KEYS[2], lane .. ':dead', -1)
       redis.call('HINCRBY', KEYS[2], lane .. ':queued', 1)
       if r[2] then
-        local cs = ARGV[1] .. 'campstat:{camp}:' .. r[2]
+        local cs = ARGV[1] .. 'campstat:{g}:' .. r[2]
         redis.call('HINCRBY', cs, 'pending', 1)
         redis.call('HINCRBY', cs, 'dead', -1)
       end

@@ -56,7 +56,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := rdb.HGetAll(ctx, prefix+"obm:{ob}:m1").Val()
+	rec := rdb.HGetAll(ctx, prefix+"obm:{g}:m1").Val()
 	if rec["st"] != "sent" || rec["pid"] != "SM1" || rec["t"] != "" || rec["x"] != "" || rec["p"] != "" {
 		t.Fatalf("record after send %v", rec)
 	}
@@ -250,7 +250,7 @@ func TestOutboxLeave(t *testing.T) {
 	s, rdb, prefix := mustStore(t)
 	e := enqueueOne(t, ctx, s, "l1", 55) // read by c1, not acknowledged
 	consumers := func() int {
-		cs, err := rdb.XInfoConsumers(ctx, prefix+"ob:{ob}:conv", "workers").Result()
+		cs, err := rdb.XInfoConsumers(ctx, prefix+"ob:{g}:conv", "workers").Result()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ func TestDeletePerson(t *testing.T) {
 			t.Errorf("key %s still names the deleted person", k)
 		}
 	}
-	if ok, _ := rdb.HExists(ctx, prefix+"regp:{reg}", string(p)).Result(); ok {
+	if ok, _ := rdb.HExists(ctx, prefix+"regp:{g}", string(p)).Result(); ok {
 		t.Error("regp still maps the deleted person")
 	}
 	if _, err := s.Registration(ctx, refOf(20)); err == nil {

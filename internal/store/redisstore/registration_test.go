@@ -44,21 +44,21 @@ func TestRegistrationWrite(t *testing.T) {
 		t.Errorf("Registration =\n%+v\nwant\n%+v", got, *reg)
 	}
 	ms := float64(created.UnixMilli())
-	if score, err := rdb.ZScore(ctx, prefix+"regs:{reg}", "K7Q9").Result(); err != nil || score != ms {
+	if score, err := rdb.ZScore(ctx, prefix+"regs:{g}", "K7Q9").Result(); err != nil || score != ms {
 		t.Errorf("ZSCORE regs K7Q9 = %v, %v; want %v", score, err, ms)
 	}
 	for _, key := range []string{
-		"idx:{reg}:lang:fr", "idx:{reg}:region:littoral",
-		"idx:{reg}:situation:returnee", "idx:{reg}:sector:agriculture",
+		"idx:{g}:lang:fr", "idx:{g}:region:littoral",
+		"idx:{g}:situation:returnee", "idx:{g}:sector:agriculture",
 	} {
 		if ok, err := rdb.SIsMember(ctx, prefix+key, "K7Q9").Result(); err != nil || !ok {
 			t.Errorf("SISMEMBER %s K7Q9 = %v, %v", key, ok, err)
 		}
 	}
-	if ref, _ := rdb.HGet(ctx, prefix+"regp:{reg}", string(p)).Result(); ref != "K7Q9" {
+	if ref, _ := rdb.HGet(ctx, prefix+"regp:{g}", string(p)).Result(); ref != "K7Q9" {
 		t.Errorf("regp = %q", ref)
 	}
-	entries, err := rdb.XRange(ctx, prefix+"regstream:{reg}", "-", "+").Result()
+	entries, err := rdb.XRange(ctx, prefix+"regstream:{g}", "-", "+").Result()
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("stream = %v, %v; want one entry", entries, err)
 	}
@@ -105,14 +105,14 @@ func TestReRegistrationReplaces(t *testing.T) {
 			t.Errorf("%s left empty (Redis deletes empty sets; should not exist)", k)
 		}
 	}
-	if n, _ := rdb.Exists(ctx, prefix+"idx:{reg}:region:littoral", prefix+"idx:{reg}:lang:fr").Result(); n != 0 {
+	if n, _ := rdb.Exists(ctx, prefix+"idx:{g}:region:littoral", prefix+"idx:{g}:lang:fr").Result(); n != 0 {
 		t.Errorf("old index sets still exist")
 	}
 	regs, total, err := s.Registrations(ctx, msg.Filter{Region: "ouest", Lang: msg.English})
 	if err != nil || total != 1 || len(regs) != 1 || regs[0].Ref != "NEW1" {
 		t.Fatalf("Registrations = %v, %d, %v", regs, total, err)
 	}
-	if n, _ := rdb.XLen(ctx, prefix+"regstream:{reg}").Result(); n != 2 {
+	if n, _ := rdb.XLen(ctx, prefix+"regstream:{g}").Result(); n != 2 {
 		t.Errorf("stream has %d entries, want 2", n)
 	}
 	// Registering again under the same ref replaces in place.
@@ -243,8 +243,8 @@ func TestEachRegistrationOrder(t *testing.T) {
 		}
 		want = append(want, refOf(i))
 		// Written directly: Commit would need 450 round trips.
-		pipe.HSet(ctx, prefix+"reg:{reg}:"+refOf(i), "ref", refOf(i), "created", time.UnixMilli(ms).UTC().Format(time.RFC3339Nano))
-		pipe.ZAdd(ctx, prefix+"regs:{reg}", redis.Z{Score: float64(ms), Member: refOf(i)})
+		pipe.HSet(ctx, prefix+"reg:{g}:"+refOf(i), "ref", refOf(i), "created", time.UnixMilli(ms).UTC().Format(time.RFC3339Nano))
+		pipe.ZAdd(ctx, prefix+"regs:{g}", redis.Z{Score: float64(ms), Member: refOf(i)})
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		t.Fatal(err)

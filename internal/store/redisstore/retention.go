@@ -102,7 +102,7 @@ func (s *Store) dropCallbacks(ctx context.Context, refs []string, before time.Ti
 		cutoff = max(before.UnixMilli(), 0)
 	}
 	args := make([]any, 0, 2+len(refs))
-	args = append(args, s.keys.prefix+"cb:{cb}:", cutoff)
+	args = append(args, s.keys.prefix+"cb:{g}:", cutoff)
 	for _, ref := range refs {
 		args = append(args, ref)
 	}
@@ -141,7 +141,7 @@ return n
 // (open, all) and from the person index the refs whose hash has expired
 // (the hashes themselves expire after the retention, WithRetention). It
 // walks the sets with ZSCAN and HSCAN, one script per batch of PurgeBatch in
-// the {cb} slot. It returns how many refs it dropped from the sets, and the
+// the {g} slot. It returns how many refs it dropped from the sets, and the
 // store's error (wrapped).
 func (s *Store) PurgeCallbacks(ctx context.Context, before time.Time) (int, error) {
 	total := 0
@@ -165,7 +165,7 @@ func (s *Store) PurgeCallbacks(ctx context.Context, before time.Time) (int, erro
 		}
 	}
 	// The person index: only refs whose hash exists are kept.
-	hashes := s.keys.prefix + "cb:{cb}:"
+	hashes := s.keys.prefix + "cb:{g}:"
 	cursor = 0
 	for {
 		fs, next, err := s.rdb.HScan(ctx, s.keys.cbPerson(), cursor, "", PurgeBatch).Result()

@@ -48,7 +48,7 @@ func TestPurgeRegistrations(t *testing.T) {
 
 	// A stream entry older than the cutoff (the stream's IDs are times; the
 	// commits below add theirs at the server's time).
-	if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: prefix + "regstream:{reg}", ID: fmt.Sprintf("%d-0", old.UnixMilli()), Values: []any{"ref", "ANCIENT"}}).Err(); err != nil {
+	if err := rdb.XAdd(ctx, &redis.XAddArgs{Stream: prefix + "regstream:{g}", ID: fmt.Sprintf("%d-0", old.UnixMilli()), Values: []any{"ref", "ANCIENT"}}).Err(); err != nil {
 		t.Fatal(err)
 	}
 	// More old registrations than one batch, each of its own person.
@@ -79,17 +79,17 @@ func TestPurgeRegistrations(t *testing.T) {
 	if err := s.Commit(ctx, p3, msg.Change{Registration: registration(3, "NEW3", recent)}); err != nil {
 		t.Fatal(err)
 	}
-	stale := prefix + "reg:{reg}:STALE3"
+	stale := prefix + "reg:{g}:STALE3"
 	if err := rdb.HSet(ctx, stale, "ref", "STALE3", "person", string(p3), "phone", string(phone(3)), "lang", "en",
 		"channel", "sms", "created", old.Format(time.RFC3339), "a.region", "nord", "a.situation", "refugee", "a.sector", "crafts").Err(); err != nil {
 		t.Fatal(err)
 	}
-	rdb.ZAdd(ctx, prefix+"regs:{reg}", redis.Z{Score: float64(old.UnixMilli()), Member: "STALE3"})
+	rdb.ZAdd(ctx, prefix+"regs:{g}", redis.Z{Score: float64(old.UnixMilli()), Member: "STALE3"})
 	for _, idx := range []string{"lang:en", "region:nord", "situation:refugee", "sector:crafts"} {
-		rdb.SAdd(ctx, prefix+"idx:{reg}:"+idx, "STALE3")
+		rdb.SAdd(ctx, prefix+"idx:{g}:"+idx, "STALE3")
 	}
 	oldRefs = append(oldRefs, "STALE3")
-	streamBefore := rdb.XLen(ctx, prefix+"regstream:{reg}").Val()
+	streamBefore := rdb.XLen(ctx, prefix+"regstream:{g}").Val()
 
 	n, err := s.PurgeRegistrations(ctx, cutoff)
 	if err != nil {
@@ -99,8 +99,8 @@ func TestPurgeRegistrations(t *testing.T) {
 		t.Fatalf("purged %d, want %d", n, nOld+1)
 	}
 	for key, refs := range refsIn(t, rdb, prefix) {
-		if strings.HasPrefix(key, "reg:{reg}:") {
-			ref := strings.TrimPrefix(key, "reg:{reg}:")
+		if strings.HasPrefix(key, "reg:{g}:") {
+			ref := strings.TrimPrefix(key, "reg:{g}:")
 			if _, ok := keep[ref]; !ok && ref != "NEW3" {
 				t.Errorf("registration %s left", ref)
 			}
@@ -113,7 +113,7 @@ func TestPurgeRegistrations(t *testing.T) {
 		}
 	}
 	for i := range nOld {
-		if ok, _ := rdb.HExists(ctx, prefix+"regp:{reg}", string(person(1000+i))).Result(); ok {
+		if ok, _ := rdb.HExists(ctx, prefix+"regp:{g}", string(person(1000+i))).Result(); ok {
 			t.Fatalf("regp still maps purged person %d", i)
 		}
 	}
@@ -124,14 +124,14 @@ func TestPurgeRegistrations(t *testing.T) {
 		if err != nil || r.Person != p {
 			t.Errorf("kept %s: %+v, %v", ref, r, err)
 		}
-		if got := rdb.HGet(ctx, prefix+"regp:{reg}", string(p)).Val(); got != ref {
+		if got := rdb.HGet(ctx, prefix+"regp:{g}", string(p)).Val(); got != ref {
 			t.Errorf("regp of %s = %q", ref, got)
 		}
-		if _, err := rdb.ZScore(ctx, prefix+"regs:{reg}", ref).Result(); err != nil {
+		if _, err := rdb.ZScore(ctx, prefix+"regs:{g}", ref).Result(); err != nil {
 			t.Errorf("regs lacks %s: %v", ref, err)
 		}
 		for _, idx := range []string{"lang:" + string(r.Lang), "region:" + r.Answers["region"], "situation:returnee", "sector:agriculture"} {
-			if !rdb.SIsMember(ctx, prefix+"idx:{reg}:"+idx, ref).Val() {
+			if !rdb.SIsMember(ctx, prefix+"idx:{g}:"+idx, ref).Val() {
 				t.Errorf("idx %s lacks %s", idx, ref)
 			}
 		}
@@ -143,7 +143,7 @@ func TestPurgeRegistrations(t *testing.T) {
 		t.Errorf("stale region index after purge: %d", total)
 	}
 	// The stream loses only the entry older than the cutoff.
-	if got := rdb.XLen(ctx, prefix+"regstream:{reg}").Val(); got != streamBefore-1 {
+	if got := rdb.XLen(ctx, prefix+"regstream:{g}").Val(); got != streamBefore-1 {
 		t.Errorf("stream has %d entries, want %d", got, streamBefore-1)
 	}
 	// Nothing left to purge.
@@ -172,23 +172,23 @@ func TestPurgeCallbacks(t *testing.T) {
 	if err := s.CloseCallback(ctx, "CBKEEP", now); err != nil {
 		t.Fatal(err)
 	}
-	rdb.Del(ctx, prefix+"cb:{cb}:CBGONE") // expired
+	rdb.Del(ctx, prefix+"cb:{g}:CBGONE") // expired
 	n, err := s.PurgeCallbacks(ctx, cutoff)
 	if err != nil || n != 2 {
 		t.Fatalf("purged %d, %v; want 2", n, err)
 	}
 	got := refsIn(t, rdb, prefix)
-	if want := []string{"CBNEW"}; !slices.Equal(got["cbopen:{cb}"], want) {
-		t.Errorf("cbopen = %v, want %v", got["cbopen:{cb}"], want)
+	if want := []string{"CBNEW"}; !slices.Equal(got["cbopen:{g}"], want) {
+		t.Errorf("cbopen = %v, want %v", got["cbopen:{g}"], want)
 	}
-	if want := []string{"CBKEEP", "CBNEW"}; !slices.Equal(got["cball:{cb}"], want) {
-		t.Errorf("cball = %v, want %v", got["cball:{cb}"], want)
+	if want := []string{"CBKEEP", "CBNEW"}; !slices.Equal(got["cball:{g}"], want) {
+		t.Errorf("cball = %v, want %v", got["cball:{g}"], want)
 	}
-	cbp := rdb.HGetAll(ctx, prefix+"cbp:{cb}").Val()
+	cbp := rdb.HGetAll(ctx, prefix+"cbp:{g}").Val()
 	if len(cbp) != 2 || cbp[string(p1)] != "CBNEW" || cbp[string(p3)] != "CBKEEP" {
 		t.Errorf("cbp = %v", cbp)
 	}
-	if rdb.Exists(ctx, prefix+"cb:{cb}:CBOLD").Val() != 0 {
+	if rdb.Exists(ctx, prefix+"cb:{g}:CBOLD").Val() != 0 {
 		t.Error("old call-back hash left")
 	}
 	all, total, err := s.Callbacks(ctx, true, 0, 10)
@@ -273,7 +273,7 @@ func TestPurgeCallbacksByRetention(t *testing.T) {
 		t.Fatalf("kept %+v (%d), %v; want CBR1H, CBR47H", all, total, err)
 	}
 	for _, cb := range all {
-		if ttl := rdb.TTL(ctx, prefix+"cb:{cb}:"+cb.Ref).Val(); ttl <= 0 || ttl > retention {
+		if ttl := rdb.TTL(ctx, prefix+"cb:{g}:"+cb.Ref).Val(); ttl <= 0 || ttl > retention {
 			t.Errorf("%s expires in %v, want within the retention %v", cb.Ref, ttl, retention)
 		}
 	}

@@ -39,7 +39,7 @@ func TestRegistrationSealedAtRest(t *testing.T) {
 	if err := s.Commit(ctx, p, msg.Change{Registration: reg, State: []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	raw := rdb.HGetAll(ctx, prefix+"reg:{reg}:SEAL01").Val()
+	raw := rdb.HGetAll(ctx, prefix+"reg:{g}:SEAL01").Val()
 	for _, secret := range []string{string(phone(70)), "Awa", "Garoua"} {
 		for k, v := range raw {
 			if strings.Contains(v, secret) {
@@ -116,7 +116,7 @@ func TestCampaignRepliesSealed(t *testing.T) {
 	if err := s.Commit(ctx, p, msg.Change{State: []byte("x"), Effects: msg.Effects{CampaignAnswers: ans}}); err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range rdb.HGetAll(ctx, prefix+"camprsp:{camp}:C1").Val() {
+	for _, v := range rdb.HGetAll(ctx, prefix+"camprsp:{g}:C1").Val() {
 		if strings.Contains(v, string(phone(95))) || strings.Contains(v, "Awa") {
 			t.Fatalf("reply stored in the clear: %q", v)
 		}

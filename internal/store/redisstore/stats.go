@@ -11,7 +11,7 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-func (k keyspace) stats() string { return k.prefix + "stats:{stats}" }
+func (k keyspace) stats() string { return k.prefix + "stats:{g}" }
 
 // Stats returns staff's counts (msg.Stats), counted as things happened, in
 // one round trip. It returns the store's error (wrapped).

@@ -4,7 +4,7 @@ package redisstore
 // that removes a registration and its index entries. It leaves a hash that
 // belongs to another person untouched (only its stale entry in the all-set
 // of ref is dropped when the hash is gone). Index key names are derived
-// from the hash's values; they share the {reg} slot with the declared keys.
+// from the hash's values; they share the {g} slot with the declared keys.
 //
 // unindex(regPrefix, idxPrefix, regsKey, ref, person)
 const unindexLua = `
