@@ -51,7 +51,7 @@ local function stored_version(v)
   if not d or #d > ` + maxVersionDigitsLua + ` or (#d > 1 and string.sub(d, 1, 1) == '0') then return '-1' end
   return d
 end
-local function write_hop()
+local function write_state()
   if ARGV[3] == '1' then
     redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
   else
@@ -63,6 +63,8 @@ local function write_hop()
     redis.call('HSET', KEYS[3], ARGV[8], ARGV[9])
     redis.call('PEXPIRE', KEYS[3], ARGV[10])
   end
+end
+local function count_funnel()
   -- Staff's funnel: who reached which node, where sessions stopped.
   if ARGV[14] and ARGV[14] ~= '' then
     redis.call('HINCRBY', ARGV[12] .. 'stats:{g}', 'reached|' .. ARGV[14], 1)
@@ -70,6 +72,10 @@ local function write_hop()
   if ARGV[15] and ARGV[15] ~= '' then
     redis.call('HINCRBY', ARGV[12] .. 'stats:{g}', 'abandoned|' .. ARGV[15], 1)
   end
+end
+local function write_hop()
+  write_state()
+  count_funnel()
 end
 `
 
@@ -97,6 +103,7 @@ return 0
 // KEYS and ARGV 1–10 as hopScript's, then the keys and ARGV of effectsLua.
 var commitScript = redis.NewScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
 if stored_version(redis.pcall('GET', KEYS[1])) ~= ARGV[1] then return 1 end
+fx_init(ARGV[12], ARGV[13])
 local fx = cjson.decode(ARGV[11])
 local refused = check_effects(fx)
 if refused ~= 0 then return refused end
@@ -104,8 +111,9 @@ if fx.erase then
   erase(ARGV[12], ARGV[13])
 else
   write_hop()
+  write_quota(fx)
 end
-apply_effects(fx)
+apply_shared(fx)
 return 0
 `)
 
@@ -126,6 +134,9 @@ return 0
 // c.Effects.Erase, everything stored about p is erased (as ErasePerson)
 // instead of writing the state, and only the effects' messages are queued.
 func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error {
+	if s.split {
+		return s.commitSplit(ctx, p, c)
+	}
 	conv, person, dd := s.keys.person(p)
 	keys, args := []string{conv, person, dd}, commitArgs(c)
 	script := hopScript

@@ -19,12 +19,16 @@ import (
 // node or behind Sentinel the whole erasure is one atomic step.
 //
 // erase(prefix, person) returns {keys deleted, registration ref or ”,
-// call-backs, messages}.
+// call-backs, messages}. It is erase_own (the keys in the person's slot)
+// then erase_shared (those tagged {g}), which the split commit runs apart.
 const eraseLua = `
-local function erase(pfx, p)
+local function erase_own(pfx, p)
   local t = '{' .. p .. '}'
-  local n = redis.call('DEL', pfx .. 'conv:' .. t, pfx .. 'person:' .. t, pfx .. 'dd:' .. t,
+  return redis.call('DEL', pfx .. 'conv:' .. t, pfx .. 'person:' .. t, pfx .. 'dd:' .. t,
     pfx .. 'quota:' .. t, 'rate:' .. pfx .. 'flood:' .. t, pfx .. 'floodnote:' .. t)
+end
+local function erase_shared(pfx, p)
+  local n = 0
   local regs = pfx .. 'regs:{g}'
   local regp = pfx .. 'regp:{g}'
   local ref = redis.call('HGET', regp, p)
@@ -80,6 +84,12 @@ local function erase(pfx, p)
   end
   return {n, ref or '', cbs, msgs}
 end
+local function erase(pfx, p)
+  local n = erase_own(pfx, p)
+  local r = erase_shared(pfx, p)
+  r[1] = r[1] + n
+  return r
+end
 `
 
 // eraseScript erases a person for staff and writes the audit entry in the
@@ -108,6 +118,9 @@ func (k keyspace) audit() string { return k.prefix + "audit:{g}" }
 // step. Erasing a person with nothing stored is not an error. It returns the
 // store's error (wrapped).
 func (s *Store) ErasePerson(ctx context.Context, p msg.PersonID, who string, at time.Time) (msg.Erased, error) {
+	if s.split {
+		return s.eraseSplit(ctx, p, who, at)
+	}
 	v, err := eraseScript.Run(ctx, s.rdb, []string{s.keys.audit()}, s.keys.prefix, string(p), who,
 		at.UTC().Format(time.RFC3339), AuditMaxLen).Slice()
 	if err != nil {

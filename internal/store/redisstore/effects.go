@@ -41,6 +41,17 @@ type fxArg struct {
 	Camp    string `json:"camp,omitempty"`
 	CampAns string `json:"campans,omitempty"`
 	CampID  string `json:"campid,omitempty"`
+	// Who and At, for a staff erasure applied apart from its person
+	// (split.go): the audit entry's author and time.
+	Who string `json:"who,omitempty"`
+	At  string `json:"at,omitempty"`
+}
+
+// shared tells whether a carries an effect on keys tagged {g}: anything but
+// the quota.
+func (a *fxArg) shared() bool {
+	return a.Reg != nil || len(a.CBs) > 0 || a.Opt != "" || len(a.Msgs) > 0 || a.Erase || a.Sub != "" ||
+		a.Camp != "" || a.CampID != ""
 }
 
 type regArg struct {
@@ -76,8 +87,17 @@ type obArg struct {
 
 // effectsArg encodes c's registration and effects for commitScript.
 func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string, error) {
+	a, err := s.effectsOf(p, c, now)
+	if err != nil {
+		return "", err
+	}
+	return jsonString(a)
+}
+
+// effectsOf describes c's registration and effects for the scripts.
+func (s *Store) effectsOf(p msg.PersonID, c msg.Change, now time.Time) (*fxArg, error) {
 	fx := c.Effects
-	a := fxArg{
+	a := &fxArg{
 		Opt: string(fx.OptOut), Erase: fx.Erase, Now: strconv.FormatInt(now.UnixMilli(), 10),
 		MsgTTL: strconv.FormatInt(ttlMillis(s.outboxRetention, DefaultOutboxRetention), 10),
 		RegMax: strconv.Itoa(StreamMaxLen), CBTTL: strconv.FormatInt(s.callbackTTLSeconds(), 10),
@@ -85,13 +105,13 @@ func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string,
 	if c.Registration != nil {
 		r, err := s.regArgOf(p, c.Registration)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		a.Reg = r
 	}
 	for _, cb := range fx.Callbacks {
 		if cb.Ref == "" {
-			return "", errNoRef
+			return nil, errNoRef
 		}
 		a.CBs = append(a.CBs, cbArg{Ref: cb.Ref, Ms: strconv.FormatInt(cb.Created.UnixMilli(), 10), Fields: callbackFields(p, cb)})
 	}
@@ -103,7 +123,7 @@ func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string,
 	if ca := fx.CampaignAnswers; ca != nil {
 		b, err := jsonMarshal(ca)
 		if err != nil {
-			return "", fmt.Errorf("error encoding campaign answers: %w", err)
+			return nil, fmt.Errorf("error encoding campaign answers: %w", err)
 		}
 		// Sealed like a registration when encryption is on: it holds the
 		// number and answers.
@@ -116,11 +136,11 @@ func (s *Store) effectsArg(p msg.PersonID, c msg.Change, now time.Time) (string,
 	for _, m := range fx.Messages {
 		o, err := obArgOf(m, p)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		a.Msgs = append(a.Msgs, o)
 	}
-	return jsonString(a)
+	return a, nil
 }
 
 // jsonMarshal is json.Marshal without HTML escaping, so that texts keep
@@ -196,13 +216,18 @@ func obArgOf(m msg.Outbound, p msg.PersonID) (obArg, error) {
 	return a, nil
 }
 
-// effectsLua checks and applies a hop's effects. KEYS 4–13 as effectKeys;
-// ARGV 12 the key prefix, 13 the person.
+// effectsLua checks and applies a hop's effects. Key names are derived
+// from the prefix and person that fx_init sets: the shared keys all carry
+// the tag {g}, so that a script applying effects touches one slot (the
+// person's quota, in their own slot, is written only by the scripts that
+// hold the person's keys: commitScript and personScript).
 const effectsLua = `
 local fx_regmax = '100000'
+local PFX, PERSON = '', ''
+local function fx_init(pfx, p) PFX, PERSON = pfx, p end
 
 local function check_effects(fx)
-  local pfx = ARGV[12]
+  local pfx = PFX
   if fx.reg then
     local owner = redis.call('HGET', pfx .. 'reg:{g}:' .. fx.reg.ref, 'person')
     if owner and owner ~= fx.reg.person then return 2 end
@@ -216,26 +241,27 @@ local function check_effects(fx)
 end
 
 local function write_registration(r)
-  local pfx = ARGV[12]
+  local pfx = PFX
   local regp, idxp = pfx .. 'reg:{g}:', pfx .. 'idx:{g}:'
+  local regpk, regs = pfx .. 'regp:{g}', pfx .. 'regs:{g}'
   local owner = redis.call('HGET', regp .. r.ref, 'person')
-  local old = redis.call('HGET', KEYS[10], r.person)
-  if old then unindex(regp, idxp, KEYS[11], old, r.person) end
-  if owner and old ~= r.ref then unindex(regp, idxp, KEYS[11], r.ref, r.person) end
+  local old = redis.call('HGET', regpk, r.person)
+  if old then unindex(regp, idxp, regs, old, r.person) end
+  if owner and old ~= r.ref then unindex(regp, idxp, regs, r.ref, r.person) end
   redis.call('HSET', regp .. r.ref, unpack(r.fields))
-  redis.call('HSET', KEYS[10], r.person, r.ref)
-  redis.call('ZADD', KEYS[11], r.ms, r.ref)
+  redis.call('HSET', regpk, r.person, r.ref)
+  redis.call('ZADD', regs, r.ms, r.ref)
   local names = {'lang', 'region', 'situation', 'sector'}
   local vals = {r.lang, r.region, r.situation, r.sector}
   for i = 1, 4 do
     if vals[i] ~= '' then redis.call('SADD', idxp .. names[i] .. ':' .. vals[i], r.ref) end
   end
-  redis.call('XADD', KEYS[12], 'MAXLEN', '~', fx_regmax, '*', 'ref', r.ref, 'lang', r.lang,
+  redis.call('XADD', pfx .. 'regstream:{g}', 'MAXLEN', '~', fx_regmax, '*', 'ref', r.ref, 'lang', r.lang,
     'region', r.region, 'situation', r.situation, 'sector', r.sector, 'created', r.created)
   if not old then
     -- Staff's counts of registrations (a person's first; an update is not
     -- counted again).
-    local st = ARGV[12] .. 'stats:{g}'
+    local st = pfx .. 'stats:{g}'
     redis.call('HINCRBY', st, 'reg|total', 1)
     redis.call('HINCRBY', st, 'reg|day|' .. string.sub(r.created, 1, 10), 1)
     for i = 1, 4 do redis.call('HINCRBY', st, 'reg|' .. names[i] .. '|' .. vals[i], 1) end
@@ -244,62 +270,71 @@ local function write_registration(r)
 end
 
 local function write_callback(cb, ttl)
-  local pfx, p = ARGV[12], ARGV[13]
+  local pfx, p = PFX, PERSON
   local prefix = pfx .. 'cb:{g}:'
+  local cbp = pfx .. 'cbp:{g}'
   redis.call('HSET', prefix .. cb.ref, unpack(cb.fields))
   redis.call('EXPIRE', prefix .. cb.ref, ttl)
-  redis.call('ZADD', KEYS[7], cb.ms, cb.ref)
-  redis.call('ZADD', KEYS[8], cb.ms, cb.ref)
+  redis.call('ZADD', pfx .. 'cbopen:{g}', cb.ms, cb.ref)
+  redis.call('ZADD', pfx .. 'cball:{g}', cb.ms, cb.ref)
   -- The person's list keeps the refs that still exist, so that it grows no
   -- longer than the requests kept.
   local refs = {}
-  local old = redis.call('HGET', KEYS[9], p)
+  local old = redis.call('HGET', cbp, p)
   if old then
     for r in string.gmatch(old, '%S+') do
       if redis.call('EXISTS', prefix .. r) == 1 then refs[#refs + 1] = r end
     end
   end
   refs[#refs + 1] = cb.ref
-  redis.call('HSET', KEYS[9], p, table.concat(refs, ' '))
+  redis.call('HSET', cbp, p, table.concat(refs, ' '))
 end
 
-local function apply_effects(fx)
+-- write_quota writes the quota counters fx carries: only from a script
+-- that holds the person's keys.
+local function write_quota(fx)
+  if not fx.q then return end
+  local k = PFX .. 'quota:{' .. PERSON .. '}'
+  local h = {}
+  for f, v in pairs(fx.q) do h[#h + 1] = f; h[#h + 1] = v end
+  if #h > 0 then
+    redis.call('HSET', k, unpack(h))
+    if redis.call('PTTL', k) < tonumber(fx.qttl) then redis.call('PEXPIRE', k, fx.qttl) end
+  end
+end
+
+-- apply_shared applies every effect but the quota: the keys it writes all
+-- carry {g}.
+local function apply_shared(fx)
   fx_regmax = fx.regmax
   if not fx.erase then
     if fx.reg then write_registration(fx.reg) end
     if fx.cbs then
       for _, cb in ipairs(fx.cbs) do write_callback(cb, fx.cbttl) end
     end
+    local optout = PFX .. 'optout:{g}'
     if fx.opt == 'out' then
-      redis.call('SADD', KEYS[5], ARGV[13])
-      redis.call('HDEL', ARGV[12] .. 'sub:{g}', ARGV[13])
+      redis.call('SADD', optout, PERSON)
+      redis.call('HDEL', PFX .. 'sub:{g}', PERSON)
     end
-    if fx.opt == 'in' then redis.call('SREM', KEYS[5], ARGV[13]) end
+    if fx.opt == 'in' then redis.call('SREM', optout, PERSON) end
     if fx.sub == 'in' then
-      redis.call('HSET', ARGV[12] .. 'sub:{g}', ARGV[13], fx.subval)
-      redis.call('SREM', KEYS[5], ARGV[13])
+      redis.call('HSET', PFX .. 'sub:{g}', PERSON, fx.subval)
+      redis.call('SREM', optout, PERSON)
     end
-    if fx.sub == 'out' then redis.call('HDEL', ARGV[12] .. 'sub:{g}', ARGV[13]) end
-    local t = '{g}:' .. ARGV[13]
+    if fx.sub == 'out' then redis.call('HDEL', PFX .. 'sub:{g}', PERSON) end
+    local t = '{g}:' .. PERSON
     if fx.camp then
-      redis.call('DEL', ARGV[12] .. 'cr:' .. t)
-      redis.call('HINCRBY', ARGV[12] .. 'campstat:{g}:' .. fx.camp, 'replies', 1)
+      redis.call('DEL', PFX .. 'cr:' .. t)
+      redis.call('HINCRBY', PFX .. 'campstat:{g}:' .. fx.camp, 'replies', 1)
     end
     if fx.campid then
-      redis.call('HSET', ARGV[12] .. 'camprsp:{g}:' .. fx.campid, ARGV[13], fx.campans)
-      redis.call('SADD', ARGV[12] .. 'crp:' .. t, fx.campid)
-    end
-    if fx.q then
-      local h = {}
-      for k, v in pairs(fx.q) do h[#h + 1] = k; h[#h + 1] = v end
-      if #h > 0 then
-        redis.call('HSET', KEYS[4], unpack(h))
-        if redis.call('PTTL', KEYS[4]) < tonumber(fx.qttl) then redis.call('PEXPIRE', KEYS[4], fx.qttl) end
-      end
+      redis.call('HSET', PFX .. 'camprsp:{g}:' .. fx.campid, PERSON, fx.campans)
+      redis.call('SADD', PFX .. 'crp:' .. t, fx.campid)
     end
   end
   if fx.msgs then
-    for _, m in ipairs(fx.msgs) do enqueue(ARGV[12], m, fx.mttl, fx.now) end
+    for _, m in ipairs(fx.msgs) do enqueue(PFX, m, fx.mttl, fx.now) end
   end
 end
 `

@@ -21,8 +21,8 @@ func (k keyspace) flood(p msg.PersonID) string {
 func (k keyspace) floodNote(p msg.PersonID) string { return k.prefix + "floodnote:{" + string(p) + "}" }
 
 // floodLua counts one message against the limit ARGV[3] per ARGV[4]
-// seconds on KEYS[7] and returns 0 when it is allowed, 1 when it is refused
-// and the notice was not given yet (it now is, on KEYS[8]), 2 when refused
+// seconds on KEYS[5] and returns 0 when it is allowed, 1 when it is refused
+// and the notice was not given yet (it now is, on KEYS[6]), 2 when refused
 // in silence. It reads Redis's clock: the script replicates its effects.
 const floodLua = `
 local function flood()
@@ -30,16 +30,16 @@ local function flood()
   local interval = period / limit
   local t = redis.call('TIME')
   local now = (t[1] - 1483228800) + (t[2] / 1000000)
-  local tat = tonumber(redis.call('GET', KEYS[7]) or '') or now
+  local tat = tonumber(redis.call('GET', KEYS[5]) or '') or now
   tat = math.max(tat, now)
   local new_tat = tat + interval
   local diff = now - (new_tat - period)
   if diff < 0 then
     local wait = math.max(1000, math.ceil(-diff * 1000))
-    if redis.call('SET', KEYS[8], '1', 'NX', 'PX', wait) then return 1 end
+    if redis.call('SET', KEYS[6], '1', 'NX', 'PX', wait) then return 1 end
     return 2
   end
-  redis.call('SET', KEYS[7], new_tat, 'EX', math.ceil(new_tat - now))
+  redis.call('SET', KEYS[5], new_tat, 'EX', math.ceil(new_tat - now))
   return 0
 end
 `

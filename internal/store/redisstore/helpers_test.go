@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -29,8 +30,12 @@ func mustStore(tb testing.TB) (*redisstore.Store, *redis.Client, string) {
 	tb.Helper()
 	c := redistest.Client(tb)
 	prefix := redistest.Prefix(tb, c)
-	return redisstore.New(c, prefix), c, prefix
+	return redisstore.New(c, prefix).WithSplitCommit(splitCommit()), c, prefix
 }
+
+// splitCommit tells whether the tests run the store as on Redis Cluster
+// (PASSERELLE_TEST_SPLIT=1: scripts/test runs the package both ways).
+func splitCommit() bool { return os.Getenv("PASSERELLE_TEST_SPLIT") == "1" }
 
 // scanKeys lists every key starting with prefix.
 func scanKeys(tb testing.TB, c redis.UniversalClient, prefix string) []string {

@@ -2,23 +2,26 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// loadFloodScript is the load of an SMS hop under a flood limit, in one
-// round trip: the cached reply of a provider retry (answered before
+// loadFloodScript is the load of an SMS hop under a flood limit, for the
+// person's own slot: the cached reply of a provider retry (answered before
 // anything is counted), then the flood limit (floodLua), then the reads of
-// Load's pipeline.
-// KEYS: 1 conv, 2 person, 3 dd, 4 quota, 5 regp, 6 campaign reply window,
-// 7 flood, 8 flood notice. ARGV: 1 dedupe field or "", 2 person, 3 limit,
-// 4 period in seconds.
+// Load's pipeline that are in the person's slot. The registration ref and
+// the campaign reply window (shared keys, {g}) are read beside it in the
+// same pipeline, so the load stays one round trip on one node and on a
+// Cluster.
+// KEYS: 1 conv, 2 person, 3 dd, 4 quota, 5 flood, 6 flood notice. ARGV: 1
+// dedupe field or "", 2 unused, 3 limit, 4 period in seconds.
 // It returns {1, reply} for a retry, {2, 1 or 2} for a refused message
-// (notice or silence), or {0, conv, lang, quota pairs, registration ref,
-// campaign window}.
+// (notice or silence), or {0, conv, lang, quota pairs}.
 var loadFloodScript = redis.NewScript(floodLua + `
 if ARGV[1] ~= '' then
   local r = redis.call('HGET', KEYS[3], ARGV[1])
@@ -27,7 +30,7 @@ end
 local refused = flood()
 if refused ~= 0 then return {2, refused} end
 local v = redis.call('MGET', KEYS[1], KEYS[2])
-return {0, v[1], v[2], redis.call('HGETALL', KEYS[4]), redis.call('HGET', KEYS[5], ARGV[2]), redis.call('GET', KEYS[6])}
+return {0, v[1], v[2], redis.call('HGETALL', KEYS[4])}
 `)
 
 // loadFlood is LoadHop with a flood limit.
@@ -35,8 +38,20 @@ func (s *Store) loadFlood(ctx context.Context, p msg.PersonID, q msg.HopLoad) (m
 	var c msg.Conversation
 	conv, person, dd := s.keys.person(p)
 	limit, period := floodArgs(q.Flood)
-	keys := []string{conv, person, dd, s.keys.quota(p), s.keys.regp, s.keys.campWindow(p), s.keys.flood(p), s.keys.floodNote(p)}
-	v, err := loadFloodScript.Run(ctx, s.rdb, keys, ddField(q.Dedupe), string(p), limit, period).Slice()
+	keys := []string{conv, person, dd, s.keys.quota(p), s.keys.flood(p), s.keys.floodNote(p)}
+	pipe := s.rdb.Pipeline()
+	run := loadFloodScript.EvalSha(ctx, pipe, keys, ddField(q.Dedupe), "", limit, period)
+	regRef := pipe.HGet(ctx, s.keys.regp, string(p))
+	window := pipe.Get(ctx, s.keys.campWindow(p))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) && !isNoScript(run.Err()) {
+		return c, fmt.Errorf("error loading conversation: %w", err)
+	}
+	if isNoScript(run.Err()) {
+		// The server lost its scripts (a restart, a failover): once more
+		// with the script's text.
+		run = loadFloodScript.Eval(ctx, s.rdb, keys, ddField(q.Dedupe), "", limit, period)
+	}
+	v, err := run.Slice()
 	if err != nil {
 		return c, fmt.Errorf("error loading conversation: %w", err)
 	}
@@ -52,7 +67,7 @@ func (s *Store) loadFlood(ctx context.Context, p msg.PersonID, q msg.HopLoad) (m
 			c.Flood = msg.FloodNotice
 		}
 		return c, nil
-	case len(v) == 6 && asInt(v[0]) == 0:
+	case len(v) == 4 && asInt(v[0]) == 0:
 		readConv(&c, v[1], v[2])
 		if q, ok := v[3].([]any); ok && len(q) > 0 {
 			c.Quota = make(map[string]string, len(q)/2)
@@ -61,9 +76,15 @@ func (s *Store) loadFlood(ctx context.Context, p msg.PersonID, q msg.HopLoad) (m
 				c.Quota[k], _ = q[i+1].(string)
 			}
 		}
-		c.RegRef, _ = v[4].(string)
-		c.CampaignReply, _ = v[5].(string)
+		c.RegRef = regRef.Val()
+		c.CampaignReply = window.Val()
 		return c, nil
 	}
 	return c, fmt.Errorf("error loading conversation: unexpected reply")
+}
+
+// isNoScript tells whether err is Redis's answer to an EVALSHA of a script
+// it does not hold.
+func isNoScript(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT")
 }

@@ -52,7 +52,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := New(redis.NewUniversalClient(uo), opts.Prefix)
+	s := New(redis.NewUniversalClient(uo), opts.Prefix).WithSplitCommit(len(opts.Cluster) > 0)
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
 		return nil, fmt.Errorf("error opening redis store: %w", err)

@@ -27,9 +27,17 @@ func TestDeletePerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range scanKeys(t, rdb, prefix) {
-		if strings.Contains(k, string(p)) {
-			t.Errorf("key %s still names the deleted person", k)
+		if !strings.Contains(k, string(p)) {
+			continue
 		}
+		// The split commit (Cluster) keeps its two counters of applied
+		// effects for an hour or two after an erasure, so that an effect
+		// handed over late is not applied again; they hold a number only.
+		if ttl := rdb.PTTL(ctx, k).Val(); splitCommit() && (strings.Contains(k, ":fxn:{") || strings.Contains(k, ":fxa:{g}:")) &&
+			ttl > 0 && ttl <= 2*time.Hour {
+			continue
+		}
+		t.Errorf("key %s still names the deleted person", k)
 	}
 	if ok, _ := rdb.HExists(ctx, prefix+"regp:{g}", string(p)).Result(); ok {
 		t.Error("regp still maps the deleted person")

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
@@ -25,12 +26,19 @@ type Store struct {
 	// operator names a number's mobile operator, for the staff's counts
 	// of registrations by operator (nil: not counted).
 	operator func(msg.Address) string
+	// split commits as Redis Cluster needs: the person's slot first, then
+	// the shared effects (split.go).
+	split bool
+	// log reports what the store carries on with after a failure.
+	log *slog.Logger
 }
 
 // New returns a Store over an existing client, every key starting with
 // prefix. prefix must not contain '{' or '}'. New does not contact Redis.
+// Over a Cluster client the store commits as a Cluster needs (split.go).
 func New(client redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: client, keys: newKeyspace(prefix)}
+	_, cluster := client.(*redis.ClusterClient)
+	return &Store{rdb: client, keys: newKeyspace(prefix), split: cluster}
 }
 
 // WithOutboxRetention sets how long an outbound message's record (its
@@ -78,7 +86,7 @@ func (s *Store) Close() error {
 // them (restart, failover).
 func (s *Store) loadScripts(ctx context.Context) error {
 	for _, sc := range []*redis.Script{commitScript, hopScript, eraseScript, enqueueScript,
-		beginScript, finishScript, promoteScript, reportScript, loadFloodScript} {
+		beginScript, finishScript, promoteScript, reportScript, loadFloodScript, personScript, applyScript, forgetScript} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("error loading scripts: %w", err)
 		}

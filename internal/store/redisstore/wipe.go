@@ -3,6 +3,9 @@ package redisstore
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // DeleteEverything deletes every key under the store's prefix, and only
@@ -13,24 +16,37 @@ func (s *Store) DeleteEverything(ctx context.Context) (int, error) {
 	if s.keys.prefix == "" {
 		return 0, fmt.Errorf("error deleting the store's keys: the store has no prefix of its own")
 	}
-	n := 0
-	var cursor uint64
-	for {
-		keys, next, err := s.rdb.Scan(ctx, cursor, s.keys.prefix+"*", 500).Result()
-		if err != nil {
-			return n, fmt.Errorf("error deleting the store's keys: %w", err)
-		}
-		if len(keys) > 0 {
-			// One UNLINK a page; keys of several slots need a single node
-			// (the scratch stores this is for are not clustered).
-			if err := s.rdb.Unlink(ctx, keys...).Err(); err != nil {
-				return n, fmt.Errorf("error deleting the store's keys: %w", err)
+	var n atomic.Int64
+	err := s.forEachNode(ctx, func(ctx context.Context, node redis.UniversalClient) error {
+		var cursor uint64
+		for {
+			keys, next, err := node.Scan(ctx, cursor, s.keys.prefix+"*", 500).Result()
+			if err != nil {
+				return err
 			}
-			n += len(keys)
+			// One UNLINK a page on one node; a Cluster's node refuses keys
+			// of several slots in one command, so there one by one.
+			if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
+				pipe := node.Pipeline()
+				for _, k := range keys {
+					pipe.Unlink(ctx, k)
+				}
+				if _, err := pipe.Exec(ctx); err != nil {
+					return err
+				}
+			} else if len(keys) > 0 {
+				if err := node.Unlink(ctx, keys...).Err(); err != nil {
+					return err
+				}
+			}
+			n.Add(int64(len(keys)))
+			if cursor = next; cursor == 0 {
+				return nil
+			}
 		}
-		if cursor = next; cursor == 0 {
-			break
-		}
+	})
+	if err != nil {
+		return int(n.Load()), fmt.Errorf("error deleting the store's keys: %w", err)
 	}
-	return n, nil
+	return int(n.Load()), nil
 }
