@@ -242,7 +242,7 @@ func byNumber(ms []fakesms.Message) map[string]int {
 
 // campaignMessageIDs reads which message a campaign queued for each
 // person (its recipients hash).
-func campaignMessageIDs(t *testing.T, ctx context.Context, rdb *redis.Client, prefix, id string) map[msg.PersonID]string {
+func campaignMessageIDs(t *testing.T, ctx context.Context, rdb redis.UniversalClient, prefix, id string) map[msg.PersonID]string {
 	t.Helper()
 	h, err := rdb.HGetAll(ctx, prefix+"camprc:{g}:"+id).Result()
 	if err != nil {
@@ -257,7 +257,7 @@ func campaignMessageIDs(t *testing.T, ctx context.Context, rdb *redis.Client, pr
 
 // messageStates reads the state of each message's outbox record ("" for
 // none yet).
-func messageStates(t *testing.T, ctx context.Context, rdb *redis.Client, prefix string, ids map[msg.PersonID]string) map[string]string {
+func messageStates(t *testing.T, ctx context.Context, rdb redis.UniversalClient, prefix string, ids map[msg.PersonID]string) map[string]string {
 	t.Helper()
 	pipe := rdb.Pipeline()
 	cmds := make(map[string]*redis.StringCmd, len(ids))

@@ -365,7 +365,7 @@ func sentSet(ms []fakesms.Message) map[string]int {
 }
 
 // crashStates reads the state of each of the n messages' records.
-func crashStates(t *testing.T, ctx context.Context, rdb *redis.Client, prefix string, n int) map[string]string {
+func crashStates(t *testing.T, ctx context.Context, rdb redis.UniversalClient, prefix string, n int) map[string]string {
 	t.Helper()
 	cmds := make([]*redis.StringCmd, n)
 	pipe := rdb.Pipeline()

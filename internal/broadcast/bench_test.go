@@ -326,7 +326,7 @@ type kindUsage struct {
 // memoryByKind sums MEMORY USAGE (every element counted) of the keys under
 // prefix by kind: the name's first part after the prefix ("camprc",
 // "obm", …).
-func memoryByKind(tb testing.TB, rdb *redis.Client, prefix string) map[string]kindUsage {
+func memoryByKind(tb testing.TB, rdb redis.UniversalClient, prefix string) map[string]kindUsage {
 	tb.Helper()
 	ctx := context.Background()
 	keys := redistest.Keys(tb, rdb, prefix)
@@ -352,7 +352,7 @@ func memoryByKind(tb testing.TB, rdb *redis.Client, prefix string) map[string]ki
 }
 
 // usedMemory is INFO memory's used_memory.
-func usedMemory(tb testing.TB, rdb *redis.Client) int64 {
+func usedMemory(tb testing.TB, rdb redis.UniversalClient) int64 {
 	tb.Helper()
 	v, err := usedMemoryErr(rdb)
 	if err != nil {
@@ -361,7 +361,7 @@ func usedMemory(tb testing.TB, rdb *redis.Client) int64 {
 	return v
 }
 
-func usedMemoryErr(rdb *redis.Client) (int64, error) {
+func usedMemoryErr(rdb redis.UniversalClient) (int64, error) {
 	s, err := rdb.Info(context.Background(), "memory").Result()
 	if err != nil {
 		return 0, err

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/store/redisstore"
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
@@ -42,6 +44,11 @@ func TestErasureLeavesNothing(t *testing.T) {
 		}
 	}
 	for _, k := range h.Keys(t) {
+		// On a Cluster, two counters (a number each) outlive the erasure by
+		// an hour or two: see redisstore.KeptAfterErasure.
+		if ttl := h.Redis.PTTL(ctx, k).Val(); redisstore.KeptAfterErasure(k) && ttl > 0 && ttl <= 2*time.Hour {
+			continue
+		}
 		if strings.Contains(k, p) {
 			t.Errorf("key %s names the person", k)
 		}

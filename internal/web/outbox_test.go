@@ -7,9 +7,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/outbox"
+	"github.com/passerelle/passerelle/internal/store/redisstore"
 )
 
 func adminDo(method, path, token string) *http.Request {
@@ -89,6 +91,11 @@ func TestAdminErasePerson(t *testing.T) {
 	p := string(s.Hasher.Person(phone))
 	ctx := context.Background()
 	for _, k := range s.Keys(t) {
+		// On a Cluster, two counters (a number each) outlive the erasure by
+		// an hour or two: see redisstore.KeptAfterErasure.
+		if ttl := s.Redis.PTTL(ctx, k).Val(); redisstore.KeptAfterErasure(k) && ttl > 0 && ttl <= 2*time.Hour {
+			continue
+		}
 		if strings.Contains(k, p) {
 			t.Errorf("key %s left", k)
 		}

@@ -18,7 +18,7 @@ import (
 // eraseAfterExists deletes a key right after any EXISTS command on it
 // answers, as an erasure or an expiry landing between a check and a write
 // would.
-type eraseAfterExists struct{ other *redis.Client }
+type eraseAfterExists struct{ other redis.UniversalClient }
 
 func (h eraseAfterExists) DialHook(next redis.DialHook) redis.DialHook { return next }
 

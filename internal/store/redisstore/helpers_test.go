@@ -22,20 +22,26 @@ var _ chat.Store = (*redisstore.Store)(nil)
 
 // mustClient connects to the test Redis (redistest: skipped when
 // unreachable, except in CI).
-func mustClient(tb testing.TB) *redis.Client { return redistest.Client(tb) }
+func mustClient(tb testing.TB) redis.UniversalClient { return redistest.Client(tb) }
 
 // mustStore returns a store on the real Redis under a fresh prefix whose
 // keys are deleted when the test ends.
-func mustStore(tb testing.TB) (*redisstore.Store, *redis.Client, string) {
+func mustStore(tb testing.TB) (*redisstore.Store, redis.UniversalClient, string) {
 	tb.Helper()
 	c := redistest.Client(tb)
 	prefix := redistest.Prefix(tb, c)
-	return redisstore.New(c, prefix).WithSplitCommit(splitCommit()), c, prefix
+	s := redisstore.New(c, prefix)
+	if splitCommit() {
+		s.WithSplitCommit(true)
+	}
+	return s, c, prefix
 }
 
 // splitCommit tells whether the tests run the store as on Redis Cluster
 // (PASSERELLE_TEST_SPLIT=1: scripts/test runs the package both ways).
-func splitCommit() bool { return os.Getenv("PASSERELLE_TEST_SPLIT") == "1" }
+func splitCommit() bool {
+	return os.Getenv("PASSERELLE_TEST_SPLIT") == "1" || redistest.ClusterAddrs() != nil
+}
 
 // scanKeys lists every key starting with prefix.
 func scanKeys(tb testing.TB, c redis.UniversalClient, prefix string) []string {

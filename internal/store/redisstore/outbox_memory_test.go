@@ -91,7 +91,7 @@ func TestOutboxMemoryUsage(t *testing.T) {
 
 // memoryPerMessage sums MEMORY USAGE of every key under prefix, per
 // message of n, and describes it per kind of key.
-func memoryPerMessage(t *testing.T, ctx context.Context, rdb *redis.Client, prefix string, n int) (float64, string) {
+func memoryPerMessage(t *testing.T, ctx context.Context, rdb redis.UniversalClient, prefix string, n int) (float64, string) {
 	t.Helper()
 	usage, count := map[string]int64{}, map[string]int{}
 	keys := scanKeys(t, rdb, prefix)

@@ -26,7 +26,9 @@ import (
 // ARGV: 1 stream id, 2 group, 3 now ms, 4 lane, 5 prefix, 6 id, 7 person,
 // 8 kind, 9 resend unknown, 10 retention ms, 11 campaign id, 12 quiet ("1"),
 // 13 quiet ends ms, 14 session guard ms, 15 conversation ttl ms, 16 number,
-// 17 text, 18 held until ms (0: not held).
+// 17 text, 18 held until ms (0: not held), 19 (when KEYS[8] is not the
+// conversation: a Cluster, where it lives in another slot) the
+// conversation's PTTL read just before.
 var beginScript = redis.NewScript(`
 local camp = ARGV[11]
 local function ack()
@@ -107,7 +109,8 @@ if camp ~= '' and ARGV[12] == '1' then
   return {'deferred'}
 end
 if camp ~= '' and tonumber(ARGV[14]) > 0 then
-  local ttl = redis.call('PTTL', KEYS[8])
+  local ttl = tonumber(ARGV[19] or '')
+  if not ttl then ttl = redis.call('PTTL', KEYS[8]) end
   local age = tonumber(ARGV[15]) - ttl
   if ttl > 0 and age >= 0 and age < tonumber(ARGV[14]) then
     defer(tonumber(ARGV[3]) + tonumber(ARGV[14]), 'deferred_session')
@@ -252,6 +255,10 @@ func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox
 	if g.QuietUntil.After(now) {
 		quiet, until = "1", g.QuietUntil.UnixMilli()
 	}
+	ttls, err := s.sessionTTLs(ctx, entries, g)
+	if err != nil {
+		return nil, fmt.Errorf("error beginning sends: %w", err)
+	}
 	calls := make([]scriptCall, len(entries))
 	for i, e := range entries {
 		m := e.Message
@@ -260,11 +267,17 @@ func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox
 			campKey, campStat = s.keys.camp(m.Campaign), s.keys.campStat(m.Campaign)
 		}
 		conv, _, _ := s.keys.person(m.Person)
+		if ttls != nil {
+			conv = s.keys.obStats()
+		}
 		calls[i] = scriptCall{
 			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats(), campKey, campStat, s.keys.obDelay(lane), conv},
 			args: []any{e.StreamID, group, nowMs, string(lane), s.keys.prefix, e.MsgID,
 				string(m.Person), string(m.Kind), ru(m.ResendUnknown), ret, m.Campaign, quiet, until,
 				g.SessionGuard.Milliseconds(), g.StateTTL.Milliseconds(), string(m.To), m.Text, holdMillis(e.HoldUntil)},
+		}
+		if ttls != nil {
+			calls[i].args = append(calls[i].args, ttls[i])
 		}
 	}
 	res, err := s.runAll(ctx, beginScript, calls)
@@ -277,6 +290,46 @@ func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox
 		jobs[i] = jobOf(entries[i], lane, v)
 	}
 	return jobs, nil
+}
+
+// sessionTTLs reads, on a store that commits split (a Cluster), the
+// remaining life of each entry's person's conversation, which beginScript
+// reads itself on one node: one round trip for the batch. It returns nil
+// on one node.
+func (s *Store) sessionTTLs(ctx context.Context, entries []outbox.Entry, g outbox.Guard) ([]int64, error) {
+	if !s.split {
+		return nil, nil
+	}
+	out := make([]int64, len(entries))
+	if g.SessionGuard <= 0 {
+		return out, nil
+	}
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.DurationCmd, len(entries))
+	for i, e := range entries {
+		if e.Message.Campaign != "" && e.Message.Person != "" {
+			conv, _, _ := s.keys.person(e.Message.Person)
+			cmds[i] = pipe.PTTL(ctx, conv)
+		}
+	}
+	if pipe.Len() == 0 {
+		return out, nil
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, err
+	}
+	for i, c := range cmds {
+		if c != nil {
+			// go-redis reads -1 and -2 (no expiry, no key) as those many
+			// nanoseconds; the script wants Redis's -1 and -2.
+			if d := c.Val(); d < 0 {
+				out[i] = int64(d)
+			} else {
+				out[i] = d.Milliseconds()
+			}
+		}
+	}
+	return out, nil
 }
 
 // jobOf reads beginScript's answer.

@@ -16,7 +16,7 @@ import (
 
 // refsIn returns every ref a set, sorted set or hash value of the test holds,
 // by key (without the prefix).
-func refsIn(tb testing.TB, rdb *redis.Client, prefix string) map[string][]string {
+func refsIn(tb testing.TB, rdb redis.UniversalClient, prefix string) map[string][]string {
 	tb.Helper()
 	ctx := context.Background()
 	out := map[string][]string{}

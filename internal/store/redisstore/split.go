@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -148,6 +149,12 @@ func (s *Store) WithSplitCommit(on bool) *Store {
 	s.split = on
 	return s
 }
+
+// SplitCommit tells whether the store commits as on Redis Cluster. Such a
+// hop costs one round trip more than on one node when it moves the funnel's
+// counts or has effects beyond its person (their application), and one
+// more again to drop the applied entries from the person's log.
+func (s *Store) SplitCommit() bool { return s.split }
 
 // WithLog sets where the store reports what it carries on with after a
 // failure (a logged effect it could not apply at once). It returns s.
@@ -358,4 +365,13 @@ func (s *Store) logger() *slog.Logger {
 		return s.log
 	}
 	return slog.New(slog.DiscardHandler)
+}
+
+// KeptAfterErasure tells whether key is one of the split commit's two
+// counters of a person (fxn:{p}, fxa:{g}:<p>), which an erasure keeps for
+// an hour or two so that an effect handed over late is recognised as
+// applied rather than applied again. They hold a number, nothing the
+// person gave. Only a store that commits split (a Cluster) has them.
+func KeptAfterErasure(key string) bool {
+	return strings.Contains(key, "fxn:{") || strings.Contains(key, "fxa:{g}:")
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,7 +45,7 @@ type App struct {
 	Renderer *render.Renderer
 	Service  *chat.Service
 	Store    *redisstore.Store
-	Redis    *redis.Client
+	Redis    redis.UniversalClient
 	Prefix   string
 	Clock    *sim.Clock
 	Hasher   *msg.Hasher
@@ -138,6 +139,9 @@ func NewWith(tb testing.TB, log *slog.Logger, configure func(*chat.Config)) *App
 	a := &App{
 		Content: c, Store: redisstore.New(rdb, prefix), Redis: rdb, Prefix: prefix,
 		Clock: sim.NewClock(Start), phones: map[msg.Address]*sim.Phone{}, Outbox: &Outbox{},
+	}
+	if os.Getenv("PASSERELLE_TEST_SPLIT") == "1" {
+		a.Store.WithSplitCommit(true)
 	}
 	var n atomic.Int64
 	built, err := app.New(context.Background(), Config(), app.Options{

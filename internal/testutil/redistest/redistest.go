@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,16 +24,32 @@ func URL() string {
 	return "redis://127.0.0.1:6379/0"
 }
 
-// Client connects to the test Redis. It skips the test when Redis is
-// unreachable, except in CI (CI=true), where it fails.
-func Client(tb testing.TB) *redis.Client {
-	tb.Helper()
-	o, err := redis.ParseURL(URL())
-	if err != nil {
-		tb.Fatalf("PASSERELLE_TEST_REDIS_URL: %v", err)
+// ClusterAddrs are the seed addresses of a Redis Cluster to run the tests
+// on instead ($PASSERELLE_TEST_REDIS_CLUSTER, comma-separated; scripts/test
+// starts one for a second pass of the store's tests), or nil.
+func ClusterAddrs() []string {
+	if v := os.Getenv("PASSERELLE_TEST_REDIS_CLUSTER"); v != "" {
+		return strings.Split(v, ",")
 	}
-	o.ContextTimeoutEnabled = true
-	c := redis.NewClient(o)
+	return nil
+}
+
+// Client connects to the test Redis, or to the test Cluster when
+// ClusterAddrs names one. It skips the test when Redis is unreachable,
+// except in CI (CI=true), where it fails.
+func Client(tb testing.TB) redis.UniversalClient {
+	tb.Helper()
+	var c redis.UniversalClient
+	if addrs := ClusterAddrs(); addrs != nil {
+		c = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true})
+	} else {
+		o, err := redis.ParseURL(URL())
+		if err != nil {
+			tb.Fatalf("PASSERELLE_TEST_REDIS_URL: %v", err)
+		}
+		o.ContextTimeoutEnabled = true
+		c = redis.NewClient(o)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := c.Ping(ctx).Err(); err != nil {
@@ -78,6 +95,17 @@ func ShortPrefix(tb testing.TB, c redis.UniversalClient) string {
 func DeleteAtEnd(tb testing.TB, c redis.UniversalClient, prefix string) {
 	tb.Cleanup(func() {
 		keys := Keys(tb, c, prefix)
+		if _, cluster := c.(*redis.ClusterClient); cluster {
+			// A Cluster refuses keys of several slots in one DEL.
+			pipe := c.Pipeline()
+			for _, k := range keys {
+				pipe.Del(context.Background(), k)
+			}
+			if _, err := pipe.Exec(context.Background()); err != nil {
+				tb.Errorf("cleanup: %v", err)
+			}
+			return
+		}
 		for len(keys) > 0 {
 			n := min(len(keys), 500)
 			if err := c.Del(context.Background(), keys[:n]...).Err(); err != nil {
@@ -89,15 +117,29 @@ func DeleteAtEnd(tb testing.TB, c redis.UniversalClient, prefix string) {
 	})
 }
 
-// Keys lists every key starting with prefix.
+// Keys lists every key starting with prefix (on every master of a Cluster).
 func Keys(tb testing.TB, c redis.UniversalClient, prefix string) []string {
 	tb.Helper()
-	var keys []string
-	it := c.Scan(context.Background(), 0, prefix+"*", 1000).Iterator()
-	for it.Next(context.Background()) {
-		keys = append(keys, it.Val())
+	var (
+		mu   sync.Mutex
+		keys []string
+	)
+	scan := func(ctx context.Context, node redis.UniversalClient) error {
+		it := node.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for it.Next(ctx) {
+			mu.Lock()
+			keys = append(keys, it.Val())
+			mu.Unlock()
+		}
+		return it.Err()
 	}
-	if err := it.Err(); err != nil {
+	var err error
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(context.Background(), func(ctx context.Context, node *redis.Client) error { return scan(ctx, node) })
+	} else {
+		err = scan(context.Background(), c)
+	}
+	if err != nil {
 		tb.Fatalf("scanning test keys: %v", err)
 	}
 	return keys
