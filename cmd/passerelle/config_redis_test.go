@@ -24,7 +24,9 @@ func TestLoadConfigSentinel(t *testing.T) {
 					c.RedisSentinelPassword == "sentinel-pw-0123456789"
 			}},
 		{label: "flags", env: redisEnv(), args: []string{"-redis-sentinel-master", "psl", "-redis-sentinels", "s1:26379"},
-			check: func(c Config) bool { return c.RedisSentinelMaster == "psl" && slices.Equal(c.RedisSentinels, []string{"s1:26379"}) }},
+			check: func(c Config) bool {
+				return c.RedisSentinelMaster == "psl" && slices.Equal(c.RedisSentinels, []string{"s1:26379"})
+			}},
 		{label: "sentinel without a port", env: redisEnv("PASSERELLE_REDIS_SENTINEL_MASTER", "psl", "PASSERELLE_REDIS_SENTINELS", "s1"),
 			wantErr: "PASSERELLE_REDIS_SENTINELS", errSays: "host:port"},
 		{label: "master without sentinels", env: redisEnv("PASSERELLE_REDIS_SENTINEL_MASTER", "psl"),
