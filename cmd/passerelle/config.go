@@ -60,6 +60,7 @@ func coreSettings() []*setting {
 		{env: "PASSERELLE_REDIS_SENTINEL_MASTER", flag: "redis-sentinel-master", def: "", usage: "the master's name, to reach Redis through Sentinel (the client follows a failover); PASSERELLE_REDIS_URL then gives only the password and database"},
 		{env: "PASSERELLE_REDIS_SENTINELS", flag: "redis-sentinels", def: "", usage: "the sentinels' host:port addresses, separated by commas (with PASSERELLE_REDIS_SENTINEL_MASTER)"},
 		{env: "PASSERELLE_REDIS_SENTINEL_PASSWORD", flag: "redis-sentinel-password", def: "", secret: true, usage: "password of the sentinels, if they ask one"},
+		{env: "PASSERELLE_REDIS_CLUSTER", flag: "redis-cluster", def: "", usage: "reach a Redis Cluster: seed host:port addresses of its nodes, separated by commas (the client finds the others); PASSERELLE_REDIS_URL then gives only the user and password, and its database must be 0; not with Sentinel"},
 		{env: "PASSERELLE_REDIS_PREFIX", flag: "redis-prefix", def: "psl:", usage: "prefix of every Redis key"},
 		{env: "PASSERELLE_SECRET", flag: "secret", def: "", secret: true, usage: "key of the keyed hash naming people in keys and logs (at least 16 characters; required with a Redis URL)"},
 		{env: "PASSERELLE_ADMIN_TOKEN", flag: "admin-token", def: "", secret: true, usage: "bearer token of /admin (at least 16 characters); empty turns the admin routes off"},
@@ -200,6 +201,7 @@ func loadConfig(name string, args []string, getenv func(string) string) (Config,
 	loadStaff(&c, get, bad)
 	loadConsole(&c, get, bad)
 	loadSentinel(&c, get, bad)
+	loadCluster(&c, get, bad)
 	c.WorkerAddr = get("PASSERELLE_WORKER_ADDR")
 	if c.WorkerAddr != "" {
 		if _, _, err := net.SplitHostPort(c.WorkerAddr); err != nil {

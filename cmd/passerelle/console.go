@@ -85,7 +85,7 @@ func (s consoleSimulator) SetLang(ctx context.Context, a msg.Address, l msg.Lang
 // gateway's), closed when ctx ends.
 func newConsoleSimulator(ctx context.Context, a *app.App) (consoleSimulator, error) {
 	cfg := a.Config
-	cfg.RedisURL, cfg.RedisSentinelMaster, cfg.RedisSentinels = "", "", nil
+	cfg.RedisURL, cfg.RedisSentinelMaster, cfg.RedisSentinels, cfg.RedisCluster = "", "", nil, nil
 	sa, err := app.New(ctx, cfg, app.Options{Content: a.Content, Scratch: true, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return consoleSimulator{}, fmt.Errorf("error building the console's simulator: %w", err)

@@ -89,8 +89,9 @@ func simulate(ctx context.Context, args []string, getenv func(string) string, st
 		writeProblems(stderr, rep.Problems, "lint: ")
 		fmt.Fprintf(stderr, "lint: %d errors, %d warnings; the simulation runs anyway\n", rep.Count(content.SeverityError), rep.Count(content.SeverityWarning))
 	}
-	// Only -redis-url, never the configured Redis nor its sentinels.
-	cfg.RedisURL, cfg.RedisSentinelMaster, cfg.RedisSentinels = *redisURL, "", nil
+	// Only -redis-url, never the configured Redis nor its sentinels or
+	// cluster.
+	cfg.RedisURL, cfg.RedisSentinelMaster, cfg.RedisSentinels, cfg.RedisCluster = *redisURL, "", nil, nil
 	s, err := newSimulator(ctx, c, cfg, log, msg.Lang(*lang), stdout, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "passerelle sim:", err)

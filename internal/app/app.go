@@ -155,6 +155,8 @@ func (a *App) openStore(ctx context.Context, scratch bool) error {
 		}
 		a.closers = append(a.closers, stop)
 		opts.URL, a.Embedded = u, true
+		// The embedded server is one node, reached directly.
+		opts.SentinelMaster, opts.Sentinels, opts.Cluster = "", nil, nil
 	}
 	if scratch {
 		var b [6]byte
@@ -182,7 +184,7 @@ func (a *App) openStore(ctx context.Context, scratch bool) error {
 // StoreOptions are the Redis options of the configuration.
 func StoreOptions(c Config) redisstore.Options {
 	return redisstore.Options{URL: c.RedisURL, Prefix: c.RedisPrefix, SentinelMaster: c.RedisSentinelMaster,
-		Sentinels: c.RedisSentinels, SentinelPassword: c.RedisSentinelPassword}
+		Sentinels: c.RedisSentinels, SentinelPassword: c.RedisSentinelPassword, Cluster: c.RedisCluster}
 }
 
 // Close releases what New opened, last opened first.

@@ -86,6 +86,10 @@ type Config struct {
 	RedisSentinelMaster   string
 	RedisSentinels        []string
 	RedisSentinelPassword string
+	// RedisCluster, when set, reaches a Redis Cluster through these seed
+	// host:port addresses (RedisURL then gives only the user and
+	// password); it excludes Sentinel.
+	RedisCluster []string
 	// WorkerAddr, when set, is where `passerelle worker` serves /healthz,
 	// /readyz and /metrics.
 	WorkerAddr string

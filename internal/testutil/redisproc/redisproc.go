@@ -1,6 +1,6 @@
 // Package redisproc starts real redis-server processes for tests that need
 // a topology the shared test server does not have: a master with a replica
-// watched by Sentinels. Each process listens on a free loopback port, keeps
+// watched by Sentinels, or a Redis Cluster of three masters. Each process listens on a free loopback port, keeps
 // nothing on disk and is killed when the test ends.
 package redisproc
 
