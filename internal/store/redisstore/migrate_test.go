@@ -12,7 +12,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/passerelle/passerelle/internal/broadcast"
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/outbox"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
 	"github.com/passerelle/passerelle/internal/testutil/redistest"
 )
@@ -327,6 +329,180 @@ func TestMigrateLayoutConflict(t *testing.T) {
 	for _, bad := range []string{p, "secret", pfx} {
 		if strings.Contains(out, bad) {
 			t.Errorf("log names %q:\n%s", bad, out)
+		}
+	}
+}
+
+// layout1Tags is layout 1 as this test knows it: the hash tag of each kind
+// of shared key. obp, cr and crp were under the person's tag.
+var layout1Tags = map[string]string{
+	"reg": "reg", "regp": "reg", "regs": "reg", "idx": "reg", "regstream": "reg",
+	"cb": "cb", "cbopen": "cb", "cball": "cb", "cbp": "cb",
+	"optout": "opt", "sub": "sub", "stats": "stats", "audit": "audit",
+	"ob": "ob", "obm": "ob", "obdelay": "ob", "obdead": "ob", "obpid": "ob", "obstats": "ob",
+	"camp": "camp", "camps": "camp", "campstat": "camp", "camprc": "camp", "camprsp": "camp",
+	"camplock": "camp", "campactive": "camp",
+}
+
+// layout1Name returns the layout-1 name of a key the store wrote, and false
+// for a key whose name did not change.
+func layout1Name(t *testing.T, pfx, k string) (string, string, bool) {
+	t.Helper()
+	kind, tail, _ := strings.Cut(strings.TrimPrefix(k, pfx), ":")
+	after, ok := strings.CutPrefix(tail, "{g}")
+	if !ok {
+		return "", kind, false
+	}
+	switch kind {
+	case "obp", "cr", "crp":
+		return pfx + kind + ":{" + strings.TrimPrefix(after, ":") + "}", kind, true
+	}
+	tag, ok := layout1Tags[kind]
+	if !ok {
+		t.Fatalf("key %s: kind %q of {g} unknown to layout 1", k, kind)
+	}
+	return pfx + kind + ":{" + tag + "}" + after, kind, true
+}
+
+// dumped is a key's serialized value and whether it has a TTL.
+type dumped struct {
+	value  string
+	hasTTL bool
+}
+
+func dumpAll(t *testing.T, rdb *redis.Client, pfx string) map[string]dumped {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]dumped{}
+	for _, k := range scanKeys(t, rdb, pfx) {
+		v, err := rdb.Dump(ctx, k).Result()
+		if err != nil {
+			t.Fatalf("dump %s: %v", k, err)
+		}
+		out[k] = dumped{v, rdb.PTTL(ctx, k).Val() > 0}
+	}
+	return out
+}
+
+// TestMigrateLayoutRoundTrip: what the store writes through its API (every
+// kind of shared key, obp, cr, crp), moved by hand to its layout-1 name, is
+// brought back by MigrateLayout byte for byte (DUMP), TTLs kept, and read
+// again through the API.
+func TestMigrateLayoutRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, pfx := mustStore(t)
+	at := time.Now().UTC().Truncate(time.Second)
+	p := person(80)
+
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.Commit(ctx, p, msg.Change{State: []byte("s"), StateTTL: time.Hour, Lang: msg.French,
+		Dedupe: "hop", Reply: []byte("END Merci"), DedupeTTL: time.Minute, Registration: registration(80, "R80", at)}))
+	must(s.SaveCallback(ctx, msg.Callback{Ref: "CB80", Person: p, Phone: phone(80), Lang: msg.French, Region: "est", Created: at}))
+	must(s.SetOptOut(ctx, person(81), true))
+	// The outbox: one message sent, one waiting for a retry, one dead, one
+	// read by a worker and not yet begun.
+	must(s.OutboxInit(ctx))
+	for _, id := range []string{"m1", "m2", "m3", "m4"} {
+		must(s.Enqueue(ctx, msg.Outbound{ID: id, To: phone(80), Person: p, Text: "Bonjour", Kind: msg.KindPage}))
+	}
+	es, err := s.OutboxRead(ctx, msg.LaneConversation, "w1", 4, -1)
+	if err != nil || len(es) != 4 {
+		t.Fatalf("read %d, %v", len(es), err)
+	}
+	_, err = s.OutboxBegin(ctx, msg.LaneConversation, es[:3], at, outbox.Guard{})
+	must(err)
+	must(s.OutboxFinish(ctx, msg.LaneConversation, []outbox.Outcome{
+		{Entry: es[0], Result: outbox.Sent, Provider: "twilio", ProviderID: "SM1"},
+		{Entry: es[1], Result: outbox.Retry, Err: "twilio http 503", RetryAt: at.Add(time.Hour)},
+		{Entry: es[2], Result: outbox.Dead, Err: "twilio http 400"},
+	}, at))
+	// A campaign, sending, its batch queued on the bulk lane, its lock
+	// held, its reply window open for the person.
+	must(s.CreateCampaign(ctx, broadcast.Campaign{ID: "c1", Name: "Info", Texts: map[string]string{"fr": "Bonjour"},
+		Fallback: "fr", Rate: 1, Created: at}, "ada"))
+	must(s.SetCampaignState(ctx, "c1", []broadcast.State{broadcast.Draft}, broadcast.Sending, "ada", at))
+	must(s.SetCampaignAudience(ctx, "c1", 1))
+	if n, err := s.QueueCampaignBatch(ctx, "c1", []msg.Outbound{{ID: "b1", To: phone(80), Person: p, Text: "Bonjour", Kind: msg.KindPage}}, "", true); err != nil || n != 1 {
+		t.Fatalf("queued %d, %v", n, err)
+	}
+	if ok, err := s.LockCampaign(ctx, "c1", "w1", time.Hour); err != nil || !ok {
+		t.Fatalf("lock %v, %v", ok, err)
+	}
+	must(s.OpenCampaignWindow(ctx, p, "c1", "survey", "q1", at.Add(time.Hour), at))
+	// What a reply flow and a subscription write (scripts of a hop).
+	rdb.HSet(ctx, pfx+"camprsp:{g}:c1", string(p), `{"answers":{"q1":"oui"}}`)
+	rdb.SAdd(ctx, pfx+"crp:{g}:"+string(p), "c1")
+	rdb.HSet(ctx, pfx+"sub:{g}", string(person(82)), "fr 1 0")
+
+	before := dumpAll(t, rdb, pfx)
+	kinds := map[string]bool{}
+	moved := 0
+	for k := range before {
+		if o, kind, ok := layout1Name(t, pfx, k); ok {
+			must(rdb.Rename(ctx, k, o).Err())
+			kinds[kind] = true
+			moved++
+		}
+	}
+	for kind := range layout1Tags {
+		if !kinds[kind] {
+			t.Errorf("the test wrote no %s key", kind)
+		}
+	}
+	for _, kind := range []string{"obp", "cr", "crp"} {
+		if !kinds[kind] {
+			t.Errorf("the test wrote no %s key", kind)
+		}
+	}
+
+	n, err := s.MigrateLayout(ctx)
+	if err != nil || n != moved {
+		t.Fatalf("MigrateLayout = %d, %v; want %d", n, err, moved)
+	}
+	after := dumpAll(t, rdb, pfx)
+	delete(after, pfx+"layout:{g}")
+	if len(after) != len(before) {
+		t.Errorf("%d keys after, %d before", len(after), len(before))
+	}
+	for k, b := range before {
+		if a, ok := after[k]; !ok {
+			t.Errorf("key %s missing after the migration", k)
+		} else if a != b {
+			t.Errorf("key %s changed (TTL before %v, after %v)", k, b.hasTTL, a.hasTTL)
+		}
+	}
+
+	// And through the API.
+	if st, err := s.OutboxStats(ctx, at, 10); err != nil || st.Lanes[msg.LaneConversation].Sent != 1 || st.Lanes[msg.LaneConversation].Retrying != 1 || len(st.Dead) != 1 {
+		t.Errorf("OutboxStats = %+v, %v", st, err)
+	}
+	must(s.RecordStatus(ctx, msg.Status{Provider: "twilio", ProviderID: "SM1", State: msg.Delivered, At: at}))
+	if st, err := s.Status(ctx, "m1"); err != nil || st.State != msg.Delivered {
+		t.Errorf("Status = %+v, %v", st, err)
+	}
+	if c, err := s.Campaign(ctx, "c1"); err != nil || c.State != broadcast.Sending || c.Counts.Queued != 1 {
+		t.Errorf("Campaign = %+v, %v", c, err)
+	}
+	if cs, err := s.ActiveCampaigns(ctx); err != nil || len(cs) != 1 {
+		t.Errorf("ActiveCampaigns = %+v, %v", cs, err)
+	}
+	if cbs, total, err := s.Callbacks(ctx, false, 0, 10); err != nil || total != 1 || cbs[0].Ref != "CB80" {
+		t.Errorf("Callbacks = %+v, %d, %v", cbs, total, err)
+	}
+	// Erasure finds everything of the person under the new names.
+	e, err := s.ErasePerson(ctx, p, "ada", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range scanKeys(t, rdb, pfx) {
+		if strings.Contains(k, string(p)) {
+			t.Errorf("key %s still names the erased person (erased %+v)", k, e)
 		}
 	}
 }
