@@ -98,9 +98,20 @@ func oldKind(prefix, old string) string {
 // renamed, 0 when the old key is gone, -1 when both exist (nothing changed).
 // RENAME keeps the value whole: TTL, a stream's consumer groups and their
 // pending entries.
+//
+// One exception: a new stream without entries gives way to the old stream.
+// A stream is the one type that exists empty: OutboxInit makes the outbox
+// streams with their group (XGROUP CREATE MKSTREAM), so a worker started
+// before the migration would otherwise hide the messages still queued
+// under the old name. Its group, made from scratch, holds nothing either.
 var renameScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  if redis.call('TYPE', KEYS[2]).ok ~= 'stream' or redis.call('TYPE', KEYS[1]).ok ~= 'stream' or
+    redis.call('XLEN', KEYS[2]) ~= 0 then
+    return -1
+  end
+end
 redis.call('RENAME', KEYS[1], KEYS[2])
 return 1
 `)
@@ -125,8 +136,10 @@ type migration struct {
 // layout 2 wrote before the migration) is a conflict: the new key is kept,
 // the old one is left in place for an operator, its kind is logged at Warn
 // (never its name or content) and the marker is not set, so that the next
-// start reports it again. Gateways of layout 1 must be stopped first: what
-// they write after the marker is set is not moved.
+// start reports it again. A new stream without entries (an outbox stream
+// made by OutboxInit) is no conflict: the old stream replaces it. Gateways
+// of layout 1 must be stopped first: what they write after the marker is
+// set is not moved.
 //
 // On a Redis Cluster every master is scanned, but a layout-1 key cannot be
 // renamed across slots: the rename fails (layout 1 never ran on a cluster).

@@ -291,6 +291,8 @@ func TestMigrateLayoutConflict(t *testing.T) {
 	rdb.HSet(ctx, pfx+"obp:{"+p+"}", "m1", "conv 1-0 secret-old")
 	rdb.HSet(ctx, pfx+"obp:{g}:"+p, "m2", "conv 2-0 secret-new")
 	rdb.ZAdd(ctx, pfx+"regs:{reg}", redis.Z{Score: 1, Member: "R73"})
+	rdb.XAdd(ctx, &redis.XAddArgs{Stream: pfx + "audit:{audit}", Values: []any{"who", "secret-old"}})
+	rdb.XAdd(ctx, &redis.XAddArgs{Stream: pfx + "audit:{g}", Values: []any{"who", "secret-new"}})
 
 	var logs bytes.Buffer
 	prev := slog.Default()
@@ -314,6 +316,9 @@ func TestMigrateLayoutConflict(t *testing.T) {
 	if rdb.Exists(ctx, pfx+"obp:{"+p+"}").Val() != 1 {
 		t.Error("old obp lost")
 	}
+	if rdb.XLen(ctx, pfx+"audit:{g}").Val() != 1 || rdb.XLen(ctx, pfx+"audit:{audit}").Val() != 1 {
+		t.Error("audit streams changed")
+	}
 	if rdb.ZCard(ctx, pfx+"regs:{g}").Val() != 1 || rdb.Exists(ctx, pfx+"regs:{reg}").Val() != 0 {
 		t.Error("regs not moved")
 	}
@@ -321,7 +326,7 @@ func TestMigrateLayoutConflict(t *testing.T) {
 		t.Error("marker set with a conflict left")
 	}
 	out := logs.String()
-	for _, want := range []string{"level=WARN", "kind=stats:{stats}", "kind=obp:{<person>}"} {
+	for _, want := range []string{"level=WARN", "kind=stats:{stats}", "kind=obp:{<person>}", "kind=audit:{audit}"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
@@ -329,6 +334,58 @@ func TestMigrateLayoutConflict(t *testing.T) {
 	for _, bad := range []string{p, "secret", pfx} {
 		if strings.Contains(out, bad) {
 			t.Errorf("log names %q:\n%s", bad, out)
+		}
+	}
+}
+
+// TestMigrateLayoutAfterOutboxInit: the empty outbox streams a worker of
+// layout 2 made (OutboxInit) before the migration give way to the old
+// streams, their messages, group and pending entries: no conflict.
+func TestMigrateLayoutAfterOutboxInit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, pfx := mustStore(t)
+	if err := s.OutboxInit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old := oldData(t, rdb, pfx, 74, "R74")
+	n, err := s.MigrateLayout(ctx)
+	if err != nil || n != len(old) {
+		t.Fatalf("MigrateLayout = %d, %v; want %d", n, err, len(old))
+	}
+	if rdb.Exists(ctx, pfx+"ob:{ob}:conv").Val() != 0 || rdb.Get(ctx, pfx+"layout:{g}").Val() != "2" {
+		t.Fatal("old stream left or marker unset")
+	}
+	es, err := s.OutboxClaim(ctx, msg.LaneConversation, "w2", 0, 10)
+	if err != nil || len(es) != 1 || es[0].MsgID != "m1" {
+		t.Errorf("OutboxClaim = %+v, %v", es, err)
+	}
+	es, err = s.OutboxRead(ctx, msg.LaneConversation, "w2", 10, -1)
+	if err != nil || len(es) != 1 || es[0].MsgID != "m2" {
+		t.Errorf("OutboxRead = %+v, %v", es, err)
+	}
+	// The bulk lane had no old stream: its new one stays.
+	if gs, err := rdb.XInfoGroups(ctx, pfx+"ob:{g}:bulk").Result(); err != nil || len(gs) != 1 {
+		t.Errorf("bulk groups = %+v, %v", gs, err)
+	}
+}
+
+// TestMigrateLayoutGlobPrefix: a prefix with glob characters matches only
+// itself in SCAN.
+func TestMigrateLayoutGlobPrefix(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, rdb, pfx := mustStore(t)
+	rdb.SAdd(ctx, pfx+"a*[b]:optout:{opt}", "x")
+	rdb.SAdd(ctx, pfx+"aX[b]:optout:{opt}", "x")
+	rdb.SAdd(ctx, pfx+"ab:optout:{opt}", "x")
+	n, err := redisstore.New(rdb, pfx+"a*[b]:").MigrateLayout(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("MigrateLayout = %d, %v; want 1", n, err)
+	}
+	for _, k := range []string{"a*[b]:optout:{g}", "aX[b]:optout:{opt}", "ab:optout:{opt}"} {
+		if rdb.Exists(ctx, pfx+k).Val() != 1 {
+			t.Errorf("key %s missing", k)
 		}
 	}
 }
