@@ -28,6 +28,15 @@
 //	idx:{g}:<name>:<v>    set of refs per indexed value (lang, region, situation, sector)
 //	regstream:{g}         stream, one entry per new registration (no name, no phone)
 //
+// layout:{g} records the key layout ("2": this one). Layout 1 gave each
+// family of shared keys a tag of its own ({reg}, {cb}, {opt}, {ob}, {camp},
+// {sub}, {stats}, {audit}) and kept obp, cr and crp under the person's tag;
+// Store.MigrateLayout renames such keys (each only if its old name exists
+// and its new one does not) and then sets the marker, after which it costs
+// one GET. A key found under both names is left in place and logged by kind,
+// and the marker stays unset until an operator resolves it (an empty new
+// stream, as OutboxInit makes, gives way to the old one instead).
+//
 // # Round trips
 //
 // Load is one pipeline of plain reads and Commit one script call (EVALSHA,
