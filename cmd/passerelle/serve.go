@@ -20,14 +20,20 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	logSeal(cfg, log)
 	cfg.Providers.LogNotices(log)
 	// The retention purge: now, then every hour, until shutdown (before the
-	// store closes: defers run last in, first out).
+	// store closes: defers run last in, first out); on a Cluster, the
+	// repair of effects left behind too.
 	pctx, stopPurge := context.WithCancel(ctx)
 	purged := make(chan struct{})
+	repaired := make(chan struct{})
 	go func() {
 		defer close(purged)
 		a.Purge(pctx)
 	}()
-	defer func() { stopPurge(); <-purged }()
+	go func() {
+		defer close(repaired)
+		a.Repair(pctx)
+	}()
+	defer func() { stopPurge(); <-purged; <-repaired }()
 	// Every message a hop causes is queued by its commit; the outbox
 	// workers send them, here unless PASSERELLE_OUTBOX_IN_SERVE=false. They
 	// stop after the HTTP server: hops under way commit first.

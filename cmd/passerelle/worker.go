@@ -26,6 +26,13 @@ func work(ctx context.Context, cfg Config, log *slog.Logger) error {
 	defer a.Close()
 	logSeal(cfg, log)
 	w := a.Worker()
+	rctx, stopRepair := context.WithCancel(ctx)
+	repaired := make(chan struct{})
+	go func() {
+		defer close(repaired)
+		a.Repair(rctx)
+	}()
+	defer func() { stopRepair(); <-repaired }()
 	if cfg.WorkerAddr != "" {
 		hctx, stop := context.WithCancel(ctx)
 		defer stop()

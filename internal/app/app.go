@@ -167,8 +167,19 @@ func (a *App) openStore(ctx context.Context, scratch bool) error {
 	if err != nil {
 		return fmt.Errorf("error opening the store: %w", err)
 	}
-	a.Store = store
+	a.Store = store.WithLog(a.Log)
 	a.closers = append(a.closers, func() { _ = store.Close() })
+	if !scratch {
+		// Data of an older key layout moves once, before anything is served
+		// (every gateway of the older version must be stopped first).
+		n, err := store.MigrateLayout(ctx)
+		if err != nil {
+			return fmt.Errorf("error opening the store: %w", err)
+		}
+		if n > 0 {
+			a.Log.Info("redis keys moved to the current key layout", "keys", n)
+		}
+	}
 	if scratch && !a.Embedded {
 		a.closers = append(a.closers, func() {
 			dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -23,7 +23,7 @@ import (
 // stored for person n (registration ref, two outbox messages of which the
 // first was read by a worker that died, an open campaign reply window) and
 // the shared keys, and returns the names it wrote.
-func oldData(t *testing.T, rdb *redis.Client, pfx string, n int, ref string) []string {
+func oldData(t *testing.T, rdb redis.UniversalClient, pfx string, n int, ref string) []string {
 	t.Helper()
 	ctx := context.Background()
 	p := string(person(n))
@@ -83,6 +83,7 @@ func oldData(t *testing.T, rdb *redis.Client, pfx string, n int, ref string) []s
 // pending entry, the TTLs kept; the old names are gone, the keys of a
 // person and of staff keep theirs, and a second run is one GET.
 func TestMigrateLayout(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
@@ -176,6 +177,7 @@ func TestMigrateLayout(t *testing.T) {
 
 // TestMigrateLayoutFresh: a store with nothing to move records the marker.
 func TestMigrateLayoutFresh(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
@@ -193,6 +195,7 @@ func TestMigrateLayoutFresh(t *testing.T) {
 // TestMigrateLayoutUnknownMarker: a marker of another layout (a newer
 // gateway's) stops the migration with an error.
 func TestMigrateLayoutUnknownMarker(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
@@ -209,6 +212,7 @@ func TestMigrateLayoutUnknownMarker(t *testing.T) {
 // TestMigrateLayoutInterrupted: a run stopped half-way (some keys renamed,
 // no marker) is finished by the next one, which moves only the rest.
 func TestMigrateLayoutInterrupted(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
@@ -237,6 +241,7 @@ func TestMigrateLayoutInterrupted(t *testing.T) {
 // every key is moved once, none is lost or reported as a conflict, over
 // several SCAN pages.
 func TestMigrateLayoutConcurrent(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	_, rdb, pfx := mustStore(t)
@@ -283,6 +288,7 @@ func TestMigrateLayoutConcurrent(t *testing.T) {
 // (not the person, not the content) and leaves the marker unset; the
 // other keys move. Not parallel: it swaps slog's default logger.
 func TestMigrateLayoutConflict(t *testing.T) {
+	skipOnCluster(t)
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
 	p := string(person(73))
@@ -342,6 +348,7 @@ func TestMigrateLayoutConflict(t *testing.T) {
 // layout 2 made (OutboxInit) before the migration give way to the old
 // streams, their messages, group and pending entries: no conflict.
 func TestMigrateLayoutAfterOutboxInit(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
@@ -373,6 +380,7 @@ func TestMigrateLayoutAfterOutboxInit(t *testing.T) {
 // TestMigrateLayoutGlobPrefix: a prefix with glob characters matches only
 // itself in SCAN.
 func TestMigrateLayoutGlobPrefix(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	_, rdb, pfx := mustStore(t)
@@ -427,7 +435,7 @@ type dumped struct {
 	hasTTL bool
 }
 
-func dumpAll(t *testing.T, rdb *redis.Client, pfx string) map[string]dumped {
+func dumpAll(t *testing.T, rdb redis.UniversalClient, pfx string) map[string]dumped {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]dumped{}
@@ -446,6 +454,7 @@ func dumpAll(t *testing.T, rdb *redis.Client, pfx string) map[string]dumped {
 // brought back by MigrateLayout byte for byte (DUMP), TTLs kept, and read
 // again through the API.
 func TestMigrateLayoutRoundTrip(t *testing.T) {
+	skipOnCluster(t)
 	t.Parallel()
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
@@ -561,5 +570,14 @@ func TestMigrateLayoutRoundTrip(t *testing.T) {
 		if strings.Contains(k, string(p)) {
 			t.Errorf("key %s still names the erased person (erased %+v)", k, e)
 		}
+	}
+}
+
+// skipOnCluster skips a test of the older key layout on a Cluster: that
+// layout spanned slots, and no Cluster ever held it.
+func skipOnCluster(t *testing.T) {
+	t.Helper()
+	if redistest.ClusterAddrs() != nil {
+		t.Skip("the older key layout never ran on a Cluster")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -117,7 +118,8 @@ func DeleteAtEnd(tb testing.TB, c redis.UniversalClient, prefix string) {
 	})
 }
 
-// Keys lists every key starting with prefix (on every master of a Cluster).
+// Keys lists every key starting with prefix (on every master of a
+// Cluster), sorted.
 func Keys(tb testing.TB, c redis.UniversalClient, prefix string) []string {
 	tb.Helper()
 	var (
@@ -142,5 +144,6 @@ func Keys(tb testing.TB, c redis.UniversalClient, prefix string) []string {
 	if err != nil {
 		tb.Fatalf("scanning test keys: %v", err)
 	}
+	slices.Sort(keys)
 	return keys
 }
