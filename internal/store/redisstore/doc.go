@@ -5,8 +5,9 @@
 // # Key layout
 //
 // Every key starts with the configured prefix (for example "psl:"). A
-// person's keys share the Redis Cluster hash tag {<PersonID>}; registration
-// keys share the hash tag {g}. Phone numbers never appear in key names:
+// person's keys share the Redis Cluster hash tag {<PersonID>} (written {p}
+// below); every key shared between people carries the one hash tag {g}, so
+// that what a shared script touches is one slot. Phone numbers never appear in key names:
 // people are named by their PersonID (a keyed hash of the number). The
 // dedupe name is hashed without a key: callers must not build it from a
 // phone number alone (provider message or session ids are fine).
@@ -16,17 +17,21 @@
 //	dd:{p}                  hash <h> → cached reply          TTL Change.DedupeTTL, refreshed
 //	                        (h = first 16 bytes of SHA-256 of the dedupe name, hex)
 //	quota:{p}               hash <name>:<window> → count     TTL end of the latest window
-//	optout:{g}            set of PersonIDs who sent STOP (kept through erasure)
-//	obp:{g}:<p>                 set of the person's unsettled outbox message ids
+//	fx:{p}, fxn:{p}         on a Cluster only: the person's effects log and its
+//	                        sequence (split.go); fxa:{g}:<p> the last applied
+//	optout:{g}              set of PersonIDs who sent STOP (kept through erasure)
+//	obp:{g}:<p>             hash of the person's unsettled outbox message ids
 //	ob:{g}:<lane>, obm:{g}:<id>, obdelay:{g}:<lane>, obdead:{g},
 //	obpid:{g}:<pv>:<pid>, obstats:{g}
 //	                        the outbox (see outbox.go)
-//	audit:{g}           stream of staff erasures (who, when, keyed hash)
-//	reg:{g}:<ref>         hash ref, person, phone, lang, channel, created, a.<answer>…
-//	regp:{g}              hash person → ref (one registration per person)
-//	regs:{g}              sorted set of refs scored by created unix ms
-//	idx:{g}:<name>:<v>    set of refs per indexed value (lang, region, situation, sector)
-//	regstream:{g}         stream, one entry per new registration (no name, no phone)
+//	audit:{g}               stream of staff reads and changes (who, when, what)
+//	reg:{g}:<ref>           hash ref, person, phone, lang, channel, created, a.<answer>…
+//	regp:{g}                hash person → ref (one registration per person)
+//	regs:{g}                sorted set of refs scored by created unix ms
+//	idx:{g}:<name>:<v>      set of refs per indexed value (lang, region, situation, sector)
+//	regstream:{g}           stream, one entry per new registration (no name, no phone)
+//	cb…:{g}, camp…:{g}, sub:{g}, cr:{g}:<p>, crp:{g}:<p>, stats:{g}
+//	                        call-backs (callback.go), campaigns (campaign.go), counts
 //
 // layout:{g} records the key layout ("2": this one). Layout 1 gave each
 // family of shared keys a tag of its own ({reg}, {cb}, {opt}, {ob}, {camp},
@@ -54,10 +59,14 @@
 //
 // # Cluster
 //
-// Commit writes a person's keys and the keys of the hop's effects ({g},
-// {g}, {g}, {g}) in the same script. That is atomic on one node or behind
-// Sentinel. On Redis Cluster the two hash tags live in different slots and
-// the script is refused: the registration write would have to be split out
-// of Commit (not done). The registration scripts also derive the index keys
-// of a replaced registration inside Lua; they share the {g} slot.
+// On one node or behind Sentinel, Commit writes a person's keys and the
+// shared keys of the hop's effects in one script: all or nothing. On a
+// Redis Cluster the two tags live in different slots and no script may
+// touch both, so the store commits split (split.go): the person's script
+// writes the state and logs the shared effects in the person's slot, then
+// a script in {g} applies the log in order and once; RepairEffects applies
+// what a stopped gateway left. Open (or New over a ClusterClient) chooses
+// the split commit; WithSplitCommit forces it on one node for tests. The
+// other scripts touch one slot each; the outbox's begin reads the person's
+// conversation apart on a Cluster. SCAN walks every master (forEachNode).
 package redisstore
