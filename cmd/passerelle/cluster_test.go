@@ -27,13 +27,45 @@ import (
 // (Africa's Talking), another over SMS (Twilio), the staff's erasure of
 // the first, and a campaign to the registered, sent by serve's outbox
 // worker to a local fake of Twilio. Any script or command that spans
-// slots would be refused (CROSSSLOT) and fail a step.
+// slots would be refused (CROSSSLOT) and fail a step. The same runs
+// through Sentinel (a master, a replica, three sentinels), with a failover
+// between the two registrations.
 func TestServeOnCluster(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a Redis Cluster")
+		t.Skip("starts Redis topologies of real processes")
 	}
 	t.Parallel()
-	cl := redisproc.StartCluster(t)
+	for _, top := range []struct {
+		name  string
+		start func(t *testing.T) (env map[string]string, opts redisstore.Options, between func())
+	}{
+		{"cluster", func(t *testing.T) (map[string]string, redisstore.Options, func()) {
+			cl := redisproc.StartCluster(t)
+			return map[string]string{"PASSERELLE_REDIS_URL": "redis://", "PASSERELLE_REDIS_CLUSTER": strings.Join(cl.Addrs, ",")},
+				redisstore.Options{URL: "redis://", Cluster: cl.Addrs}, func() {}
+		}},
+		{"sentinel with a failover", func(t *testing.T) (map[string]string, redisstore.Options, func()) {
+			sn := redisproc.StartSentinel(t)
+			return map[string]string{"PASSERELLE_REDIS_URL": "redis://", "PASSERELLE_REDIS_SENTINEL_MASTER": sn.Master,
+					"PASSERELLE_REDIS_SENTINELS": strings.Join(sn.Sentinels, ",")},
+				redisstore.Options{URL: "redis://", SentinelMaster: sn.Master, Sentinels: sn.Sentinels}, func() {
+					time.Sleep(300 * time.Millisecond) // the replica catches up
+					sn.Failover(t)
+					sn.WaitSettled(t)
+				}
+		}},
+	} {
+		t.Run(top.name, func(t *testing.T) {
+			t.Parallel()
+			env, opts, between := top.start(t)
+			serveOn(t, env, opts, between)
+		})
+	}
+}
+
+// serveOn runs serve with the Redis settings env and walks the test's
+// conversations; between runs between the two registrations.
+func serveOn(t *testing.T, redisEnv map[string]string, opts redisstore.Options, between func()) {
 	tw := fakesms.NewTwilio(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -49,8 +81,7 @@ func TestServeOnCluster(t *testing.T) {
 	)
 	prefix := "c" + hex.EncodeToString(b[:]) + ":"
 	env := map[string]string{
-		"PASSERELLE_ADDR": addr, "PASSERELLE_LOG_LEVEL": "error",
-		"PASSERELLE_REDIS_URL": "redis://", "PASSERELLE_REDIS_CLUSTER": strings.Join(cl.Addrs, ","),
+		"PASSERELLE_ADDR": addr, "PASSERELLE_LOG_LEVEL": "info",
 		"PASSERELLE_REDIS_PREFIX": prefix, "PASSERELLE_SECRET": secret, "PASSERELLE_ADMIN_TOKEN": token,
 		"PASSERELLE_USSD_OPEN": "true", "PASSERELLE_TEST_SYSTEM": "true", "PASSERELLE_TWILIO_SKIP_SIGNATURE": "true",
 		"PASSERELLE_SMS_PROVIDER": "twilio", "PASSERELLE_TWILIO_ACCOUNT_SID": "AC0123456789abcdef0123456789abcdef",
@@ -58,14 +89,25 @@ func TestServeOnCluster(t *testing.T) {
 		"PASSERELLE_PUBLIC_URL": "https://gw.example.org", "PASSERELLE_TWILIO_API_URL": tw.URL(),
 		"PASSERELLE_QUIET_HOURS": "none", "PASSERELLE_SESSION_GUARD": "0",
 	}
+	for k, v := range redisEnv {
+		env[k] = v
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, envOf(env), io.Discard, io.Discard) }()
-	t.Cleanup(func() { cancel(); <-done })
+	logs := &crashLog{}
+	go func() { done <- run(ctx, []string{"serve"}, envOf(env), logs, logs) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		if t.Failed() {
+			t.Logf("serve's output:\n%s", tail(logs.String(), 6000))
+		}
+	})
 	base := "http://" + addr
 	waitReady(t, base, done)
 
-	store, err := redisstore.Open(context.Background(), redisstore.Options{URL: "redis://", Cluster: cl.Addrs, Prefix: prefix})
+	opts.Prefix = prefix
+	store, err := redisstore.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +126,8 @@ func TestServeOnCluster(t *testing.T) {
 		return body
 	})
 	ussdRef := registeredRef(t, store, fr, ussdPhone, screens)
+	between()
+	waitReady(t, base, done)
 
 	// Another over SMS, in English.
 	n := 0

@@ -137,3 +137,33 @@ func (s *Sentinel) Failover(tb testing.TB) {
 	}
 	tb.Fatal("the sentinels did not promote the replica")
 }
+
+// WaitSettled waits, after a Failover, until the old master has become
+// the new one's replica and is in sync: until then a client still writing
+// to the old master loses what it writes (replication is asynchronous).
+func (s *Sentinel) WaitSettled(tb testing.TB) {
+	tb.Helper()
+	ctx := context.Background()
+	for i := 0; i < 400; i++ {
+		now, err := s.MasterAddr(ctx)
+		if err == nil {
+			settled := true
+			for _, port := range []int{s.master, s.replica} {
+				addr := "127.0.0.1:" + strconv.Itoa(port)
+				c := redis.NewClient(&redis.Options{Addr: addr})
+				info, _ := c.Info(ctx, "replication").Result()
+				_ = c.Close()
+				if addr == now {
+					settled = settled && strings.Contains(info, "role:master") && strings.Contains(info, "connected_slaves:1")
+				} else {
+					settled = settled && strings.Contains(info, "role:slave") && strings.Contains(info, "master_link_status:up")
+				}
+			}
+			if settled {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatal("the old master did not become the new one's replica")
+}
