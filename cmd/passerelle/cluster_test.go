@@ -196,12 +196,14 @@ func serveOn(t *testing.T, redisEnv map[string]string, opts redisstore.Options, 
 	}
 }
 
-// waitReady waits until serve answers /readyz, or fails if it stopped.
+// waitReady waits until serve answers /readyz, or fails if it stopped
+// (done, buffered, gets serve's exit code back for the cleanup).
 func waitReady(t *testing.T, base string, done chan int) {
 	t.Helper()
 	for range 400 {
 		select {
 		case code := <-done:
+			done <- code // for the cleanup that waits for it
 			t.Fatalf("serve stopped with %d", code)
 		default:
 		}

@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/sim"
@@ -98,17 +97,8 @@ func startServe(t *testing.T) string {
 	go func() { done <- run(ctx, []string{"serve"}, envOf(env), io.Discard, io.Discard) }()
 	t.Cleanup(func() { cancel(); <-done })
 	base := "http://" + addr
-	for i := 0; i < 200; i++ {
-		if res, err := http.Get(base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return base
-			}
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	t.Fatal("serve did not become ready")
-	return ""
+	waitReady(t, base, done)
+	return base
 }
 
 // httpPhone hands a phone's messages to serve over HTTP: USSD hops to the
