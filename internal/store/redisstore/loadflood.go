@@ -43,8 +43,13 @@ func (s *Store) loadFlood(ctx context.Context, p msg.PersonID, q msg.HopLoad) (m
 	run := loadFloodScript.EvalSha(ctx, pipe, keys, ddField(q.Dedupe), "", limit, period)
 	regRef := pipe.HGet(ctx, s.keys.regp, string(p))
 	window := pipe.Get(ctx, s.keys.campWindow(p))
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) && !isNoScript(run.Err()) {
-		return c, fmt.Errorf("error loading conversation: %w", err)
+	_, _ = pipe.Exec(ctx) // each command's error is read below
+	// The shared reads first: a failure there is the hop's failure, and
+	// nothing has been counted twice yet if the script must run again.
+	for _, cmd := range []redis.Cmder{regRef, window} {
+		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return c, fmt.Errorf("error loading conversation: %w", err)
+		}
 	}
 	if isNoScript(run.Err()) {
 		// The server lost its scripts (a restart, a failover): once more

@@ -458,6 +458,8 @@ func TestMigrateLayoutRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, rdb, pfx := mustStore(t)
+	// Layout 1 had only the one-script commit: its data never held effects logs.
+	s.WithSplitCommit(false)
 	at := time.Now().UTC().Truncate(time.Second)
 	p := person(80)
 

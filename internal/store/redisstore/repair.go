@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -15,16 +17,30 @@ import (
 // gateway that stopped between a person's commit and the application of
 // its effects, see split.go) and applies them, in order and once. It walks
 // every master's keys with SCAN, so it is for a background loop, never for
-// a hop; a log applied meanwhile by the person's next hop is skipped. It
-// returns how many entries it applied and the store's error (wrapped). On
-// a store that commits in one step there is nothing to repair.
+// a hop, and one process at a time runs it (a lock held RepairLock: the
+// others return 0 at once); a log applied meanwhile by the person's next
+// hop is skipped. It returns how many entries it applied and the first
+// error (wrapped), having gone through every log. On a store that commits
+// in one step there is nothing to repair.
 func (s *Store) RepairEffects(ctx context.Context) (int, error) {
 	if !s.split {
 		return 0, nil
 	}
-	pattern := s.keys.prefix + "fx:{*"
-	var n atomic.Int64
-	err := s.forEachNode(ctx, func(ctx context.Context, node redis.UniversalClient) error {
+	// One process sweeps at a time: the others find the lock taken.
+	took, err := s.rdb.SetNX(ctx, s.keys.prefix+"repairlock:{g}", "1", RepairLock).Result()
+	if err != nil {
+		return 0, fmt.Errorf("error repairing effects: %w", err)
+	}
+	if !took {
+		return 0, nil
+	}
+	pattern := escapeGlob(s.keys.prefix) + "fx:{*"
+	var (
+		n     atomic.Int64
+		mu    sync.Mutex
+		first error
+	)
+	err = s.forEachNode(ctx, func(ctx context.Context, node redis.UniversalClient) error {
 		var cursor uint64
 		for {
 			keys, next, err := node.Scan(ctx, cursor, pattern, 500).Result()
@@ -32,30 +48,50 @@ func (s *Store) RepairEffects(ctx context.Context) (int, error) {
 				return err
 			}
 			for _, k := range keys {
-				p, ok := strings.CutPrefix(k, s.keys.prefix+"fx:{")
-				if !ok || !strings.HasSuffix(p, "}") {
-					continue
-				}
-				p = strings.TrimSuffix(p, "}")
-				log, err := s.rdb.LRange(ctx, k, 0, -1).Result()
+				// A log that fails is reported and passed over: it does not
+				// hold up the others.
+				a, err := s.repairLog(ctx, k)
+				n.Add(int64(a))
 				if err != nil {
-					return err
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
 				}
-				a, err := s.applyLog(ctx, msg.PersonID(p), log, "", "")
-				if err != nil {
-					return err
-				}
-				n.Add(int64(a.entries))
 			}
 			if cursor = next; cursor == 0 {
 				return nil
 			}
 		}
 	})
+	if err == nil {
+		err = first
+	}
 	if err != nil {
 		return int(n.Load()), fmt.Errorf("error repairing effects: %w", err)
 	}
 	return int(n.Load()), nil
+}
+
+// RepairLock is how long one process holds the repair sweep: a little
+// less than app.RepairEvery, so that the next sweep finds it free.
+const RepairLock = 25 * time.Second
+
+// repairLog applies the log named k and returns how many entries it
+// applied.
+func (s *Store) repairLog(ctx context.Context, k string) (int, error) {
+	p, ok := strings.CutPrefix(k, s.keys.prefix+"fx:{")
+	if !ok || !strings.HasSuffix(p, "}") {
+		return 0, nil
+	}
+	p = strings.TrimSuffix(p, "}")
+	log, err := s.rdb.LRange(ctx, k, 0, -1).Result()
+	if err != nil {
+		return 0, err
+	}
+	a, err := s.applyLog(ctx, msg.PersonID(p), log, "", "")
+	return a.entries, err
 }
 
 // forEachNode calls fn with each master of a Cluster (at once, from

@@ -33,15 +33,16 @@ import (
 // over. forgetScript then drops the applied entries from the log. A
 // gateway that dies between the steps leaves entries in the log; the
 // person's next hop hands them over with its own, and RepairEffects (run
-// every minute by the gateways and workers) finds the rest. So a
+// every 30 s by a gateway or worker) finds the rest. So a
 // registration is never half-indexed for longer than that: its person's
 // state and its effects were written together, and the effects are applied
 // in one atomic script.
 //
-// The entry's seq, not its content, makes it applied once: fxn:{p} only
-// grows while it lives, and it outlives fxa:{g}:<p> by a day (by an hour
-// after an erasure, when both are kept an hour or two only), so a new entry
-// is always above the marker.
+// The entry's seq, not its content, makes it applied once. A seq is at
+// least Redis's clock in microseconds and above the last one (fxn:{p}), so
+// it never goes back, even when the counter expired; and the marker moves
+// with each entry applied, so an entry is never applied twice, even when a
+// later one fails.
 
 // FXTTL is how long the applied-seq marker of a person is kept after their
 // last shared effect. An entry left in a log is applied within a minute by
@@ -81,11 +82,16 @@ else
   if ARGV[17] ~= '' then write_quota(cjson.decode(ARGV[17])) end
 end
 if ARGV[11] ~= '' then
-  local seq = redis.call('INCR', KEYS[5])
+  -- The seq never goes back, even once the counter expired: it is at least
+  -- Redis's clock in microseconds (exact in a Lua number until 2255).
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local seq = math.max((tonumber(redis.call('GET', KEYS[5]) or '0') or 0) + 1, now)
+  local s = string.format('%.0f', seq)
   -- After an erasure the counter outlives the applied marker (an hour) by
   -- an hour, then goes: nothing named by the person stays long.
-  redis.call('PEXPIRE', KEYS[5], ARGV[14] == '1' and ` + erasedSeqTTL + ` or ARGV[16])
-  redis.call('RPUSH', KEYS[4], seq .. ' ' .. ARGV[11])
+  redis.call('SET', KEYS[5], s, 'PX', ARGV[14] == '1' and ` + erasedSeqTTL + ` or ARGV[16])
+  redis.call('RPUSH', KEYS[4], s .. ' ' .. ARGV[11])
 end
 return {0, n, redis.call('LRANGE', KEYS[4], 0, -1)}
 `)
@@ -93,47 +99,74 @@ return {0, n, redis.call('LRANGE', KEYS[4], 0, -1)}
 // applyScript carries out a person's logged effects in the shared slot.
 // KEYS: 1 the applied-seq marker. ARGV: 1 prefix, 2 person, 3 marker ttl
 // ms, 4 node reached or "", 5 node abandoned or "", 6 audit max length,
-// 7… the log's entries, oldest first. A registration or call-back whose
-// reference another person took since the hop checked it is not written
-// (the owner keeps it). It returns {entries applied, references refused,
-// the last erasure's {keys, ref, call-backs, messages} or {}}.
+// 7… the log's entries, oldest first. Each entry applied moves the marker
+// at once, so that an error further on never has it applied again. A
+// registration or call-back whose reference another person took since the
+// hop checked it is not written (the owner keeps it), and a refused
+// registration's messages (its confirmation) are not queued. An entry that
+// fails for a reason that will not pass (a key of the wrong type, a
+// malformed entry) is parked in fxdead:{g} (person, seq, error: no data)
+// and passed over, so that it blocks neither the person's later effects
+// nor anyone else's; a passing failure (memory, a slot on the move) stops
+// the script, for a later hand-over. It returns {entries applied,
+// references refused, entries parked, the last erasure's {keys, ref,
+// call-backs, messages} or {}}.
 var applyScript = redis.NewScript(unindexLua + eraseLua + enqueueLua + effectsLua + `
 local pfx, p = ARGV[1], ARGV[2]
 fx_init(pfx, p)
 local done = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-local applied, refused, erased = 0, 0, {}
+local applied, refused, parked, erased = 0, 0, 0, {}
+local passing = {'OOM', 'MOVED', 'ASK', 'TRYAGAIN', 'CLUSTERDOWN', 'LOADING', 'BUSY', 'READONLY', 'MASTERDOWN'}
+local function message(e)
+  if type(e) == 'table' then return tostring(e.err) end
+  return tostring(e)
+end
+local function apply_one(fx)
+  if fx.reg then
+    local owner = redis.call('HGET', pfx .. 'reg:{g}:' .. fx.reg.ref, 'person')
+    if owner and owner ~= p then fx.reg = nil; fx.msgs = nil; refused = refused + 1 end
+  end
+  if fx.cbs then
+    local keep = {}
+    for _, cb in ipairs(fx.cbs) do
+      if redis.call('EXISTS', pfx .. 'cb:{g}:' .. cb.ref) == 1 then refused = refused + 1 else keep[#keep + 1] = cb end
+    end
+    fx.cbs = keep
+  end
+  if fx.erase then
+    erased = erase_shared(pfx, p)
+    if fx.who and fx.who ~= '' then
+      redis.call('XADD', pfx .. 'audit:{g}', 'MAXLEN', '~', ARGV[6], '*', 'who', fx.who, 'at', fx.at,
+        'action', 'erase_person', 'person', p)
+    end
+  end
+  apply_shared(fx)
+end
 for i = 7, #ARGV do
   local sp = string.find(ARGV[i], ' ', 1, true)
   local seq = sp and tonumber(string.sub(ARGV[i], 1, sp - 1))
   if seq and seq > done then
-    local fx = cjson.decode(string.sub(ARGV[i], sp + 1))
-    if fx.reg then
-      local owner = redis.call('HGET', pfx .. 'reg:{g}:' .. fx.reg.ref, 'person')
-      if owner and owner ~= p then fx.reg = nil; refused = refused + 1 end
-    end
-    if fx.cbs then
-      local keep = {}
-      for _, cb in ipairs(fx.cbs) do
-        if redis.call('EXISTS', pfx .. 'cb:{g}:' .. cb.ref) == 1 then refused = refused + 1 else keep[#keep + 1] = cb end
+    local ok, fx = pcall(cjson.decode, string.sub(ARGV[i], sp + 1))
+    local err = fx
+    if ok then ok, err = pcall(apply_one, fx) end
+    if not ok then
+      local m = message(err)
+      for _, w in ipairs(passing) do
+        if string.find(m, w, 1, true) then return redis.error_reply(m) end
       end
-      fx.cbs = keep
+      redis.call('XADD', pfx .. 'fxdead:{g}', 'MAXLEN', '~', '10000', '*', 'person', p, 'seq', string.format('%.0f', seq),
+        'err', string.sub(m, 1, 200))
+      parked = parked + 1
+    else
+      applied = applied + 1
     end
-    if fx.erase then
-      erased = erase_shared(pfx, p)
-      if fx.who and fx.who ~= '' then
-        redis.call('XADD', pfx .. 'audit:{g}', 'MAXLEN', '~', ARGV[6], '*', 'who', fx.who, 'at', fx.at,
-          'action', 'erase_person', 'person', p)
-      end
-    end
-    apply_shared(fx)
     done = seq
-    applied = applied + 1
+    redis.call('SET', KEYS[1], string.format('%.0f', done), 'PX', (ok and fx.erase) and ` + erasedMarkerTTL + ` or ARGV[3])
   end
 end
-if applied > 0 then redis.call('SET', KEYS[1], done, 'PX', #erased > 0 and ` + erasedMarkerTTL + ` or ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('HINCRBY', pfx .. 'stats:{g}', 'reached|' .. ARGV[4], 1) end
 if ARGV[5] ~= '' then redis.call('HINCRBY', pfx .. 'stats:{g}', 'abandoned|' .. ARGV[5], 1) end
-return {applied, refused, erased}
+return {applied, refused, parked, erased}
 `)
 
 // forgetScript drops applied entries from a person's log. KEYS: 1 the log.
@@ -279,7 +312,7 @@ func (s *Store) runPerson(ctx context.Context, p msg.PersonID, conv, person, dd 
 
 // applied is what applyLog carried out.
 type applied struct {
-	entries, refused int
+	entries, refused, parked int
 	// erased is the last erasure's {keys, ref, call-backs, messages}.
 	erased []any
 }
@@ -301,14 +334,17 @@ func (s *Store) applyLog(ctx context.Context, p msg.PersonID, log []string, reac
 	if err != nil {
 		return out, fmt.Errorf("error applying effects: %w", err)
 	}
-	if len(v) != 3 {
+	if len(v) != 4 {
 		return out, errors.New("error applying effects: unexpected reply")
 	}
-	out.entries, out.refused = int(asInt(v[0])), int(asInt(v[1]))
-	out.erased, _ = v[2].([]any)
+	out.entries, out.refused, out.parked = int(asInt(v[0])), int(asInt(v[1])), int(asInt(v[2]))
+	out.erased, _ = v[3].([]any)
 	if out.refused > 0 {
 		s.logger().Error("a registration or call-back reference was taken by another between the check and the write: not written",
 			"refused", out.refused)
+	}
+	if out.parked > 0 {
+		s.logger().Error("an effect that cannot be applied was parked in fxdead:{g} (person, seq and error)", "parked", out.parked)
 	}
 	if len(log) == 0 {
 		return out, nil
@@ -346,11 +382,14 @@ func (s *Store) eraseSplit(ctx context.Context, p msg.PersonID, who string, at t
 	if err != nil {
 		return msg.Erased{}, fmt.Errorf("error erasing person: %w", err)
 	}
+	e := msg.Erased{Keys: res.erased}
 	out, err := s.applyLog(ctx, p, res.log, "", "")
 	if err != nil {
-		return msg.Erased{}, fmt.Errorf("error erasing person: %w", err)
+		// The erasure is committed in the person's log: the next hand-over
+		// or the repair finishes it. Say it happened, with what is known.
+		s.logger().Warn("erasure committed, the shared part not yet applied: left for the repair", "err", err)
+		return e, nil
 	}
-	e := msg.Erased{Keys: res.erased}
 	if len(out.erased) == 4 {
 		e.Keys += int(asInt(out.erased[0]))
 		e.Registration, _ = out.erased[1].(string)

@@ -179,3 +179,86 @@ func TestSplitCommitRefTaken(t *testing.T) {
 		t.Fatalf("refused hop wrote its state: %+v", c)
 	}
 }
+
+// TestSplitSeqNeverGoesBack: a person's effects counter that expired
+// while an entry waited (an erasure left unapplied for hours) does not
+// make the next entry look applied already.
+func TestSplitSeqNeverGoesBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, prefix := mustStore(t)
+	s.WithSplitCommit(true)
+	p := person(905)
+	if err := s.Commit(ctx, p, msg.Change{State: []byte("a"), Registration: registration(905, "RSEQ1", time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CommitPersonOnly(ctx, p, msg.Change{Version: 1, Effects: msg.Effects{Erase: true}}); err != nil {
+		t.Fatal(err)
+	}
+	rdb.Del(ctx, prefix+"fxn:{"+string(p)+"}") // the counter expired
+	log, err := s.CommitPersonOnly(ctx, p, msg.Change{State: []byte("b"), Registration: registration(905, "RSEQ2", time.Now())})
+	if err != nil || len(log) != 2 {
+		t.Fatalf("log %q, %v", log, err)
+	}
+	if n, err := s.ApplyLog(ctx, p, log); err != nil || n != 2 {
+		t.Fatalf("applied %d, %v; want the erasure and the new registration", n, err)
+	}
+	if registered(t, s, "RSEQ1") || !registered(t, s, "RSEQ2") {
+		t.Fatalf("after the erasure and the new registration: RSEQ1 %v, RSEQ2 %v", registered(t, s, "RSEQ1"), registered(t, s, "RSEQ2"))
+	}
+}
+
+// TestSplitPoisonEntry: an entry that cannot be applied (here a shared key
+// of the wrong type) is parked; the entries before it are not applied
+// again, those after it are applied, and the repair goes on with other
+// people's logs.
+func TestSplitPoisonEntry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, prefix := mustStore(t)
+	s.WithSplitCommit(true)
+	if err := s.OutboxInit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, other := person(906), person(907)
+	msgOf := func(id string) msg.Effects {
+		return msg.Effects{Messages: []msg.Outbound{{ID: id, To: phone(906), Text: "x"}}}
+	}
+	for i, c := range []msg.Change{
+		{State: []byte("1"), Effects: msgOf("m1")},
+		{Version: 1, State: []byte("2"), Effects: msg.Effects{OptOut: msg.OptedOut}},
+		{Version: 2, State: []byte("3"), Effects: msgOf("m3")},
+	} {
+		if _, err := s.CommitPersonOnly(ctx, p, c); err != nil {
+			t.Fatalf("hop %d: %v", i, err)
+		}
+	}
+	if _, err := s.CommitPersonOnly(ctx, other, msg.Change{State: []byte("1"), Registration: registration(907, "RPOISON", time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	rdb.Set(ctx, prefix+"optout:{g}", "not a set", 0)
+	log := rdb.LRange(ctx, prefix+"fx:{"+string(p)+"}", 0, -1).Val()
+	if _, err := s.RepairEffects(ctx); err != nil {
+		t.Fatalf("repair: %v", err)
+	}
+	if !registered(t, s, "RPOISON") {
+		t.Fatal("another person's log was held up")
+	}
+	for round := range 3 {
+		if round > 0 { // late hand-overs of the whole log
+			if _, err := s.ApplyLog(ctx, p, log); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q, err := s.OutboxRead(ctx, msg.LaneConversation, "c", 10, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{2, 0, 0}[round]; len(q) != want {
+			t.Fatalf("round %d: %d messages newly queued, want %d (m1 and m3 once)", round, len(q), want)
+		}
+	}
+	if n := rdb.XLen(ctx, prefix+"fxdead:{g}").Val(); n != 1 {
+		t.Fatalf("%d entries parked, want the opt-out's", n)
+	}
+}

@@ -70,9 +70,11 @@ type Sentinel struct {
 func StartSentinel(tb testing.TB) *Sentinel {
 	tb.Helper()
 	s := &Sentinel{Master: "psl-test", master: freePort(tb), replica: freePort(tb)}
+	// The replica's full sync writes a dump even without --save: into a
+	// directory of the test's, not the package's.
 	common := []string{"--bind", "127.0.0.1", "--save", "", "--appendonly", "no"}
-	start(tb, s.master, append([]string{"--port", strconv.Itoa(s.master)}, common...)...)
-	start(tb, s.replica, append([]string{"--port", strconv.Itoa(s.replica), "--replicaof", "127.0.0.1", strconv.Itoa(s.master)}, common...)...)
+	start(tb, s.master, append([]string{"--port", strconv.Itoa(s.master)}, append(common, "--dir", tb.TempDir())...)...)
+	start(tb, s.replica, append([]string{"--port", strconv.Itoa(s.replica), "--replicaof", "127.0.0.1", strconv.Itoa(s.master)}, append(common, "--dir", tb.TempDir())...)...)
 	dir := tb.TempDir()
 	for i := 0; i < 3; i++ {
 		port := freePort(tb)
@@ -166,4 +168,14 @@ func (s *Sentinel) WaitSettled(tb testing.TB) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	tb.Fatal("the old master did not become the new one's replica")
+}
+
+// StartServer starts one redis-server of the test's own (for what a test
+// must not do to the shared server, such as SCRIPT FLUSH) and returns its
+// host:port.
+func StartServer(tb testing.TB) string {
+	tb.Helper()
+	port := freePort(tb)
+	start(tb, port, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tb.TempDir())
+	return "127.0.0.1:" + strconv.Itoa(port)
 }
