@@ -45,13 +45,26 @@ func (o operatorSend) Send(ctx context.Context, m msg.Outbound) (string, error) 
 	return id, err
 }
 
-// SendVia sends m and names the route it went through.
-func (o operatorSend) SendVia(ctx context.Context, m msg.Outbound) (string, string, error) {
+// RouteOf names the route m will go through: its operator's, or the
+// default.
+func (o operatorSend) RouteOf(m msg.Outbound) string {
+	_, r := o.route(m)
+	return r.name
+}
+
+// route is m's operator and the route it goes through.
+func (o operatorSend) route(m msg.Outbound) (string, routed) {
 	op := o.a.Config.Operators.Of(m.To)
 	r, ok := o.routes[op]
 	if !ok {
 		r = o.def
 	}
+	return op, r
+}
+
+// SendVia sends m and names the route it went through.
+func (o operatorSend) SendVia(ctx context.Context, m msg.Outbound) (string, string, error) {
+	op, r := o.route(m)
 	res, err := r.s.Send(ctx, m)
 	o.a.Metrics.SMS(err)
 	o.a.Metrics.OperatorSMS(op, r.name, err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/msg"
+	"github.com/passerelle/passerelle/internal/outbox"
 	"github.com/passerelle/passerelle/internal/provider"
 	"github.com/passerelle/passerelle/internal/sender"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
@@ -73,5 +74,40 @@ func TestSendByOperator(t *testing.T) {
 	}
 	if strings.Contains(rec.Body.String(), "237690000001") {
 		t.Error("a number in the metrics")
+	}
+}
+
+// TestThrottleByOperatorRoute: a campaign message takes its place under
+// the ceiling of the route its number's operator goes through, not under
+// the default route's.
+func TestThrottleByOperatorRoute(t *testing.T) {
+	t.Parallel()
+	def, orange := &sendingProvider{name: "first"}, &sendingProvider{name: "second"}
+	ops, _ := msg.ParseOperators("")
+	rdb := redistest.Client(t)
+	cfg := Config{USSDBudget: 182, Operators: ops, OperatorRoutes: map[string]string{"orange": "second"},
+		RouteRates: map[string]float64{"": 20, "first": 30, "second": 3},
+		Providers:  provider.Set{Providers: []provider.Provider{def, orange}, SMS: "first"}}
+	a, err := New(context.Background(), cfg, Options{Store: redisstore.New(rdb, redistest.Prefix(t, rdb)),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	snd, route := cfg.Providers.Sender(a.Log)
+	for _, c := range []struct {
+		send    outbox.Sender
+		to      msg.Address
+		route   string
+		ceiling float64
+	}{
+		{a.newOperatorSend(snd, route), "+237690000001", "second", 3},
+		{a.newOperatorSend(snd, route), "+237670000001", "first", 30},
+		{outbox.SenderFunc(func(context.Context, msg.Outbound) (string, error) { return "", nil }), "+237690000001", "first", 30},
+	} {
+		r, ceiling := a.routeOf(c.send, route)(msg.Outbound{To: c.to})
+		if r != c.route || ceiling != c.ceiling {
+			t.Errorf("%s: route %s at %v/s, want %s at %v/s", c.to, r, ceiling, c.route, c.ceiling)
+		}
 	}
 }

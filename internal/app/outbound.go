@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/passerelle/passerelle/internal/broadcast"
+	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/outbox"
 	"github.com/passerelle/passerelle/internal/sender"
 )
@@ -33,8 +34,21 @@ func (a *App) WorkerWith(send outbox.Sender, route, consumer string) *outbox.Wor
 		Guard: func(now time.Time) outbox.Guard {
 			return outbox.Guard{QuietUntil: cfg.Quiet.Until(now), SessionGuard: cfg.SessionGuard, StateTTL: cfg.StateTTL}
 		},
-		Throttle: broadcast.NewThrottle(a.Store, route, cfg.RouteRate(route)),
+		Throttle: broadcast.NewRoutedThrottle(a.Store, a.routeOf(send, route)),
 	})
+}
+
+// routeOf names the route a message takes and its ceiling: the one route,
+// or, for a sender that routes by operator, the route of the number's
+// operator, so that each provider's ceiling holds for what it carries.
+func (a *App) routeOf(send outbox.Sender, route string) func(msg.Outbound) (string, float64) {
+	if r, ok := send.(interface{ RouteOf(msg.Outbound) string }); ok {
+		return func(m msg.Outbound) (string, float64) {
+			name := r.RouteOf(m)
+			return name, a.Config.RouteRate(name)
+		}
+	}
+	return func(msg.Outbound) (string, float64) { return route, a.Config.RouteRate(route) }
 }
 
 // RunOutbound runs w and a campaign runner until ctx ends, then waits for

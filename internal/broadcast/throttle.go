@@ -20,13 +20,21 @@ type Reserver interface {
 // so that no message sits marked "being sent" while it waits.
 const MaxThrottleWait = time.Second
 
-// NewThrottle returns the outbox's Throttle: a campaign message takes a
-// place under its campaign's rate, then under the route's ceiling, both
-// kept in Redis for every worker. It returns how long to wait before
-// sending, or, when no place opens within MaxThrottleWait, how long to hold
-// the message (nothing taken then). Campaign rates are read at most every
-// 10 s.
+// NewThrottle returns the outbox's Throttle for one route: a campaign
+// message takes a place under its campaign's rate, then under the route's
+// ceiling, both kept in Redis for every worker. It returns how long to wait
+// before sending, or, when no place opens within MaxThrottleWait, how long
+// to hold the message (nothing taken then). Campaign rates are read at most
+// every 10 s.
 func NewThrottle(st Reserver, provider string, ceiling float64) func(ctx context.Context, m msg.Outbound) (wait, hold time.Duration, err error) {
+	return NewRoutedThrottle(st, func(msg.Outbound) (string, float64) { return provider, ceiling })
+}
+
+// NewRoutedThrottle is NewThrottle for messages that go out through
+// several routes (operators routed to other providers): routeOf names the
+// route a message will take and that route's ceiling, and each route's
+// ceiling holds for the messages it carries.
+func NewRoutedThrottle(st Reserver, routeOf func(msg.Outbound) (route string, ceiling float64)) func(ctx context.Context, m msg.Outbound) (wait, hold time.Duration, err error) {
 	type cached struct {
 		rate float64
 		at   time.Time
@@ -56,7 +64,8 @@ func NewThrottle(st Reserver, provider string, ceiling float64) func(ctx context
 		if err != nil || !ok {
 			return 0, wc, err
 		}
-		wr, ok, err := st.Reserve(ctx, "route:"+provider, ceiling, MaxThrottleWait)
+		route, ceiling := routeOf(m)
+		wr, ok, err := st.Reserve(ctx, "route:"+route, ceiling, MaxThrottleWait)
 		if err != nil || !ok {
 			return 0, wr, err
 		}
