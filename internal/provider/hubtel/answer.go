@@ -32,6 +32,10 @@ type answer struct {
 // field while the session goes on, Type Release (a screen only shown) when
 // it ends. The Label, a title Hubtel's app channels show, is the screen's
 // first line. Passerelle keeps its state itself: ClientState is empty.
+// The Type's letter case, "Response" and "Release", is what Hubtel's own
+// Programmable Services SDK (.NET, ProgrammableServiceActionType written
+// with ToString("G")) sends; Hubtel's requests write it in lower case,
+// which ParseRequest accepts too.
 func Answer(in msg.Inbound, r msg.Reply) provider.Response {
 	text := strings.Join(r.Messages, "\n")
 	a := answer{SessionID: in.Session, Type: "Response", Message: text, Label: label(text), DataType: "input", FieldType: "text"}
