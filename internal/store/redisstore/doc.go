@@ -38,9 +38,9 @@
 // {sub}, {stats}, {audit}) and kept obp, cr and crp under the person's tag;
 // Store.MigrateLayout renames such keys (each only if its old name exists
 // and its new one does not) and then sets the marker, after which it costs
-// one GET. A key found under both names is left in place and logged by kind,
-// and the marker stays unset until an operator resolves it (an empty new
-// stream, as OutboxInit makes, gives way to the old one instead).
+// one GET. A key found under both names is set aside as layout1:<old name>
+// for 30 days and logged by kind (an empty new stream, as OutboxInit makes,
+// gives way to the old one instead).
 //
 // # Round trips
 //

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -16,6 +17,10 @@ import (
 // hash tag {g} for every shared key (layout 1 gave each family a tag of its
 // own, and obp, cr and crp the person's tag).
 const layoutVersion = "2"
+
+// ConflictTTL is how long an old key that met a new one of the same name
+// is kept aside (under "layout1:") for an operator.
+const ConflictTTL = 30 * 24 * time.Hour
 
 // MigrateBatch is the SCAN COUNT of MigrateLayout: one SCAN and one
 // pipeline of renames a page.
@@ -104,11 +109,20 @@ func oldKind(prefix, old string) string {
 // streams with their group (XGROUP CREATE MKSTREAM), so a worker started
 // before the migration would otherwise hide the messages still queued
 // under the old name. Its group, made from scratch, holds nothing either.
+//
+// A key found under both names otherwise is a conflict: the new key stays,
+// and the old one is set aside under KEYS[3] (the old name with "layout1:"
+// after the prefix, which no layout reads or migrates) for ARGV[1] ms, for
+// an operator to look at; so it can never come back later under the new
+// name, after the new key expired or was erased, and it does not outlive
+// the retention of what it may hold by much.
 var renameScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   if redis.call('TYPE', KEYS[2]).ok ~= 'stream' or redis.call('TYPE', KEYS[1]).ok ~= 'stream' or
     redis.call('XLEN', KEYS[2]) ~= 0 then
+    redis.call('RENAME', KEYS[1], KEYS[3])
+    redis.call('PEXPIRE', KEYS[3], ARGV[1])
     return -1
   end
 end
@@ -134,9 +148,9 @@ type migration struct {
 // does not, so that gateways starting together, or a run interrupted and
 // started again, lose nothing. A key found under both names (a gateway of
 // layout 2 wrote before the migration) is a conflict: the new key is kept,
-// the old one is left in place for an operator, its kind is logged at Warn
-// (never its name or content) and the marker is not set, so that the next
-// start reports it again. A new stream without entries (an outbox stream
+// the old one is set aside as <prefix>layout1:<its name after the prefix>
+// for ConflictTTL, for an operator, and its kind is logged at Warn (never
+// its name or content). A new stream without entries (an outbox stream
 // made by OutboxInit) is no conflict: the old stream replaces it. Gateways
 // of layout 1 must be stopped first: what they write after the marker is
 // set is not moved.
@@ -172,10 +186,9 @@ func (s *Store) MigrateLayout(ctx context.Context) (int, error) {
 		}
 		sort.Strings(kinds)
 		for _, k := range kinds {
-			slog.WarnContext(ctx, "redis key layout: a key exists under its old and its new name; kept the new one, left the old one in place",
+			slog.WarnContext(ctx, "redis key layout: a key exists under its old and its new name; kept the new one, set the old one aside under layout1:… for 30 days",
 				"kind", k, "keys", m.conflicts[k])
 		}
-		return m.moved, nil
 	}
 	if err := s.rdb.Set(ctx, s.keys.layout(), layoutVersion, 0).Err(); err != nil {
 		return m.moved, fmt.Errorf("error migrating key layout: %w", err)
@@ -205,7 +218,8 @@ func (s *Store) migrateNode(ctx context.Context, c redis.UniversalClient, m *mig
 		if len(olds) > 0 {
 			_, err = c.Pipelined(ctx, func(p redis.Pipeliner) error {
 				for i := range olds {
-					cmds[i] = renameScript.Eval(ctx, p, []string{olds[i], news[i]})
+					cmds[i] = renameScript.Eval(ctx, p, []string{olds[i], news[i], s.keys.prefix + "layout1:" + strings.TrimPrefix(olds[i], s.keys.prefix)},
+						ConflictTTL.Milliseconds())
 				}
 				return nil
 			})

@@ -284,9 +284,10 @@ func TestMigrateLayoutConcurrent(t *testing.T) {
 }
 
 // TestMigrateLayoutConflict: a key found under its old and its new name
-// keeps the new one, leaves the old one untouched, logs its kind at Warn
-// (not the person, not the content) and leaves the marker unset; the
-// other keys move. Not parallel: it swaps slog's default logger.
+// keeps the new one, sets the old one aside under layout1: for 30 days
+// (so that it cannot come back later under the new name), logs its kind at
+// Warn (not the person, not the content) and sets the marker; the other
+// keys move. Not parallel: it swaps slog's default logger.
 func TestMigrateLayoutConflict(t *testing.T) {
 	skipOnCluster(t)
 	ctx := context.Background()
@@ -313,23 +314,35 @@ func TestMigrateLayoutConflict(t *testing.T) {
 	if v := rdb.HGet(ctx, pfx+"stats:{g}", "reg|total").Val(); v != "7" {
 		t.Errorf("new stats overwritten: %q", v)
 	}
-	if v := rdb.HGet(ctx, pfx+"stats:{stats}", "reg|total").Val(); v != "5" {
-		t.Errorf("old stats lost: %q", v)
+	if v := rdb.HGet(ctx, pfx+"layout1:stats:{stats}", "reg|total").Val(); v != "5" {
+		t.Errorf("old stats not set aside: %q", v)
+	}
+	if ttl := rdb.TTL(ctx, pfx+"layout1:stats:{stats}").Val(); ttl <= 29*24*time.Hour || ttl > 30*24*time.Hour {
+		t.Errorf("old stats kept aside %v, want 30 days", ttl)
 	}
 	if h := rdb.HGetAll(ctx, pfx+"obp:{g}:"+p).Val(); len(h) != 1 || h["m2"] == "" {
 		t.Errorf("new obp = %v", h)
 	}
-	if rdb.Exists(ctx, pfx+"obp:{"+p+"}").Val() != 1 {
-		t.Error("old obp lost")
+	if rdb.Exists(ctx, pfx+"layout1:obp:{"+p+"}").Val() != 1 || rdb.Exists(ctx, pfx+"obp:{"+p+"}").Val() != 0 {
+		t.Error("old obp not set aside")
 	}
-	if rdb.XLen(ctx, pfx+"audit:{g}").Val() != 1 || rdb.XLen(ctx, pfx+"audit:{audit}").Val() != 1 {
+	if rdb.XLen(ctx, pfx+"audit:{g}").Val() != 1 || rdb.XLen(ctx, pfx+"layout1:audit:{audit}").Val() != 1 {
 		t.Error("audit streams changed")
+	}
+	// The new key gone (erased, expired), a later start brings nothing back.
+	rdb.Del(ctx, pfx+"obp:{g}:"+p)
+	rdb.Del(ctx, pfx+"layout:{g}")
+	if _, err := s.MigrateLayout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rdb.Exists(ctx, pfx+"obp:{g}:"+p).Val() != 0 {
+		t.Error("a set-aside key came back under the new name")
 	}
 	if rdb.ZCard(ctx, pfx+"regs:{g}").Val() != 1 || rdb.Exists(ctx, pfx+"regs:{reg}").Val() != 0 {
 		t.Error("regs not moved")
 	}
-	if rdb.Exists(ctx, pfx+"layout:{g}").Val() != 0 {
-		t.Error("marker set with a conflict left")
+	if rdb.Get(ctx, pfx+"layout:{g}").Val() != "2" {
+		t.Error("marker not set")
 	}
 	out := logs.String()
 	for _, want := range []string{"level=WARN", "kind=stats:{stats}", "kind=obp:{<person>}", "kind=audit:{audit}"} {
