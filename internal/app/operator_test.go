@@ -32,23 +32,33 @@ func (p *sendingProvider) Sender() sender.Sender {
 	})
 }
 
-// TestSendByOperator: an operator given its own route gets its SMS through
-// it, every other number through the chosen provider, and the metrics
-// count sends by operator and route.
-func TestSendByOperator(t *testing.T) {
-	t.Parallel()
-	def, orange := &sendingProvider{name: "first"}, &sendingProvider{name: "second"}
+// operatorApp is an application whose SMS go through the provider "first",
+// those of Orange's subscribers through "second", with route ceilings of
+// 30 and 3 a second.
+func operatorApp(t *testing.T) (a *App, def, orange *sendingProvider) {
+	t.Helper()
+	def, orange = &sendingProvider{name: "first"}, &sendingProvider{name: "second"}
 	ops, _ := msg.ParseOperators("")
 	rdb := redistest.Client(t)
 	cfg := Config{USSDBudget: 182, Operators: ops, OperatorRoutes: map[string]string{"orange": "second"},
-		Providers: provider.Set{Providers: []provider.Provider{def, orange}, SMS: "first"}}
+		RouteRates: map[string]float64{"": 20, "first": 30, "second": 3},
+		Providers:  provider.Set{Providers: []provider.Provider{def, orange}, SMS: "first"}}
 	a, err := New(context.Background(), cfg, Options{Store: redisstore.New(rdb, redistest.Prefix(t, rdb)),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
-	snd, route := cfg.Providers.Sender(a.Log)
+	t.Cleanup(a.Close)
+	return a, def, orange
+}
+
+// TestSendByOperator: an operator given its own route gets its SMS through
+// it, every other number through the chosen provider, and the metrics
+// count sends by operator and route.
+func TestSendByOperator(t *testing.T) {
+	t.Parallel()
+	a, def, orange := operatorApp(t)
+	snd, route := a.Config.Providers.Sender(a.Log)
 	s := a.newOperatorSend(snd, route)
 	for _, c := range []struct {
 		to    msg.Address
@@ -82,19 +92,8 @@ func TestSendByOperator(t *testing.T) {
 // the default route's.
 func TestThrottleByOperatorRoute(t *testing.T) {
 	t.Parallel()
-	def, orange := &sendingProvider{name: "first"}, &sendingProvider{name: "second"}
-	ops, _ := msg.ParseOperators("")
-	rdb := redistest.Client(t)
-	cfg := Config{USSDBudget: 182, Operators: ops, OperatorRoutes: map[string]string{"orange": "second"},
-		RouteRates: map[string]float64{"": 20, "first": 30, "second": 3},
-		Providers:  provider.Set{Providers: []provider.Provider{def, orange}, SMS: "first"}}
-	a, err := New(context.Background(), cfg, Options{Store: redisstore.New(rdb, redistest.Prefix(t, rdb)),
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	snd, route := cfg.Providers.Sender(a.Log)
+	a, _, _ := operatorApp(t)
+	snd, route := a.Config.Providers.Sender(a.Log)
 	for _, c := range []struct {
 		send    outbox.Sender
 		to      msg.Address
