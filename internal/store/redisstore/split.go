@@ -322,7 +322,21 @@ type applied struct {
 // store's error (wrapped).
 func (s *Store) applyLog(ctx context.Context, p msg.PersonID, log []string, reached, abandoned string) (applied, error) {
 	var out applied
-	if len(log) == 0 && reached == "" && abandoned == "" {
+	if len(log) == 0 {
+		// Only the funnel's counts: plain commands, cheaper than the script.
+		if reached == "" && abandoned == "" {
+			return out, nil
+		}
+		pipe := s.rdb.Pipeline()
+		if reached != "" {
+			pipe.HIncrBy(ctx, s.keys.stats(), "reached|"+reached, 1)
+		}
+		if abandoned != "" {
+			pipe.HIncrBy(ctx, s.keys.stats(), "abandoned|"+abandoned, 1)
+		}
+		if _, err := pipe.Exec(ctx); err != nil {
+			return out, fmt.Errorf("error counting the funnel: %w", err)
+		}
 		return out, nil
 	}
 	args := make([]any, 0, 6+len(log))
