@@ -62,7 +62,15 @@ func (h *commitHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	}
 }
 
-func asString(v any) string { s, _ := v.(string); return s }
+// asString reads a command argument: a string, or a *string (the store
+// passes a hop's keys as pointers into one array).
+func asString(v any) string {
+	if p, ok := v.(*string); ok && p != nil {
+		return *p
+	}
+	s, _ := v.(string)
+	return s
+}
 
 func hooked(t *testing.T, mode string) (*apptest.App, *commitHook) {
 	t.Helper()

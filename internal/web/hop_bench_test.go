@@ -138,6 +138,35 @@ func twilioSignature(token, u string, form url.Values) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
+// BenchmarkSMSHop is BenchmarkUSSDHop for SMS: a new person's first
+// message and their answer to it, each a signed Twilio webhook.
+func BenchmarkSMSHop(b *testing.B) {
+	s := newSMSServer(b)
+	rt := &roundTrips{}
+	s.Redis.AddHook(rt)
+	var n int
+	b.ReportAllocs()
+	rt.n.Store(0)
+	hops := 0
+	for b.Loop() {
+		n++
+		from := "+2376" + strconv.Itoa(10000000+n)
+		for i, text := range []string{"Bonjour", "1"} {
+			form := url.Values{"MessageSid": {"SMB" + strconv.Itoa(n) + "x" + strconv.Itoa(i)}, "AccountSid": {"AC0123456789abcdef0123456789abcdef"},
+				"From": {from}, "To": {"+237699000000"}, "Body": {text}, "NumMedia": {"0"}}
+			req := postForm("/sms/twilio", form.Encode())
+			req.Header.Set("X-Twilio-Signature", twilioSignature(smsToken, smsPublicURL+"/sms/twilio", form))
+			resp, err := s.srv.App().Test(req, -1)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			hops++
+		}
+	}
+	b.ReportMetric(float64(rt.n.Load())/float64(hops), "redis_rt/hop")
+}
+
 // TestSMSHopRoundTrips holds the design budget for SMS: a message on the
 // common path makes exactly 2 Redis round trips (the load, which also
 // answers provider retries from the reply cache and counts the flood

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
@@ -92,7 +90,7 @@ const ddMaxFields = "64"
 // hopScript commits a hop that causes nothing but its own state: the common
 // path, kept short because a script's cost grows with its size. It reads
 // only the head of the stored value for its version.
-var hopScript = redis.NewScript(hopLua + `
+var hopScript = newScript(hopLua + `
 if stored_version(redis.pcall('GETRANGE', KEYS[1], 0, 20)) ~= ARGV[1] then return 1 end
 write_hop()
 return 0
@@ -101,7 +99,7 @@ return 0
 // commitScript commits a hop with its effects (see effectsLua): all of it
 // or, when a check fails, nothing.
 // KEYS and ARGV 1–10 as hopScript's, then the keys and ARGV of effectsLua.
-var commitScript = redis.NewScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
+var commitScript = newScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
 if stored_version(redis.pcall('GET', KEYS[1])) ~= ARGV[1] then return 1 end
 fx_init(ARGV[12], ARGV[13])
 local fx = cjson.decode(ARGV[11])
@@ -139,19 +137,19 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 	}
 	conv, person, dd := s.keys.person(p)
 	keys, args := []string{conv, person, dd}, commitArgs(c)
-	script := hopScript
+	sc := hopScript
 	if c.Registration != nil || !c.Effects.Empty() {
 		fx, err := s.effectsArg(p, c, time.Now())
 		if err != nil {
 			return err
 		}
-		script = commitScript
+		sc = commitScript
 		keys = append(keys, s.effectKeys(p)...)
 		args = append(args, fx, s.keys.prefix, string(p), c.Reached, c.Abandoned)
 	} else if c.Reached != "" || c.Abandoned != "" {
 		args = append(args, "", s.keys.prefix, string(p), c.Reached, c.Abandoned)
 	}
-	n, err := script.Run(ctx, s.rdb, keys, args...).Int()
+	n, err := sc.run(ctx, s.rdb, keys, args).Int()
 	if err != nil {
 		return fmt.Errorf("error committing conversation: %w", err)
 	}

@@ -46,15 +46,24 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 	// counters; an SMS also reads its cached reply, in the same pipeline. MGET and HMGET answer a
 	// missing key with a nil element rather than redis.Nil, which spares
 	// go-redis its error handling on the hot path.
-	var vals, cached *redis.SliceCmd
+	// The commands are built by hand over one array of names (see
+	// evalcmd.go): go-redis's helpers would box each name apart.
+	k := &[...]string{conv, person, s.keys.quota(p), s.keys.regp, string(p), dd, "", ""}
+	var cached *redis.SliceCmd
 	pipe := s.rdb.Pipeline()
-	vals = pipe.MGet(ctx, conv, person)
-	quota := pipe.HGetAll(ctx, s.keys.quota(p))
-	regRef := pipe.HGet(ctx, s.keys.regp, string(p))
+	vals := redis.NewSliceCmd(ctx, "mget", &k[0], &k[1])
+	quota := redis.NewMapStringStringCmd(ctx, "hgetall", &k[2])
+	regRef := redis.NewStringCmd(ctx, "hget", &k[3], &k[4])
+	_ = pipe.Process(ctx, vals)
+	_ = pipe.Process(ctx, quota)
+	_ = pipe.Process(ctx, regRef)
 	var window *redis.StringCmd
 	if dedupe != "" {
-		cached = pipe.HMGet(ctx, dd, ddField(dedupe))
-		window = pipe.Get(ctx, s.keys.campWindow(p))
+		k[6], k[7] = ddField(dedupe), s.keys.campWindow(p)
+		cached = redis.NewSliceCmd(ctx, "hmget", &k[5], &k[6])
+		window = redis.NewStringCmd(ctx, "get", &k[7])
+		_ = pipe.Process(ctx, cached)
+		_ = pipe.Process(ctx, window)
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return c, fmt.Errorf("error loading conversation: %w", err)

@@ -22,7 +22,7 @@ import (
 // dedupe field or "", 2 unused, 3 limit, 4 period in seconds.
 // It returns {1, reply} for a retry, {2, 1 or 2} for a refused message
 // (notice or silence), or {0, conv, lang, quota pairs}.
-var loadFloodScript = redis.NewScript(floodLua + `
+var loadFloodScript = newScript(floodLua + `
 if ARGV[1] ~= '' then
   local r = redis.call('HGET', KEYS[3], ARGV[1])
   if r then return {1, r} end
@@ -39,8 +39,10 @@ func (s *Store) loadFlood(ctx context.Context, p msg.PersonID, q msg.HopLoad) (m
 	conv, person, dd := s.keys.person(p)
 	limit, period := floodArgs(q.Flood)
 	keys := []string{conv, person, dd, s.keys.quota(p), s.keys.flood(p), s.keys.floodNote(p)}
+	args := []any{ddField(q.Dedupe), "", limit, period}
 	pipe := s.rdb.Pipeline()
-	run := loadFloodScript.EvalSha(ctx, pipe, keys, ddField(q.Dedupe), "", limit, period)
+	run := loadFloodScript.evalSha(ctx, keys, args)
+	_ = pipe.Process(ctx, run)
 	regRef := pipe.HGet(ctx, s.keys.regp, string(p))
 	window := pipe.Get(ctx, s.keys.campWindow(p))
 	_, _ = pipe.Exec(ctx) // each command's error is read below
@@ -54,7 +56,7 @@ func (s *Store) loadFlood(ctx context.Context, p msg.PersonID, q msg.HopLoad) (m
 	if isNoScript(run.Err()) {
 		// The server lost its scripts (a restart, a failover): once more
 		// with the script's text.
-		run = loadFloodScript.Eval(ctx, s.rdb, keys, ddField(q.Dedupe), "", limit, period)
+		run = loadFloodScript.Eval(ctx, s.rdb, keys, args...)
 	}
 	v, err := run.Slice()
 	if err != nil {

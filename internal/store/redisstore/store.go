@@ -85,8 +85,8 @@ func (s *Store) Close() error {
 // not pay the EVALSHA miss. Scripts are re-sent by EVAL if the server loses
 // them (restart, failover).
 func (s *Store) loadScripts(ctx context.Context) error {
-	for _, sc := range []*redis.Script{commitScript, hopScript, eraseScript, enqueueScript,
-		beginScript, finishScript, promoteScript, reportScript, loadFloodScript, personScript, applyScript, forgetScript} {
+	for _, sc := range []*redis.Script{commitScript.Script, hopScript.Script, eraseScript, enqueueScript,
+		beginScript, finishScript, promoteScript, reportScript, loadFloodScript.Script, personScript, applyScript, forgetScript} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("error loading scripts: %w", err)
 		}
