@@ -7,7 +7,10 @@ import (
 
 // RepairEvery is how often a gateway or worker on Redis Cluster looks for
 // effects a stopped process left in a person's log (redisstore.RepairEffects).
-const RepairEvery = 30 * time.Second
+// The sweep SCANs every key of every master, a cost that grows with the
+// people stored; a person's own next hop applies their log at once, so the
+// sweep only catches those who do not come back.
+const RepairEvery = 5 * time.Minute
 
 // Repair applies, now and then every RepairEvery until ctx ends, the
 // effects a split commit left behind (a Cluster only: it returns at once

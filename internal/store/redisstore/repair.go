@@ -43,7 +43,7 @@ func (s *Store) RepairEffects(ctx context.Context) (int, error) {
 	err = s.forEachNode(ctx, func(ctx context.Context, node redis.UniversalClient) error {
 		var cursor uint64
 		for {
-			keys, next, err := node.Scan(ctx, cursor, pattern, 500).Result()
+			keys, next, err := node.Scan(ctx, cursor, pattern, 1000).Result()
 			if err != nil {
 				return err
 			}
@@ -76,7 +76,7 @@ func (s *Store) RepairEffects(ctx context.Context) (int, error) {
 
 // RepairLock is how long one process holds the repair sweep: a little
 // less than app.RepairEvery, so that the next sweep finds it free.
-const RepairLock = 25 * time.Second
+const RepairLock = 4*time.Minute + 30*time.Second
 
 // repairLog applies the log named k and returns how many entries it
 // applied.

@@ -33,7 +33,7 @@ import (
 // over. forgetScript then drops the applied entries from the log. A
 // gateway that dies between the steps leaves entries in the log; the
 // person's next hop hands them over with its own, and RepairEffects (run
-// every 30 s by a gateway or worker) finds the rest. So a
+// every 5 minutes by a gateway or worker) finds the rest. So a
 // registration is never half-indexed for longer than that: its person's
 // state and its effects were written together, and the effects are applied
 // in one atomic script.
