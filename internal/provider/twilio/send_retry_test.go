@@ -16,7 +16,7 @@ func TestTwilioRetryAfter(t *testing.T) {
 	const limited = `{"code":20429,"message":"Too Many Requests","status":429}`
 	cases := []sendertest.RetryAfterCase{
 		sendertest.Wait("seconds", 429, limited, "30", 30*time.Second, 30*time.Second),
-		sendertest.Wait("http date", 503, `<html>Service Unavailable</html>`, sendertest.InTwoMinutes(), 90*time.Second, 2*time.Minute),
+		sendertest.Wait("http date", 503, `<html>Service Unavailable</html>`, sendertest.InTwoMinutes, 90*time.Second, 2*time.Minute),
 		sendertest.Wait("capped", 429, limited, "86400", sender.MaxRetryAfter, sender.MaxRetryAfter),
 		sendertest.Wait("garbage", 429, limited, "soon", 0, 0),
 		sendertest.Wait("none", 429, limited, "", 0, 0),

@@ -27,17 +27,24 @@ type RetryAfterCase struct {
 	Min, Max   time.Duration
 }
 
-// Header is the answer's header: Retry-After when the case has one.
+// Header is the answer's header: Retry-After when the case has one, with
+// InTwoMinutes written as the date two minutes from the call (a table
+// built at a test's start may be used a minute later on a busy machine).
 func (c RetryAfterCase) Header() http.Header {
 	h := http.Header{}
-	if c.RetryAfter != "" {
+	switch c.RetryAfter {
+	case "":
+	case InTwoMinutes:
+		h.Set("Retry-After", time.Now().Add(2*time.Minute).UTC().Format(http.TimeFormat))
+	default:
 		h.Set("Retry-After", c.RetryAfter)
 	}
 	return h
 }
 
-// InTwoMinutes is an HTTP-date two minutes from now.
-func InTwoMinutes() string { return time.Now().Add(2 * time.Minute).UTC().Format(http.TimeFormat) }
+// InTwoMinutes, as a case's RetryAfter, is an HTTP-date two minutes from
+// when the fake answers.
+const InTwoMinutes = "<HTTP-date in two minutes>"
 
 // CheckRetryAfter fails t unless err is retryable and carries c's wait.
 func CheckRetryAfter(t *testing.T, err error, c RetryAfterCase) {
