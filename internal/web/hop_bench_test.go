@@ -39,19 +39,25 @@ func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 // Redis round trips per hop.
 func BenchmarkUSSDHop(b *testing.B) {
 	s := newServerLog(b, apptest.Discard())
+	benchHops(b, s, func(n, i int) *http.Request {
+		phone := "+2376" + strconv.Itoa(10000000+n)
+		return postForm(providertest.USSDPath, ussdForm("B"+strconv.Itoa(n), phone, []string{"", "1"}[i]).Encode())
+	})
+}
+
+// benchHops runs two hops a loop, req(n, 0) then req(n, 1) for the loop's
+// n-th person, through s's Fiber app, and reports allocations and the
+// Redis round trips per hop.
+func benchHops(b *testing.B, s *testServer, req func(n, i int) *http.Request) {
+	b.Helper()
 	rt := &roundTrips{}
 	s.Redis.AddHook(rt)
-	var n int
 	b.ReportAllocs()
-	rt.n.Store(0)
-	hops := 0
+	n, hops := 0, 0
 	for b.Loop() {
 		n++
-		phone := "+2376" + strconv.Itoa(10000000+n)
-		sid := "B" + strconv.Itoa(n)
-		for _, text := range []string{"", "1"} {
-			req := postForm(providertest.USSDPath, ussdForm(sid, phone, text).Encode())
-			resp, err := s.srv.App().Test(req, -1)
+		for i := range 2 {
+			resp, err := s.srv.App().Test(req(n, i), -1)
 			if err != nil || resp.StatusCode != http.StatusOK {
 				b.Fatal(err)
 			}
@@ -142,29 +148,13 @@ func twilioSignature(token, u string, form url.Values) string {
 // message and their answer to it, each a signed Twilio webhook.
 func BenchmarkSMSHop(b *testing.B) {
 	s := newSMSServer(b)
-	rt := &roundTrips{}
-	s.Redis.AddHook(rt)
-	var n int
-	b.ReportAllocs()
-	rt.n.Store(0)
-	hops := 0
-	for b.Loop() {
-		n++
-		from := "+2376" + strconv.Itoa(10000000+n)
-		for i, text := range []string{"Bonjour", "1"} {
-			form := url.Values{"MessageSid": {"SMB" + strconv.Itoa(n) + "x" + strconv.Itoa(i)}, "AccountSid": {"AC0123456789abcdef0123456789abcdef"},
-				"From": {from}, "To": {"+237699000000"}, "Body": {text}, "NumMedia": {"0"}}
-			req := postForm("/sms/twilio", form.Encode())
-			req.Header.Set("X-Twilio-Signature", twilioSignature(smsToken, smsPublicURL+"/sms/twilio", form))
-			resp, err := s.srv.App().Test(req, -1)
-			if err != nil || resp.StatusCode != http.StatusOK {
-				b.Fatal(err)
-			}
-			resp.Body.Close()
-			hops++
-		}
-	}
-	b.ReportMetric(float64(rt.n.Load())/float64(hops), "redis_rt/hop")
+	benchHops(b, s, func(n, i int) *http.Request {
+		form := url.Values{"MessageSid": {"SMB" + strconv.Itoa(n) + "x" + strconv.Itoa(i)}, "AccountSid": {"AC0123456789abcdef0123456789abcdef"},
+			"From": {"+2376" + strconv.Itoa(10000000+n)}, "To": {"+237699000000"}, "Body": {[]string{"Bonjour", "1"}[i]}, "NumMedia": {"0"}}
+		req := postForm("/sms/twilio", form.Encode())
+		req.Header.Set("X-Twilio-Signature", twilioSignature(smsToken, smsPublicURL+"/sms/twilio", form))
+		return req
+	})
 }
 
 // TestSMSHopRoundTrips holds the design budget for SMS: a message on the
