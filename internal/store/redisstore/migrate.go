@@ -169,13 +169,9 @@ func (s *Store) MigrateLayout(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("error migrating key layout: %w", err)
 	}
 	m := &migration{conflicts: map[string]int{}}
-	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
-			return s.migrateNode(ctx, c, m)
-		})
-	} else {
-		err = s.migrateNode(ctx, s.rdb, m)
-	}
+	err = s.forEachNode(ctx, func(ctx context.Context, c redis.UniversalClient) error {
+		return s.migrateNode(ctx, c, m)
+	})
 	if err != nil {
 		return m.moved, fmt.Errorf("error migrating key layout: %w", err)
 	}

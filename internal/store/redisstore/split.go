@@ -52,8 +52,8 @@ const FXTTL = 7 * 24 * time.Hour
 // After an erasure, the applied marker and the seq are kept only this long
 // (ms): long enough for an effect handed over late to be recognised.
 const (
-	erasedMarkerTTL = "3600000"
-	erasedSeqTTL    = "7200000"
+	erasedMarkerMillis = 3600000
+	erasedSeqMillis    = 7200000
 )
 
 var (
@@ -90,7 +90,7 @@ if ARGV[11] ~= '' then
   local s = string.format('%.0f', seq)
   -- After an erasure the counter outlives the applied marker (an hour) by
   -- an hour, then goes: nothing named by the person stays long.
-  redis.call('SET', KEYS[5], s, 'PX', ARGV[14] == '1' and ` + erasedSeqTTL + ` or ARGV[16])
+  redis.call('SET', KEYS[5], s, 'PX', ARGV[14] == '1' and ` + strconv.Itoa(erasedSeqMillis) + ` or ARGV[16])
   redis.call('RPUSH', KEYS[4], s .. ' ' .. ARGV[11])
 end
 return {0, n, redis.call('LRANGE', KEYS[4], 0, -1)}
@@ -161,7 +161,7 @@ for i = 7, #ARGV do
       applied = applied + 1
     end
     done = seq
-    redis.call('SET', KEYS[1], string.format('%.0f', done), 'PX', (ok and fx.erase) and ` + erasedMarkerTTL + ` or ARGV[3])
+    redis.call('SET', KEYS[1], string.format('%.0f', done), 'PX', (ok and fx.erase) and ` + strconv.Itoa(erasedMarkerMillis) + ` or ARGV[3])
   end
 end
 if ARGV[4] ~= '' then redis.call('HINCRBY', pfx .. 'stats:{g}', 'reached|' .. ARGV[4], 1) end
@@ -387,11 +387,8 @@ func (s *Store) eraseSplit(ctx context.Context, p msg.PersonID, who string, at t
 		return msg.Erased{}, err
 	}
 	conv, person, dd := s.keys.person(p)
-	args := make([]any, 10, 17)
-	for i := range args {
-		args[i] = ""
-	}
-	args = append(args, entry, s.keys.prefix, string(p), "1", "", fxnTTLMillis, "")
+	// No version check ("" at ARGV 15) and no state: the person's keys go.
+	args := append(commitArgs(msg.Change{}), entry, s.keys.prefix, string(p), "1", "", fxnTTLMillis, "")
 	res, err := s.runPerson(ctx, p, conv, person, dd, args)
 	if err != nil {
 		return msg.Erased{}, fmt.Errorf("error erasing person: %w", err)
@@ -420,11 +417,13 @@ func (s *Store) logger() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// KeptAfterErasure tells whether key is one of the split commit's two
-// counters of a person (fxn:{p}, fxa:{g}:<p>), which an erasure keeps for
-// an hour or two so that an effect handed over late is recognised as
-// applied rather than applied again. They hold a number, nothing the
-// person gave. Only a store that commits split (a Cluster) has them.
-func KeptAfterErasure(key string) bool {
-	return strings.Contains(key, "fxn:{") || strings.Contains(key, "fxa:{g}:")
+// KeptAfterErasure tells whether key, with ttl left to live, is one of
+// the split commit's two counters of a person (fxn:{p}, fxa:{g}:<p>) as an
+// erasure leaves them: kept an hour or two (no more), so that an effect
+// handed over late is recognised as applied rather than applied again.
+// They hold a number, nothing the person gave. Only a store that commits
+// split (a Cluster) has them.
+func KeptAfterErasure(key string, ttl time.Duration) bool {
+	return (strings.Contains(key, "fxn:{") || strings.Contains(key, "fxa:{g}:")) &&
+		ttl > 0 && ttl.Milliseconds() <= erasedSeqMillis
 }

@@ -6,15 +6,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/store/redisstore"
 )
 
 // splitStore is a store committing as on Redis Cluster, on the test Redis.
-func splitStore(t *testing.T) (*redisstore.Store, string) {
+func splitStore(t *testing.T) (*redisstore.Store, redis.UniversalClient, string) {
 	t.Helper()
-	s, _, prefix := mustStore(t)
-	return s.WithSplitCommit(true), prefix
+	s, rdb, prefix := mustStore(t)
+	return s.WithSplitCommit(true), rdb, prefix
+}
+
+// sweepAgain lets the next RepairEffects sweep at once, as it would once
+// the lock of the last one expired.
+func sweepAgain(t *testing.T, rdb redis.UniversalClient, prefix string) {
+	t.Helper()
+	if err := rdb.Del(context.Background(), prefix+"repairlock:{g}").Err(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // registered tells whether ref is readable and listed under its region.
@@ -70,7 +81,7 @@ func TestSplitCommitLeftBehind(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s, _ := splitStore(t)
+			s, rdb, prefix := splitStore(t)
 			if err := s.OutboxInit(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -97,6 +108,7 @@ func TestSplitCommitLeftBehind(t *testing.T) {
 			if n, err := s.ApplyLog(ctx, p, log); err != nil || n != 0 {
 				t.Fatalf("late hand-over applied %d, %v; want 0", n, err)
 			}
+			sweepAgain(t, rdb, prefix)
 			if n, err := s.RepairEffects(ctx); err != nil || n != 0 {
 				t.Fatalf("second repair applied %d, %v", n, err)
 			}
@@ -110,13 +122,35 @@ func TestSplitCommitLeftBehind(t *testing.T) {
 	}
 }
 
+// TestRepairOneAtATime: a sweep started while another holds the lock
+// returns at once; the log waits for the next one.
+func TestRepairOneAtATime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, prefix := splitStore(t)
+	if n, err := s.RepairEffects(ctx); err != nil || n != 0 {
+		t.Fatalf("first sweep: %d, %v", n, err)
+	}
+	p := person(910)
+	if _, err := s.CommitPersonOnly(ctx, p, msg.Change{State: []byte("a"), Registration: registration(910, "RLOCK", time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.RepairEffects(ctx); err != nil || n != 0 {
+		t.Fatalf("a sweep under another's lock applied %d, %v", n, err)
+	}
+	sweepAgain(t, rdb, prefix)
+	if n, err := s.RepairEffects(ctx); err != nil || n != 1 || !registered(t, s, "RLOCK") {
+		t.Fatalf("the next sweep applied %d, %v", n, err)
+	}
+}
+
 // TestSplitCommitKeepsOrder: an erasure after a registration whose effects
 // were left behind erases it; the registration is not brought back by a
 // late hand-over.
 func TestSplitCommitKeepsOrder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := splitStore(t)
+	s, _, _ := splitStore(t)
 	p := person(901)
 	log, err := s.CommitPersonOnly(ctx, p, msg.Change{State: []byte("done"), Registration: registration(901, "RORDER", time.Now())})
 	if err != nil {
@@ -145,7 +179,7 @@ func TestSplitCommitKeepsOrder(t *testing.T) {
 func TestSplitCommitConflict(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := splitStore(t)
+	s, _, _ := splitStore(t)
 	p := person(902)
 	if err := s.Commit(ctx, p, msg.Change{State: []byte("a")}); err != nil {
 		t.Fatal(err)
@@ -167,7 +201,7 @@ func TestSplitCommitConflict(t *testing.T) {
 func TestSplitCommitRefTaken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _ := splitStore(t)
+	s, _, _ := splitStore(t)
 	if err := s.Commit(ctx, person(903), msg.Change{State: []byte("a"), Registration: registration(903, "RTAKEN", time.Now())}); err != nil {
 		t.Fatal(err)
 	}
@@ -186,8 +220,7 @@ func TestSplitCommitRefTaken(t *testing.T) {
 func TestSplitSeqNeverGoesBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, rdb, prefix := mustStore(t)
-	s.WithSplitCommit(true)
+	s, rdb, prefix := splitStore(t)
 	p := person(905)
 	if err := s.Commit(ctx, p, msg.Change{State: []byte("a"), Registration: registration(905, "RSEQ1", time.Now())}); err != nil {
 		t.Fatal(err)
@@ -215,8 +248,7 @@ func TestSplitSeqNeverGoesBack(t *testing.T) {
 func TestSplitPoisonEntry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, rdb, prefix := mustStore(t)
-	s.WithSplitCommit(true)
+	s, rdb, prefix := splitStore(t)
 	if err := s.OutboxInit(ctx); err != nil {
 		t.Fatal(err)
 	}
