@@ -98,7 +98,10 @@ return 0
 
 // commitScript commits a hop with its effects (see effectsLua): all of it
 // or, when a check fails, nothing.
-// KEYS and ARGV 1–10 as hopScript's, then the keys and ARGV of effectsLua.
+// KEYS and ARGV 1–10 as hopScript's, then ARGV 11 the effects (JSON), 12
+// prefix, 13 person, 14–15 the funnel. The shared keys it writes are named
+// from the prefix (effectsLua): one node or Sentinel only, where no slot
+// divides them (a Cluster commits split, split.go).
 var commitScript = newScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
 if stored_version(redis.pcall('GET', KEYS[1])) ~= ARGV[1] then return 1 end
 fx_init(ARGV[12], ARGV[13])
@@ -144,7 +147,6 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 			return err
 		}
 		sc = commitScript
-		keys = append(keys, s.effectKeys(p)...)
 		args = append(args, fx, s.keys.prefix, string(p), c.Reached, c.Abandoned)
 	} else if c.Reached != "" || c.Abandoned != "" {
 		args = append(args, "", s.keys.prefix, string(p), c.Reached, c.Abandoned)

@@ -10,16 +10,6 @@ import (
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
-// effectKeys are the keys a commit with effects declares after conv, person
-// and dd (KEYS 4–13 of commitScript).
-func (s *Store) effectKeys(p msg.PersonID) []string {
-	return []string{
-		s.keys.quota(p), s.keys.optout(), s.keys.obStats(),
-		s.keys.cbOpen(), s.keys.cbAll(), s.keys.cbPerson(),
-		s.keys.regp, s.keys.regs, s.keys.stream, s.keys.obPerson(p),
-	}
-}
-
 // fxArg is the JSON form of a hop's effects handed to commitScript. Numbers
 // travel as strings: Lua's numbers are doubles.
 type fxArg struct {
