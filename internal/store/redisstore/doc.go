@@ -68,5 +68,5 @@
 // what a stopped gateway left. Open (or New over a ClusterClient) chooses
 // the split commit; WithSplitCommit forces it on one node for tests. The
 // other scripts touch one slot each; the outbox's begin reads the person's
-// conversation apart on a Cluster. SCAN walks every master (forEachNode).
+// conversation apart (sessionTTLs), on every topology. SCAN walks every master (forEachNode).
 package redisstore

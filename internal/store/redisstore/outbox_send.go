@@ -22,13 +22,13 @@ import (
 // or paused (deferred), its person opted out (skipped), quiet hours or a
 // conversation of the person's in the last minutes (deferred).
 // KEYS: 1 record, 2 stream, 3 optout, 4 stats, 5 campaign (or any key), 6
-// campaign stats, 7 delay set, 8 the person's conversation.
+// campaign stats, 7 delay set.
 // ARGV: 1 stream id, 2 group, 3 now ms, 4 lane, 5 prefix, 6 id, 7 person,
 // 8 kind, 9 resend unknown, 10 retention ms, 11 campaign id, 12 quiet ("1"),
 // 13 quiet ends ms, 14 session guard ms, 15 conversation ttl ms, 16 number,
-// 17 text, 18 held until ms (0: not held), 19 (when KEYS[8] is not the
-// conversation: a Cluster, where it lives in another slot) the
-// conversation's PTTL read just before.
+// 17 text, 18 held until ms (0: not held), 19 the PTTL of the person's
+// conversation, read just before (sessionTTLs: it lives in the person's
+// slot, apart from the outbox's on a Cluster).
 var beginScript = redis.NewScript(`
 local camp = ARGV[11]
 local function ack()
@@ -109,8 +109,7 @@ if camp ~= '' and ARGV[12] == '1' then
   return {'deferred'}
 end
 if camp ~= '' and tonumber(ARGV[14]) > 0 then
-  local ttl = tonumber(ARGV[19] or '')
-  if not ttl then ttl = redis.call('PTTL', KEYS[8]) end
+  local ttl = tonumber(ARGV[19])
   local age = tonumber(ARGV[15]) - ttl
   if ttl > 0 and age >= 0 and age < tonumber(ARGV[14]) then
     defer(tonumber(ARGV[3]) + tonumber(ARGV[14]), 'deferred_session')
@@ -266,18 +265,11 @@ func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox
 		if m.Campaign != "" {
 			campKey, campStat = s.keys.camp(m.Campaign), s.keys.campStat(m.Campaign)
 		}
-		conv, _, _ := s.keys.person(m.Person)
-		if ttls != nil {
-			conv = s.keys.obStats()
-		}
 		calls[i] = scriptCall{
-			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats(), campKey, campStat, s.keys.obDelay(lane), conv},
+			keys: []string{s.keys.obMsg(e.MsgID), stream, s.keys.optout(), s.keys.obStats(), campKey, campStat, s.keys.obDelay(lane)},
 			args: []any{e.StreamID, group, nowMs, string(lane), s.keys.prefix, e.MsgID,
 				string(m.Person), string(m.Kind), ru(m.ResendUnknown), ret, m.Campaign, quiet, until,
-				g.SessionGuard.Milliseconds(), g.StateTTL.Milliseconds(), string(m.To), m.Text, holdMillis(e.HoldUntil)},
-		}
-		if ttls != nil {
-			calls[i].args = append(calls[i].args, ttls[i])
+				g.SessionGuard.Milliseconds(), g.StateTTL.Milliseconds(), string(m.To), m.Text, holdMillis(e.HoldUntil), ttls[i]},
 		}
 	}
 	res, err := s.runAll(ctx, beginScript, calls)
@@ -292,14 +284,12 @@ func (s *Store) OutboxBegin(ctx context.Context, lane msg.Lane, entries []outbox
 	return jobs, nil
 }
 
-// sessionTTLs reads, on a store that commits split (a Cluster), the
-// remaining life of each entry's person's conversation, which beginScript
-// reads itself on one node: one round trip for the batch. It returns nil
-// on one node.
+// sessionTTLs reads the remaining life of each campaign entry's person's
+// conversation (0 for the others, or with no session guard), for
+// beginScript: one round trip for the batch, only when it holds a campaign
+// message. The conversation is in the person's slot, not the outbox's, so
+// the script cannot read it on a Cluster; one way for every topology.
 func (s *Store) sessionTTLs(ctx context.Context, entries []outbox.Entry, g outbox.Guard) ([]int64, error) {
-	if !s.split {
-		return nil, nil
-	}
 	out := make([]int64, len(entries))
 	if g.SessionGuard <= 0 {
 		return out, nil
