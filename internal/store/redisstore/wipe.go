@@ -24,18 +24,14 @@ func (s *Store) DeleteEverything(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			// One UNLINK a page on one node; a Cluster's node refuses keys
-			// of several slots in one command, so there one by one.
-			if _, cluster := s.rdb.(*redis.ClusterClient); cluster {
+			// One pipeline a page, a key an UNLINK: a Cluster's node
+			// refuses keys of several slots in one command.
+			if len(keys) > 0 {
 				pipe := node.Pipeline()
 				for _, k := range keys {
 					pipe.Unlink(ctx, k)
 				}
 				if _, err := pipe.Exec(ctx); err != nil {
-					return err
-				}
-			} else if len(keys) > 0 {
-				if err := node.Unlink(ctx, keys...).Err(); err != nil {
 					return err
 				}
 			}
