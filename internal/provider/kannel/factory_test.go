@@ -1,8 +1,6 @@
 package kannel
 
 import (
-	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
@@ -25,75 +23,35 @@ func TestFactory(t *testing.T) {
 		}
 		return m
 	}
-	cases := []struct {
-		label      string
-		settings   map[string]string
-		public     string
-		wantBad    []string // settings reported
-		wantOff    bool     // no provider
-		wantRoutes int
-		wantSender bool
-		wantDLR    bool
-	}{
-		{label: "nothing set", wantOff: true},
-		{label: "only the smsc", settings: map[string]string{"PASSERELLE_KANNEL_SMSC": "mtn_cm"}, wantOff: true},
-		{label: "token only", settings: map[string]string{"PASSERELLE_KANNEL_TOKEN": token}, wantRoutes: 2},
-		{label: "sending only", settings: sending(), wantSender: true},
-		{label: "sending and routes", settings: sending("PASSERELLE_KANNEL_TOKEN", token), public: public, wantRoutes: 2, wantSender: true, wantDLR: true},
-		{label: "every setting", settings: sending("PASSERELLE_KANNEL_TOKEN", token, "PASSERELLE_KANNEL_FROM", "+237 222 00 00 00",
-			"PASSERELLE_KANNEL_SMSC", "mtn_cm", "PASSERELLE_KANNEL_NUMBER_FORMAT", "DIGITS"), public: public, wantRoutes: 2, wantSender: true, wantDLR: true},
-		{label: "sending and routes without a public URL", settings: sending("PASSERELLE_KANNEL_TOKEN", token),
-			wantBad: []string{"PASSERELLE_PUBLIC_URL"}},
-		{label: "short token", settings: map[string]string{"PASSERELLE_KANNEL_TOKEN": "short"}, wantBad: []string{"PASSERELLE_KANNEL_TOKEN"}},
-		{label: "token with a slash", settings: map[string]string{"PASSERELLE_KANNEL_TOKEN": "kannel/token/0123456789"}, wantBad: []string{"PASSERELLE_KANNEL_TOKEN"}},
-		{label: "relative send url", settings: sending("PASSERELLE_KANNEL_SEND_URL", "kannel:13013/cgi-bin/sendsms"), wantBad: []string{"PASSERELLE_KANNEL_SEND_URL"}},
-		{label: "credentials in the send url", settings: sending("PASSERELLE_KANNEL_SEND_URL", "http://u:"+password+"@kannel/cgi-bin/sendsms"), wantBad: []string{"PASSERELLE_KANNEL_SEND_URL"}},
-		{label: "username with a space", settings: sending("PASSERELLE_KANNEL_USERNAME", "pass erelle"), wantBad: []string{"PASSERELLE_KANNEL_USERNAME"}},
-		{label: "password with a space", settings: sending("PASSERELLE_KANNEL_PASSWORD", "pa55 w0rd"), wantBad: []string{"PASSERELLE_KANNEL_PASSWORD"}},
-		{label: "username without password", settings: map[string]string{"PASSERELLE_KANNEL_USERNAME": "passerelle"},
-			wantBad: []string{"PASSERELLE_KANNEL_PASSWORD", "PASSERELLE_KANNEL_SEND_URL"}},
-		{label: "password without the rest", settings: map[string]string{"PASSERELLE_KANNEL_PASSWORD": password},
-			wantBad: []string{"PASSERELLE_KANNEL_SEND_URL", "PASSERELLE_KANNEL_USERNAME"}},
-		{label: "bad sender", settings: sending("PASSERELLE_KANNEL_FROM", "A sender ID too long"), wantBad: []string{"PASSERELLE_KANNEL_FROM"}},
-		{label: "bad smsc", settings: sending("PASSERELLE_KANNEL_SMSC", "mtn cm"), wantBad: []string{"PASSERELLE_KANNEL_SMSC"}},
-		{label: "bad number format", settings: sending("PASSERELLE_KANNEL_NUMBER_FORMAT", "+"), wantBad: []string{"PASSERELLE_KANNEL_NUMBER_FORMAT"}},
+	cases := []providertest.FactoryCase{
+		{Label: "nothing set", WantOff: true},
+		{Label: "only the smsc", Settings: map[string]string{"PASSERELLE_KANNEL_SMSC": "mtn_cm"}, WantOff: true},
+		{Label: "token only", Settings: map[string]string{"PASSERELLE_KANNEL_TOKEN": token}, WantRoutes: 2},
+		{Label: "sending only", Settings: sending(), WantSender: true},
+		{Label: "sending and routes", Settings: sending("PASSERELLE_KANNEL_TOKEN", token), Public: public, WantRoutes: 2, WantSender: true, WantDLR: true},
+		{Label: "every setting", Settings: sending("PASSERELLE_KANNEL_TOKEN", token, "PASSERELLE_KANNEL_FROM", "+237 222 00 00 00",
+			"PASSERELLE_KANNEL_SMSC", "mtn_cm", "PASSERELLE_KANNEL_NUMBER_FORMAT", "DIGITS"), Public: public, WantRoutes: 2, WantSender: true, WantDLR: true},
+		{Label: "sending and routes without a public URL", Settings: sending("PASSERELLE_KANNEL_TOKEN", token),
+			WantBad: []string{"PASSERELLE_PUBLIC_URL"}},
+		{Label: "short token", Settings: map[string]string{"PASSERELLE_KANNEL_TOKEN": "short"}, WantBad: []string{"PASSERELLE_KANNEL_TOKEN"}},
+		{Label: "token with a slash", Settings: map[string]string{"PASSERELLE_KANNEL_TOKEN": "kannel/token/0123456789"}, WantBad: []string{"PASSERELLE_KANNEL_TOKEN"}},
+		{Label: "relative send url", Settings: sending("PASSERELLE_KANNEL_SEND_URL", "kannel:13013/cgi-bin/sendsms"), WantBad: []string{"PASSERELLE_KANNEL_SEND_URL"}},
+		{Label: "credentials in the send url", Settings: sending("PASSERELLE_KANNEL_SEND_URL", "http://u:"+password+"@kannel/cgi-bin/sendsms"), WantBad: []string{"PASSERELLE_KANNEL_SEND_URL"}},
+		{Label: "username with a space", Settings: sending("PASSERELLE_KANNEL_USERNAME", "pass erelle"), WantBad: []string{"PASSERELLE_KANNEL_USERNAME"}},
+		{Label: "password with a space", Settings: sending("PASSERELLE_KANNEL_PASSWORD", "pa55 w0rd"), WantBad: []string{"PASSERELLE_KANNEL_PASSWORD"}},
+		{Label: "username without password", Settings: map[string]string{"PASSERELLE_KANNEL_USERNAME": "passerelle"},
+			WantBad: []string{"PASSERELLE_KANNEL_PASSWORD", "PASSERELLE_KANNEL_SEND_URL"}},
+		{Label: "password without the rest", Settings: map[string]string{"PASSERELLE_KANNEL_PASSWORD": password},
+			WantBad: []string{"PASSERELLE_KANNEL_SEND_URL", "PASSERELLE_KANNEL_USERNAME"}},
+		{Label: "bad sender", Settings: sending("PASSERELLE_KANNEL_FROM", "A sender ID too long"), WantBad: []string{"PASSERELLE_KANNEL_FROM"}},
+		{Label: "bad smsc", Settings: sending("PASSERELLE_KANNEL_SMSC", "mtn cm"), WantBad: []string{"PASSERELLE_KANNEL_SMSC"}},
+		{Label: "bad number format", Settings: sending("PASSERELLE_KANNEL_NUMBER_FORMAT", "+"), WantBad: []string{"PASSERELLE_KANNEL_NUMBER_FORMAT"}},
 	}
-	for _, c := range cases {
-		t.Run(c.label, func(t *testing.T) {
-			t.Parallel()
-			l := providertest.Load(t, Factory, c.settings, c.public)
-			var bad []string
-			for k, m := range l.Bad {
-				bad = append(bad, k)
-				for _, secret := range []string{token, password, "pa55 w0rd", "kannel/token"} {
-					if strings.Contains(m, secret) {
-						t.Errorf("%s: message %q quotes a secret", k, m)
-					}
-				}
-			}
-			sort.Strings(bad)
-			if fmt.Sprint(bad) != fmt.Sprint(c.wantBad) {
-				t.Fatalf("bad settings %v (%v), want %v", bad, l.Bad, c.wantBad)
-			}
-			if c.wantBad != nil {
-				return // a bad value stops start-up: what was built does not matter
-			}
-			if c.wantOff {
-				if l.P != nil {
-					t.Fatalf("provider %v, want none", l.P)
-				}
-				return
-			}
-			if l.P == nil || l.P.Name() != Provider {
-				t.Fatalf("provider %v", l.P)
-			}
-			cfg, _ := ConfigOf(l.P)
-			_, dlr := cfg.Send.Callback.For("m1", "")
-			if len(l.P.Routes()) != c.wantRoutes || (l.P.Sender() != nil) != c.wantSender || dlr != c.wantDLR {
-				t.Fatalf("%d routes, sender %v, reports %v", len(l.P.Routes()), l.P.Sender() != nil, dlr)
-			}
-		})
-	}
+	providertest.CheckFactory(t, Factory, Provider, cases, []string{token, password, "pa55 w0rd", "kannel/token"}, func(p provider.Provider) bool {
+		cfg, _ := ConfigOf(p)
+		_, dlr := cfg.Send.Callback.For("m1", "")
+		return dlr
+	})
 }
 
 // TestFactoryEverySetting: each setting reaches the configuration as
@@ -115,15 +73,7 @@ func TestFactoryEverySetting(t *testing.T) {
 // value in -h or in errors).
 func TestFactorySecretSettings(t *testing.T) {
 	t.Parallel()
-	secret := map[string]bool{"PASSERELLE_KANNEL_TOKEN": true, "PASSERELLE_KANNEL_PASSWORD": true}
-	for _, s := range Factory.Settings {
-		if s.Secret != secret[s.Env] || !strings.HasPrefix(s.Env, "PASSERELLE_KANNEL_") || s.Flag == "" || s.Usage == "" {
-			t.Errorf("setting %+v", s)
-		}
-	}
-	if len(Factory.Settings) != 7 {
-		t.Errorf("%d settings, want 7", len(Factory.Settings))
-	}
+	providertest.CheckSettings(t, Factory, "PASSERELLE_KANNEL_", 7, "PASSERELLE_KANNEL_TOKEN", "PASSERELLE_KANNEL_PASSWORD")
 }
 
 func TestNotices(t *testing.T) {
