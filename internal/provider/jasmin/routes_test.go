@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/msg"
@@ -110,35 +109,21 @@ func TestMORetryChangesNothing(t *testing.T) {
 	}
 }
 
-// flaky is a conversation service whose store can be made to fail: the hop
-// then runs with its context cancelled, so every Redis call fails and
-// nothing is committed.
-type flaky struct {
-	next web.Conversations
-	down atomic.Bool
-}
-
-func (f *flaky) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error) {
-	if f.down.Load() {
-		c, cancel := context.WithCancel(ctx)
-		cancel()
-		ctx = c
-	}
-	return f.next.Handle(ctx, in)
-}
-
 // TestMOStoreFailure: when the hop cannot be stored, Jasmin gets no ACK
 // (503), so it posts again; nothing was stored or sent, and the post that
 // follows once the store is back is the one that counts.
 func TestMOStoreFailure(t *testing.T) {
 	t.Parallel()
 	f := newFakeJasmin(t, nil)
-	var fl *flaky
-	s := gateway(t, f, func(_ *apptest.App, c *web.Config) { fl = &flaky{next: c.Conversations}; c.Conversations = fl })
+	var fl *providertest.Flaky
+	s := gateway(t, f, func(_ *apptest.App, c *web.Config) {
+		fl = &providertest.Flaky{Next: c.Conversations}
+		c.Conversations = fl
+	})
 	body := moForm("mo-f1", "237670000901", "Bonjour").Encode()
 	s.Outbox.Drain(t) // the outbox's own keys exist before the post
 	before := s.Snapshot(t, nil)
-	fl.down.Store(true)
+	fl.Down.Store(true)
 	st, b, _ := s.Post(t, moTarget, body, nil)
 	if st != 503 || strings.Contains(b, Ack) {
 		t.Fatalf("store down: %d %q, want 503 without ACK", st, b)
@@ -147,7 +132,7 @@ func TestMOStoreFailure(t *testing.T) {
 	if !providertest.SameSnapshot(before, s.Snapshot(t, nil)) || len(f.received()) != 0 {
 		t.Fatal("a post that was not acknowledged stored or sent something")
 	}
-	fl.down.Store(false)
+	fl.Down.Store(false)
 	if st, b, _ := s.Post(t, moTarget, body, nil); st != 200 || b != Ack {
 		t.Fatalf("store back: %d %q", st, b)
 	}

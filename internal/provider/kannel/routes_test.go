@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/passerelle/passerelle/internal/msg"
@@ -124,37 +123,23 @@ func TestMORetryChangesNothing(t *testing.T) {
 	}
 }
 
-// flaky is a conversation service whose store can be made to fail: the hop
-// then runs with its context cancelled, so every Redis call fails and
-// nothing is committed.
-type flaky struct {
-	next web.Conversations
-	down atomic.Bool
-}
-
-func (f *flaky) Handle(ctx context.Context, in msg.Inbound) (msg.Reply, error) {
-	if f.down.Load() {
-		c, cancel := context.WithCancel(ctx)
-		cancel()
-		ctx = c
-	}
-	return f.next.Handle(ctx, in)
-}
-
 // TestMOStoreFailure: when the hop cannot be stored the answer is 503, so
 // that smsbox retries; nothing was stored or sent, and the retry once the
 // store is back is the one that counts.
 func TestMOStoreFailure(t *testing.T) {
 	t.Parallel()
 	f := newFakeKannel(t, nil)
-	var fl *flaky
-	s := gateway(t, f, func(_ *apptest.App, c *web.Config) { fl = &flaky{next: c.Conversations}; c.Conversations = fl })
+	var fl *providertest.Flaky
+	s := gateway(t, f, func(_ *apptest.App, c *web.Config) {
+		fl = &providertest.Flaky{Next: c.Conversations}
+		c.Conversations = fl
+	})
 	req := func() *http.Request {
 		return providertest.Request(http.MethodGet, moURL(moQuery("mo-f1", "237670000901", "Bonjour")), "", "", nil)
 	}
 	s.Outbox.Drain(t) // the outbox's own keys exist before the call
 	before := s.Snapshot(t, nil)
-	fl.down.Store(true)
+	fl.Down.Store(true)
 	if st, _, _ := s.Do(t, req()); st != 503 {
 		t.Fatalf("store down: %d, want 503", st)
 	}
@@ -162,7 +147,7 @@ func TestMOStoreFailure(t *testing.T) {
 	if !providertest.SameSnapshot(before, s.Snapshot(t, nil)) || len(f.received()) != 0 {
 		t.Fatal("a call answered 503 stored or sent something")
 	}
-	fl.down.Store(false)
+	fl.Down.Store(false)
 	if st, b, _ := s.Do(t, req()); st != 200 || b != "" {
 		t.Fatalf("store back: %d %q", st, b)
 	}
