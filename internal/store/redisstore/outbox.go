@@ -56,7 +56,6 @@ func (k keyspace) obPID(provider, pid string) string {
 	return k.prefix + "obpid:{g}:" + provider + ":" + pid
 }
 func (k keyspace) obStats() string                { return k.prefix + "obstats:{g}" }
-func (k keyspace) obPerson(p msg.PersonID) string { return k.prefix + "obp:{g}:" + string(p) }
 func (k keyspace) optout() string                 { return k.prefix + "optout:{g}" }
 
 // enqueueLua queues one message (an obArg): its stream entry, the
