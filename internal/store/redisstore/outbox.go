@@ -55,8 +55,8 @@ func (k keyspace) obMsg(id string) string     { return k.prefix + "obm:{g}:" + i
 func (k keyspace) obPID(provider, pid string) string {
 	return k.prefix + "obpid:{g}:" + provider + ":" + pid
 }
-func (k keyspace) obStats() string                { return k.prefix + "obstats:{g}" }
-func (k keyspace) optout() string                 { return k.prefix + "optout:{g}" }
+func (k keyspace) obStats() string { return k.prefix + "obstats:{g}" }
+func (k keyspace) optout() string  { return k.prefix + "optout:{g}" }
 
 // enqueueLua queues one message (an obArg): its stream entry, the
 // person's index and the lane's count. The entry's fields are the same for
