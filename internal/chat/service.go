@@ -163,8 +163,10 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 	lang := msg.Lang("")
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		q := msg.HopLoad{Dedupe: dd}
-		if attempt == 0 && in.Channel == msg.SMS {
-			q.Flood = s.cfg.Flood // counted once per message
+		if in.Channel == msg.SMS {
+			// Checked at every attempt: a message counts when its hop
+			// commits (ch.FloodMark), so once.
+			q.Flood = s.cfg.Flood
 		}
 		conv, err := s.store.LoadHop(ctx, p, q)
 		if err != nil {
@@ -242,9 +244,9 @@ func (s *Service) handle(ctx context.Context, in msg.Inbound) (msg.Reply, error)
 // retries, as long as a USSD retry may come. An erasure keeps nothing.
 func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, h *hop, dd, hopName string) msg.Change {
 	ch := msg.Change{Version: conv.Version, StateTTL: s.cfg.StateTTL, Dedupe: dd, DedupeTTL: s.cfg.SMSDedupeTTL,
-		Registration: h.reg, Effects: h.fx}
+		Registration: h.reg, Effects: h.fx, FloodMark: conv.FloodMark}
 	if h.fx.Erase {
-		ch.Dedupe, ch.Registration = "", nil
+		ch.Dedupe, ch.Registration, ch.FloodMark = "", nil, msg.FloodMark{}
 		ch.Effects.Quota, ch.Effects.Callbacks, ch.Effects.OptOut = nil, nil, ""
 		return ch
 	}

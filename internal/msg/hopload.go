@@ -15,9 +15,10 @@ type HopLoad struct {
 	// Dedupe names the hop for provider retries ("" for none): when it was
 	// answered before, only its cached reply is returned.
 	Dedupe string
-	// Flood, when its Limit is positive, counts the message against the
+	// Flood, when its Limit is positive, checks the message against the
 	// person's limit once its reply was not found in the cache (a provider
-	// retry is not a new message). A message refused is not read further.
+	// retry is not a new message). A message refused is not read further;
+	// an allowed one counts when its hop commits (Conversation.FloodMark).
 	Flood Rate
 }
 
@@ -34,3 +35,11 @@ const (
 	// FloodSilent: refused after the notice was given: answer nothing.
 	FloodSilent
 )
+
+// FloodMark is the flood limit's state after an allowed message, in the
+// store's own encoding, and how long it lasts; the zero value writes
+// nothing.
+type FloodMark struct {
+	Value string
+	TTL   time.Duration
+}

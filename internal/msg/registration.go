@@ -38,10 +38,14 @@ type Conversation struct {
 	CampaignReply string
 	// RegRef is the reference of the person's registration, if any.
 	RegRef string
-	// Flood is the verdict of the flood limit the load counted the
+	// Flood is the verdict of the flood limit the load checked the
 	// message against (HopLoad.Flood); a refused message carries nothing
 	// else.
 	Flood FloodVerdict
+	// FloodMark is what counts an allowed message against the flood limit:
+	// the hop's Change carries it, and its commit writes it, so that a
+	// message counts once, when its hop happens.
+	FloodMark FloodMark
 }
 
 // Change is what one hop writes, all or nothing.
@@ -67,6 +71,9 @@ type Change struct {
 	// person there; Abandoned the node where the person's previous session
 	// stopped without finishing. Staff's funnel counts them.
 	Reached, Abandoned string
+	// FloodMark, from the hop's load (Conversation.FloodMark), counts the
+	// message against the person's flood limit.
+	FloodMark FloodMark
 }
 
 // Filter selects registrations for staff: empty fields match everything.

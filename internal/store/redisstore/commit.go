@@ -35,7 +35,10 @@ const (
 // ms, 8 dedupe field or "", 9 reply, 10 dedupe ttl ms; for the funnel,
 // when the hop moved the person or a session stopped: 12 prefix, 13 person,
 // 14 node reached, 15 node abandoned. The funnel holds counts only: who
-// reached a node is not kept, not even as a hash.
+// reached a node is not kept, not even as a hash. write_state's arguments
+// are the flood limit's new state (msg.FloodMark) and its ttl ms, written
+// to the person's flood key (named from ARGV 12 and 13, flood.go): ARGV 16
+// and 17 in hopScript and commitScript.
 //
 // stored_version reads the version of the stored record (or of its head) as
 // Load does (splitConv): '0' for none (no key, an empty string or a key of
@@ -49,7 +52,10 @@ local function stored_version(v)
   if not d or #d > ` + maxVersionDigitsLua + ` or (#d > 1 and string.sub(d, 1, 1) == '0') then return '-1' end
   return d
 end
-local function write_state()
+local function write_state(flood, flood_ms)
+  if flood and flood ~= '' then
+    redis.call('SET', 'rate:' .. ARGV[12] .. 'flood:{' .. ARGV[13] .. '}', flood, 'PX', flood_ms)
+  end
   if ARGV[3] == '1' then
     redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
   else
@@ -72,7 +78,7 @@ local function count_funnel()
   end
 end
 local function write_hop()
-  write_state()
+  write_state(ARGV[16], ARGV[17])
   count_funnel()
 end
 `
@@ -99,7 +105,7 @@ return 0
 // commitScript commits a hop with its effects (see effectsLua): all of it
 // or, when a check fails, nothing.
 // KEYS and ARGV 1–10 as hopScript's, then ARGV 11 the effects (JSON), 12
-// prefix, 13 person, 14–15 the funnel. The shared keys it writes are named
+// prefix, 13 person, 14–15 the funnel, 16–17 the flood mark. The shared keys it writes are named
 // from the prefix (effectsLua): one node or Sentinel only, where no slot
 // divides them (a Cluster commits split, split.go).
 var commitScript = newScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
@@ -148,8 +154,11 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 		}
 		sc = commitScript
 		args = append(args, fx, s.keys.prefix, string(p), c.Reached, c.Abandoned)
-	} else if c.Reached != "" || c.Abandoned != "" {
+	} else if c.Reached != "" || c.Abandoned != "" || c.FloodMark.Value != "" {
 		args = append(args, "", s.keys.prefix, string(p), c.Reached, c.Abandoned)
+	}
+	if c.FloodMark.Value != "" && !c.Effects.Erase {
+		args = append(args, c.FloodMark.Value, ttlMillis(c.FloodMark.TTL, time.Second))
 	}
 	n, err := sc.run(ctx, s.rdb, keys, args).Int()
 	if err != nil {
@@ -180,7 +189,7 @@ func commitArgs(c msg.Change) []any {
 	if c.Dedupe != "" {
 		field, reply = ddField(c.Dedupe), c.Reply
 	}
-	args := make([]any, 10, 15)
+	args := make([]any, 10, 17)
 	args[0] = c.Version
 	args[1] = next
 	args[2] = hasState

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -54,4 +55,10 @@ func (sc script) run(ctx context.Context, c scripter, keys []string, args []any)
 		return sc.Eval(ctx, c, keys, args...)
 	}
 	return cmd
+}
+
+// isNoScript tells whether err is Redis's answer to an EVALSHA of a script
+// it does not hold.
+func isNoScript(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT")
 }

@@ -1,16 +1,28 @@
 package redisstore
 
 import (
+	"context"
+	"fmt"
+	"math"
 	"strconv"
+	"time"
 
 	"github.com/passerelle/passerelle/internal/msg"
 )
 
 // The flood limit counts how many messages one person may send in a period
 // with GCRA, as github.com/go-redis/redis_rate did before it was folded into
-// the hop's load (same key, same stored value, burst equal to the limit).
-// Past the limit the person gets one notice, then silence until the limit
-// lets them through again.
+// the hop (same key, same stored value, burst equal to the limit). Past the
+// limit the person gets one notice, then silence until the limit lets them
+// through again.
+//
+// The hop's load reads the stored state and Redis's clock (TIME) with its
+// other reads, in the same round trip; the gateway decides; an allowed
+// message's new state (msg.FloodMark) is written by the hop's commit, under
+// its compare-and-set, so that it counts once, when the hop happens, and
+// two messages of one person at once are counted one after the other (the
+// second's commit fails, and its new load reads the first's count). A
+// refused message costs one more round trip, for the notice.
 //
 // Keys: "rate:" + prefix + "flood:{p}" (the theoretical arrival time, in
 // seconds since 2017-01-01) and prefix + "floodnote:{p}" (the notice was
@@ -20,31 +32,35 @@ func (k keyspace) flood(p msg.PersonID) string {
 }
 func (k keyspace) floodNote(p msg.PersonID) string { return k.prefix + "floodnote:{" + string(p) + "}" }
 
-// floodLua counts one message against the limit ARGV[3] per ARGV[4]
-// seconds on KEYS[5] and returns 0 when it is allowed, 1 when it is refused
-// and the notice was not given yet (it now is, on KEYS[6]), 2 when refused
-// in silence. It reads Redis's clock: the script replicates its effects.
-const floodLua = `
-local function flood()
-  local limit, period = tonumber(ARGV[3]), tonumber(ARGV[4])
-  local interval = period / limit
-  local t = redis.call('TIME')
-  local now = (t[1] - 1483228800) + (t[2] / 1000000)
-  local tat = tonumber(redis.call('GET', KEYS[5]) or '') or now
-  tat = math.max(tat, now)
-  local new_tat = tat + interval
-  local diff = now - (new_tat - period)
-  if diff < 0 then
-    local wait = math.max(1000, math.ceil(-diff * 1000))
-    if redis.call('SET', KEYS[6], '1', 'NX', 'PX', wait) then return 1 end
-    return 2
-  end
-  redis.call('SET', KEYS[5], new_tat, 'EX', math.ceil(new_tat - now))
-  return 0
-end
-`
+// floodEpoch is the origin of the stored arrival time (redis_rate's).
+const floodEpoch = 1483228800
 
-// floodArgs are ARGV 3 and 4 of the load script for r.
-func floodArgs(r msg.Rate) (limit, period string) {
-	return strconv.Itoa(r.Limit), strconv.FormatFloat(r.Period.Seconds(), 'f', -1, 64)
+// floodCheck decides one message under the limit r at Redis's time now,
+// the stored state being tat ("" for none). An allowed message returns the
+// state its commit writes; a refused one how long until the next message
+// would be let through (at least a second), for the notice's expiry.
+func floodCheck(r msg.Rate, now time.Time, tat string) (mark msg.FloodMark, wait time.Duration, ok bool) {
+	period := r.Period.Seconds()
+	interval := period / float64(r.Limit)
+	t := float64(now.Unix()-floodEpoch) + float64(now.Nanosecond())/1e9
+	last, err := strconv.ParseFloat(tat, 64)
+	if err != nil || math.IsNaN(last) || math.IsInf(last, 0) {
+		last = t
+	}
+	next := max(last, t) + interval
+	if diff := t - (next - period); diff < 0 {
+		return msg.FloodMark{}, max(time.Second, time.Duration(math.Ceil(-diff*1000))*time.Millisecond), false
+	}
+	ttl := time.Duration(math.Ceil(next-t)) * time.Second
+	return msg.FloodMark{Value: strconv.FormatFloat(next, 'f', -1, 64), TTL: max(ttl, time.Second)}, 0, true
+}
+
+// floodNotice records that a refused person got the notice, until wait has
+// passed; it tells whether this refusal is the one to give it.
+func (s *Store) floodNotice(ctx context.Context, p msg.PersonID, wait time.Duration) (bool, error) {
+	first, err := s.rdb.SetNX(ctx, s.keys.floodNote(p), "1", wait).Result()
+	if err != nil {
+		return false, fmt.Errorf("error noting the flood notice: %w", err)
+	}
+	return first, nil
 }

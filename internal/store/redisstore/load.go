@@ -23,23 +23,21 @@ import (
 // of plain reads, cheaper for Redis than a script) and returns the store's
 // error (wrapped) when Redis cannot answer or answers something unexpected.
 func (s *Store) Load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
-	return s.load(ctx, p, dedupe)
+	return s.load(ctx, p, msg.HopLoad{Dedupe: dedupe})
 }
 
 // LoadHop is the load at the start of a hop: Load, and with q.Flood the
-// message counted against the person's flood limit once no cached reply
-// answers it, all in one round trip (loadFloodScript). A refused message
-// returns only its verdict (c.Flood). It returns the store's error
-// (wrapped).
+// message checked against the person's flood limit once no cached reply
+// answers it (flood.go), all in one round trip of plain reads; a refused
+// message costs one more, for the notice, and returns only its verdict
+// (c.Flood). An allowed message counts when its hop commits
+// (c.FloodMark). It returns the store's error (wrapped).
 func (s *Store) LoadHop(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Conversation, error) {
-	if q.Flood.Limit > 0 && q.Flood.Period > 0 {
-		return s.loadFlood(ctx, p, q)
-	}
-	return s.load(ctx, p, q.Dedupe)
+	return s.load(ctx, p, q)
 }
 
 // load reads a conversation with a pipeline of plain reads.
-func (s *Store) load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Conversation, error) {
+func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Conversation, error) {
 	conv, person, dd := s.keys.person(p)
 	var c msg.Conversation
 	// One MGET of the state and the language (same hash slot) and the quota
@@ -48,7 +46,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 	// go-redis its error handling on the hot path.
 	// The commands are built by hand over one array of names (see
 	// evalcmd.go): go-redis's helpers would box each name apart.
-	k := &[...]string{conv, person, s.keys.quota(p), s.keys.regp, string(p), dd, "", ""}
+	k := &[...]string{conv, person, s.keys.quota(p), s.keys.regp, string(p), dd, "", "", ""}
 	var cached *redis.SliceCmd
 	pipe := s.rdb.Pipeline()
 	vals := redis.NewSliceCmd(ctx, "mget", &k[0], &k[1])
@@ -57,24 +55,37 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 	_ = pipe.Process(ctx, vals)
 	_ = pipe.Process(ctx, quota)
 	_ = pipe.Process(ctx, regRef)
-	var window *redis.StringCmd
-	if dedupe != "" {
-		k[6], k[7] = ddField(dedupe), s.keys.campWindow(p)
+	flood := q.Flood.Limit > 0 && q.Flood.Period > 0
+	if q.Dedupe != "" {
+		k[6] = ddField(q.Dedupe)
 		cached = redis.NewSliceCmd(ctx, "hmget", &k[5], &k[6])
-		window = redis.NewStringCmd(ctx, "get", &k[7])
 		_ = pipe.Process(ctx, cached)
+	}
+	// An SMS (a message named for retries, or under a flood limit) may
+	// answer a campaign.
+	var window *redis.StringCmd
+	if q.Dedupe != "" || flood {
+		k[7] = s.keys.campWindow(p)
+		window = redis.NewStringCmd(ctx, "get", &k[7])
 		_ = pipe.Process(ctx, window)
 	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return c, fmt.Errorf("error loading conversation: %w", err)
+	var clock *redis.TimeCmd
+	var tat *redis.SliceCmd
+	if flood {
+		k[8] = s.keys.flood(p)
+		clock = redis.NewTimeCmd(ctx, "time")
+		tat = redis.NewSliceCmd(ctx, "mget", &k[8])
+		_ = pipe.Process(ctx, clock)
+		_ = pipe.Process(ctx, tat)
 	}
-	if window != nil {
-		c.CampaignReply = window.Val()
+	// Exec returns the first error only, which may be a read's redis.Nil
+	// (no registration): every command's error is looked at.
+	cmds, _ := pipe.Exec(ctx)
+	for _, cmd := range cmds {
+		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
+			return c, fmt.Errorf("error loading conversation: %w", err)
+		}
 	}
-	if q := quota.Val(); len(q) > 0 {
-		c.Quota = q
-	}
-	c.RegRef = regRef.Val()
 	v := vals.Val()
 	if len(v) != 2 {
 		return c, fmt.Errorf("error loading conversation: unexpected reply")
@@ -85,8 +96,40 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, dedupe string) (msg.Co
 			return c, nil
 		}
 	}
+	if flood {
+		stored, _ := firstString(tat.Val())
+		mark, wait, ok := floodCheck(q.Flood, clock.Val(), stored)
+		if !ok {
+			first, err := s.floodNotice(ctx, p, wait)
+			if err != nil {
+				return c, fmt.Errorf("error loading conversation: %w", err)
+			}
+			c.Flood = msg.FloodSilent
+			if first {
+				c.Flood = msg.FloodNotice
+			}
+			return c, nil
+		}
+		c.FloodMark = mark
+	}
+	if window != nil {
+		c.CampaignReply = window.Val()
+	}
+	if q := quota.Val(); len(q) > 0 {
+		c.Quota = q
+	}
+	c.RegRef = regRef.Val()
 	readConv(&c, v[0], v[1])
 	return c, nil
+}
+
+// firstString is the first element of an MGET reply when it is a string.
+func firstString(v []any) (string, bool) {
+	if len(v) == 0 {
+		return "", false
+	}
+	s, ok := v[0].(string)
+	return s, ok
 }
 
 // readConv fills c from the stored conversation record and language (MGET

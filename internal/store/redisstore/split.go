@@ -70,7 +70,8 @@ func (k keyspace) fxApplied(p msg.PersonID) string { return k.prefix + "fxa:{g}:
 // (effects JSON) or "", 12 prefix, 13 person, 14 "1" to erase the person's
 // keys instead of writing the state, 15 "1" to check the version (a staff
 // erasure does not), 16 the seq's ttl ms, 17 the quota ({q, qttl} JSON) or
-// "". It returns {1} on a conflict, or {0, keys erased, the log}.
+// "", 18–19 the flood mark and its ttl ms (or none). It returns {1} on a
+// conflict, or {0, keys erased, the log}.
 var personScript = redis.NewScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
 if ARGV[15] == '1' and stored_version(redis.pcall('GET', KEYS[1])) ~= ARGV[1] then return {1} end
 fx_init(ARGV[12], ARGV[13])
@@ -78,7 +79,7 @@ local n = 0
 if ARGV[14] == '1' then
   n = erase_own(ARGV[12], ARGV[13])
 else
-  write_state()
+  write_state(ARGV[18], ARGV[19])
   if ARGV[17] ~= '' then write_quota(cjson.decode(ARGV[17])) end
 end
 if ARGV[11] ~= '' then
@@ -241,6 +242,9 @@ func (s *Store) commitPerson(ctx context.Context, p msg.PersonID, c msg.Change) 
 		}
 	}
 	args = append(args, entry, s.keys.prefix, string(p), erase, "1", fxnTTLMillis, quota)
+	if c.FloodMark.Value != "" && erase == "" {
+		args = append(args, c.FloodMark.Value, ttlMillis(c.FloodMark.TTL, time.Second))
+	}
 	res, err := s.runPerson(ctx, p, conv, person, dd, args)
 	if err != nil {
 		return res, fmt.Errorf("error committing conversation: %w", err)

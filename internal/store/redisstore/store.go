@@ -86,7 +86,7 @@ func (s *Store) Close() error {
 // them (restart, failover).
 func (s *Store) loadScripts(ctx context.Context) error {
 	for _, sc := range []*redis.Script{commitScript.Script, hopScript.Script, eraseScript, enqueueScript,
-		beginScript, finishScript, promoteScript, reportScript, loadFloodScript.Script, personScript, applyScript, forgetScript} {
+		beginScript, finishScript, promoteScript, reportScript, personScript, applyScript, forgetScript} {
 		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
 			return fmt.Errorf("error loading scripts: %w", err)
 		}
