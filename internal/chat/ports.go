@@ -10,10 +10,12 @@ import (
 type Store interface {
 	// LoadHop returns the person's conversation, with their quota
 	// counters, and, when the hop named q.Dedupe was answered before, its
-	// cached reply. With q.Flood it first counts the message against the
+	// cached reply. With q.Flood it checks the message against the
 	// person's flood limit, unless the cached reply answers it; a refused
-	// message gives only the verdict (Conversation.Flood). It returns an
-	// error only when the store cannot answer.
+	// message gives only the verdict (Conversation.Flood), an allowed one
+	// the mark (Conversation.FloodMark) that its Change carries, so that
+	// the message counts when its hop commits. It returns an error only
+	// when the store cannot answer.
 	LoadHop(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Conversation, error)
 	// Commit applies a change and its effects all or nothing. It returns
 	// msg.ErrConflict when the conversation's version is no longer
