@@ -90,6 +90,9 @@ func TestRefusedConsentStoresNothing(t *testing.T) {
 		t.Fatalf("refusal did not end: %+v", r)
 	}
 	p := string(h.Hasher.Person(defaultPhone))
+	if err := h.Store.FlushFunnel(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range h.Keys(t) {
 		rest := strings.TrimPrefix(k, h.Prefix)
 		if rest == "stats:{g}" {

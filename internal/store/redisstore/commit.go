@@ -32,13 +32,12 @@ const (
 // conversation version, then the state, the language and the cached reply.
 // KEYS: 1 conv, 2 person, 3 dd. ARGV: 1 expected version, 2 new version, 3
 // has state, 4 "<new version>:<state>", 5 state ttl ms, 6 lang, 7 person ttl
-// ms, 8 dedupe field or "", 9 reply, 10 dedupe ttl ms; for the funnel,
-// when the hop moved the person or a session stopped: 12 prefix, 13 person,
-// 14 node reached, 15 node abandoned. The funnel holds counts only: who
-// reached a node is not kept, not even as a hash. write_state's arguments
-// are the flood limit's new state (msg.FloodMark) and its ttl ms, written
-// to the person's flood key (named from ARGV 12 and 13, flood.go): ARGV 16
-// and 17 in hopScript and commitScript.
+// ms, 8 dedupe field or "", 9 reply, 10 dedupe ttl ms; for the flood
+// limit: 12 prefix, 13 person. write_state's arguments are the flood
+// limit's new state (msg.FloodMark) and its ttl ms, written to the
+// person's flood key (named from ARGV 12 and 13, flood.go): ARGV 14 and 15
+// in hopScript and commitScript. Staff's funnel is counted by the gateway
+// (funnel.go).
 //
 // stored_version reads the version of the stored record (or of its head) as
 // Load does (splitConv): '0' for none (no key, an empty string or a key of
@@ -68,18 +67,8 @@ local function write_state(flood, flood_ms)
     redis.call('PEXPIRE', KEYS[3], ARGV[10])
   end
 end
-local function count_funnel()
-  -- Staff's funnel: who reached which node, where sessions stopped.
-  if ARGV[14] and ARGV[14] ~= '' then
-    redis.call('HINCRBY', ARGV[12] .. 'stats:{g}', 'reached|' .. ARGV[14], 1)
-  end
-  if ARGV[15] and ARGV[15] ~= '' then
-    redis.call('HINCRBY', ARGV[12] .. 'stats:{g}', 'abandoned|' .. ARGV[15], 1)
-  end
-end
 local function write_hop()
-  write_state(ARGV[16], ARGV[17])
-  count_funnel()
+  write_state(ARGV[14], ARGV[15])
 end
 `
 
@@ -105,7 +94,7 @@ return 0
 // commitScript commits a hop with its effects (see effectsLua): all of it
 // or, when a check fails, nothing.
 // KEYS and ARGV 1–10 as hopScript's, then ARGV 11 the effects (JSON), 12
-// prefix, 13 person, 14–15 the funnel, 16–17 the flood mark. The shared keys it writes are named
+// prefix, 13 person, 14–15 the flood mark. The shared keys it writes are named
 // from the prefix (effectsLua): one node or Sentinel only, where no slot
 // divides them (a Cluster commits split, split.go).
 var commitScript = newScript(unindexLua + eraseLua + enqueueLua + hopLua + effectsLua + `
@@ -153,9 +142,9 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 			return err
 		}
 		sc = commitScript
-		args = append(args, fx, s.keys.prefix, string(p), c.Reached, c.Abandoned)
-	} else if c.Reached != "" || c.Abandoned != "" || c.FloodMark.Value != "" {
-		args = append(args, "", s.keys.prefix, string(p), c.Reached, c.Abandoned)
+		args = append(args, fx, s.keys.prefix, string(p))
+	} else if c.FloodMark.Value != "" {
+		args = append(args, "", s.keys.prefix, string(p))
 	}
 	if c.FloodMark.Value != "" && !c.Effects.Erase {
 		args = append(args, c.FloodMark.Value, ttlMillis(c.FloodMark.TTL, time.Second))
@@ -166,6 +155,7 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 	}
 	switch n {
 	case commitOK:
+		s.funnel.add(c.Reached, c.Abandoned)
 		return nil
 	case commitConflict:
 		return fmt.Errorf("error committing conversation: %w", msg.ErrConflict)
@@ -189,7 +179,7 @@ func commitArgs(c msg.Change) []any {
 	if c.Dedupe != "" {
 		field, reply = ddField(c.Dedupe), c.Reply
 	}
-	args := make([]any, 10, 17)
+	args := make([]any, 10, 15)
 	args[0] = c.Version
 	args[1] = next
 	args[2] = hasState

@@ -15,6 +15,6 @@ func (s *Store) CommitPersonOnly(ctx context.Context, p msg.PersonID, c msg.Chan
 
 // ApplyLog applies log for p as a late hand-over would.
 func (s *Store) ApplyLog(ctx context.Context, p msg.PersonID, log []string) (int, error) {
-	a, err := s.applyLog(ctx, p, log, "", "")
+	a, err := s.applyLog(ctx, p, log)
 	return a.entries, err
 }

@@ -90,7 +90,7 @@ func (s *Store) repairLog(ctx context.Context, k string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	a, err := s.applyLog(ctx, msg.PersonID(p), log, "", "")
+	a, err := s.applyLog(ctx, msg.PersonID(p), log)
 	return a.entries, err
 }
 

@@ -99,8 +99,7 @@ return {0, n, redis.call('LRANGE', KEYS[4], 0, -1)}
 
 // applyScript carries out a person's logged effects in the shared slot.
 // KEYS: 1 the applied-seq marker. ARGV: 1 prefix, 2 person, 3 marker ttl
-// ms, 4 node reached or "", 5 node abandoned or "", 6 audit max length,
-// 7… the log's entries, oldest first. Each entry applied moves the marker
+// ms, 4 audit max length, 5… the log's entries, oldest first. Each entry applied moves the marker
 // at once, so that an error further on never has it applied again. A
 // registration or call-back whose reference another person took since the
 // hop checked it is not written (the owner keeps it), and a refused
@@ -137,13 +136,13 @@ local function apply_one(fx)
   if fx.erase then
     erased = erase_shared(pfx, p)
     if fx.who and fx.who ~= '' then
-      redis.call('XADD', pfx .. 'audit:{g}', 'MAXLEN', '~', ARGV[6], '*', 'who', fx.who, 'at', fx.at,
+      redis.call('XADD', pfx .. 'audit:{g}', 'MAXLEN', '~', ARGV[4], '*', 'who', fx.who, 'at', fx.at,
         'action', 'erase_person', 'person', p)
     end
   end
   apply_shared(fx)
 end
-for i = 7, #ARGV do
+for i = 5, #ARGV do
   local sp = string.find(ARGV[i], ' ', 1, true)
   local seq = sp and tonumber(string.sub(ARGV[i], 1, sp - 1))
   if seq and seq > done then
@@ -165,8 +164,6 @@ for i = 7, #ARGV do
     redis.call('SET', KEYS[1], string.format('%.0f', done), 'PX', (ok and fx.erase) and ` + strconv.Itoa(erasedMarkerMillis) + ` or ARGV[3])
   end
 end
-if ARGV[4] ~= '' then redis.call('HINCRBY', pfx .. 'stats:{g}', 'reached|' .. ARGV[4], 1) end
-if ARGV[5] ~= '' then redis.call('HINCRBY', pfx .. 'stats:{g}', 'abandoned|' .. ARGV[5], 1) end
 return {applied, refused, parked, erased}
 `)
 
@@ -185,9 +182,9 @@ func (s *Store) WithSplitCommit(on bool) *Store {
 }
 
 // SplitCommit tells whether the store commits as on Redis Cluster. Such a
-// hop costs one round trip more than on one node when it moves the funnel's
-// counts or has effects beyond its person (their application), and one
-// more again to drop the applied entries from the person's log.
+// hop costs one round trip more than on one node when it has effects
+// beyond its person (their application), and one more again to drop the
+// applied entries from the person's log.
 func (s *Store) SplitCommit() bool { return s.split }
 
 // WithLog sets where the store reports what it carries on with after a
@@ -207,7 +204,8 @@ func (s *Store) commitSplit(ctx context.Context, p msg.PersonID, c msg.Change) e
 	if err != nil {
 		return err
 	}
-	if _, err := s.applyLog(ctx, p, res.log, c.Reached, c.Abandoned); err != nil {
+	s.funnel.add(c.Reached, c.Abandoned)
+	if _, err := s.applyLog(ctx, p, res.log); err != nil {
 		s.logger().Warn("effects committed, not yet applied: left for the next hop or the repair", "err", err)
 	}
 	return nil
@@ -321,30 +319,15 @@ type applied struct {
 	erased []any
 }
 
-// applyLog applies a person's logged effects (oldest first) and the
-// funnel's counts, then drops the entries from the log. It returns the
-// store's error (wrapped).
-func (s *Store) applyLog(ctx context.Context, p msg.PersonID, log []string, reached, abandoned string) (applied, error) {
+// applyLog applies a person's logged effects (oldest first), then drops
+// the entries from the log. It returns the store's error (wrapped).
+func (s *Store) applyLog(ctx context.Context, p msg.PersonID, log []string) (applied, error) {
 	var out applied
 	if len(log) == 0 {
-		// Only the funnel's counts: plain commands, cheaper than the script.
-		if reached == "" && abandoned == "" {
-			return out, nil
-		}
-		pipe := s.rdb.Pipeline()
-		if reached != "" {
-			pipe.HIncrBy(ctx, s.keys.stats(), "reached|"+reached, 1)
-		}
-		if abandoned != "" {
-			pipe.HIncrBy(ctx, s.keys.stats(), "abandoned|"+abandoned, 1)
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return out, fmt.Errorf("error counting the funnel: %w", err)
-		}
 		return out, nil
 	}
-	args := make([]any, 0, 6+len(log))
-	args = append(args, s.keys.prefix, string(p), fxTTLMillis, reached, abandoned, AuditMaxLen)
+	args := make([]any, 0, 4+len(log))
+	args = append(args, s.keys.prefix, string(p), fxTTLMillis, AuditMaxLen)
 	for _, e := range log {
 		args = append(args, e)
 	}
@@ -398,7 +381,7 @@ func (s *Store) eraseSplit(ctx context.Context, p msg.PersonID, who string, at t
 		return msg.Erased{}, fmt.Errorf("error erasing person: %w", err)
 	}
 	e := msg.Erased{Keys: res.erased}
-	out, err := s.applyLog(ctx, p, res.log, "", "")
+	out, err := s.applyLog(ctx, p, res.log)
 	if err != nil {
 		// The erasure is committed in the person's log: the next hand-over
 		// or the repair finishes it. Say it happened, with what is known.

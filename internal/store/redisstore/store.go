@@ -31,6 +31,9 @@ type Store struct {
 	split bool
 	// log reports what the store carries on with after a failure.
 	log *slog.Logger
+	// funnel adds up staff's funnel counts before they are written
+	// (funnel.go).
+	funnel *funnel
 }
 
 // New returns a Store over an existing client, every key starting with
@@ -38,7 +41,11 @@ type Store struct {
 // Over a Cluster client the store commits as a Cluster needs (split.go).
 func New(client redis.UniversalClient, prefix string) *Store {
 	_, cluster := client.(*redis.ClusterClient)
-	return &Store{rdb: client, keys: newKeyspace(prefix), split: cluster}
+	s := &Store{rdb: client, keys: newKeyspace(prefix), split: cluster}
+	s.funnel = &funnel{write: s.writeFunnel, failed: func(err error) {
+		s.logger().Warn("funnel counts not written yet: kept for the next write", "err", err)
+	}}
+	return s
 }
 
 // WithOutboxRetention sets how long an outbound message's record (its
@@ -73,12 +80,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the client. It returns the client's error, if any.
+// Close writes the funnel counts the store holds, then closes the client.
+// It returns the first error, if any.
 func (s *Store) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ferr := s.funnel.close(ctx)
 	if err := s.rdb.Close(); err != nil {
 		return fmt.Errorf("error closing redis client: %w", err)
 	}
-	return nil
+	return ferr
 }
 
 // loadScripts caches every script on the server so that the first hops do

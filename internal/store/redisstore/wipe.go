@@ -12,10 +12,12 @@ import (
 // those, and returns how many it deleted. It is for stores of a prefix of
 // their own that end with the process (passerelle sim on a shared Redis);
 // it refuses a store without a prefix, which would empty the database.
+// The funnel counts the store holds, not yet written, are dropped too.
 func (s *Store) DeleteEverything(ctx context.Context) (int, error) {
 	if s.keys.prefix == "" {
 		return 0, fmt.Errorf("error deleting the store's keys: the store has no prefix of its own")
 	}
+	s.funnel.discard() // counts of keys about to go
 	var n atomic.Int64
 	err := s.forEachNode(ctx, func(ctx context.Context, node redis.UniversalClient) error {
 		var cursor uint64

@@ -1,0 +1,57 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"sync"
+	"testing"
+)
+
+// TestFunnelKeepsCountsOfAFailedWrite: counts added up, a failed write
+// keeps them whole for the next, close writes what is pending and arms
+// nothing more.
+func TestFunnelKeepsCountsOfAFailedWrite(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	stored := map[string]int64{}
+	fail := true
+	f := &funnel{write: func(_ context.Context, c map[string]int64) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail {
+			return errors.New("down")
+		}
+		for k, n := range c {
+			stored[k] += n
+		}
+		return nil
+	}}
+	ctx := context.Background()
+	f.add("main:a", "")
+	f.add("main:a", "main:b")
+	f.add("", "")
+	if err := f.flush(ctx); err == nil {
+		t.Fatal("a failed write reported none")
+	}
+	f.add("main:c", "")
+	mu.Lock()
+	fail = false
+	mu.Unlock()
+	if err := f.close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"reached|main:a": 2, "abandoned|main:b": 1, "reached|main:c": 1}
+	mu.Lock()
+	got := maps.Clone(stored)
+	mu.Unlock()
+	if !maps.Equal(got, want) {
+		t.Fatalf("stored %v, want %v", got, want)
+	}
+	f.mu.Lock()
+	armed := f.timer != nil
+	f.mu.Unlock()
+	if armed {
+		t.Fatal("a timer left armed after close")
+	}
+}
