@@ -79,3 +79,22 @@ func BenchmarkParseAddressNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseAddressNewPrebuilt is BenchmarkParseAddressNew with the
+// numbers built beforehand, so that allocs/op counts ParseAddress alone.
+// The numbers are twice seenMax, so each is forgotten by e164Seen before it
+// comes round again: every parse is of a number not seen recently.
+func BenchmarkParseAddressNewPrebuilt(b *testing.B) {
+	nums := make([]string, 2*seenMax)
+	for i := range nums {
+		nums[i] = "+2376" + strconv.Itoa(10000000+i)
+	}
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		n++
+		if _, err := ParseAddress(nums[n%len(nums)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
