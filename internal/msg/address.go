@@ -65,23 +65,38 @@ func ParseAddressIn(s, region string) (Address, error) {
 // not parsed again (e164Seen). ok is false for anything else,
 // including a number parseAddress refuses: parseAddress then decides.
 func parseE164(s string) (Address, bool) {
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9' {
+	if !e164Shape(s) {
 		return "", false
-	}
-	for i := 2; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return "", false
-		}
 	}
 	if e164Seen.has(s) {
 		return Address(s), true
 	}
-	num, err := phonenumbers.Parse(s, "")
-	if err != nil || !phonenumbers.IsPossibleNumber(num) || phonenumbers.Format(num, phonenumbers.E164) != s {
+	if !possibleE164(s) {
 		return "", false
 	}
 	e164Seen.add(s)
 	return Address(s), true
+}
+
+// e164Shape tells whether s looks like an E.164 number: '+', then 8 to 15
+// digits, the first not zero.
+func e164Shape(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] < '1' || s[1] > '9' {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// possibleE164 is the library's answer for s, which e164Shape accepted:
+// whether s is a possible number that formats back to itself.
+func possibleE164(s string) bool {
+	num, err := phonenumbers.Parse(s, "")
+	return err == nil && phonenumbers.IsPossibleNumber(num) && phonenumbers.Format(num, phonenumbers.E164) == s
 }
 
 // parseAddress is ParseAddressIn for any form of number.
