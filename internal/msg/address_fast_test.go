@@ -39,8 +39,14 @@ func TestParseE164SameAsFullParse(t *testing.T) {
 	}
 }
 
+// FuzzParseE164: what the one-parse path accepts, the full parse accepts
+// as the same number; and for s, and for "+237" then s's digits, the
+// decision without the library for Cameroon is the library's.
 func FuzzParseE164(f *testing.F) {
 	for _, s := range e164Samples {
+		f.Add(s)
+	}
+	for _, s := range []string{"+23701234567", "+237012345678", "+2370670000001", "+2376700000", "+237670000001234", "6 70 00 00 01"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -49,7 +55,24 @@ func FuzzParseE164(f *testing.F) {
 				t.Fatalf("%q: one-parse path %q, full parse %q, %v", s, a, full, err)
 			}
 		}
+		if e164Shape(s) && strings.HasPrefix(s, "+237") {
+			checkCameroon(t, s)
+		}
+		if cm := "+237" + fuzzDigits(s, 13); e164Shape(cm) {
+			checkCameroon(t, cm)
+		}
 	})
+}
+
+// fuzzDigits gives the ASCII digits of s, at most n of them.
+func fuzzDigits(s string, n int) string {
+	var b []byte
+	for i := 0; i < len(s) && len(b) < n; i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }
 
 // TestE164SeenBounded: the set of numbers seen forgets everything past
