@@ -63,20 +63,24 @@ func ParseAddressIn(s, region string) (Address, error) {
 // matter (the '+' gives the country), so the read-back parse of
 // parseAddress would repeat the first one; a number accepted recently is
 // not parsed again (e164Seen), and a Cameroon number is not parsed at all
-// (cameroonPossible). ok is false for anything else, including a number
+// nor cached (cameroonPossible). ok is false for anything else, including a number
 // parseAddress refuses: parseAddress then decides.
 func parseE164(s string) (Address, bool) {
 	if !e164Shape(s) {
 		return "", false
 	}
+	// A Cameroon number is decided by its length, cheaper than the cache
+	// (two hashes and a lock), which it therefore does not fill.
+	if possible, decided := cameroonPossible(s); decided {
+		if !possible {
+			return "", false
+		}
+		return Address(s), true
+	}
 	if e164Seen.has(s) {
 		return Address(s), true
 	}
-	possible, decided := cameroonPossible(s)
-	if !decided {
-		possible = possibleE164(s)
-	}
-	if !possible {
+	if !possibleE164(s) {
 		return "", false
 	}
 	e164Seen.add(s)
