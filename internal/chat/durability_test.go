@@ -16,8 +16,8 @@ import (
 	"github.com/passerelle/passerelle/internal/testutil/apptest"
 )
 
-// commitHook acts on the next commit (a script call on a conversation key
-// that is not the SMS load, which names the flood keys) once armed: it fails it before Redis sees it, fails it after Redis ran it
+// commitHook acts on the next commit (a script call on a conversation key)
+// once armed: it fails it before Redis sees it, fails it after Redis ran it
 // (the connection drops with the answer), or changes the conversation
 // under it first (a concurrent hop won the compare-and-set).
 type commitHook struct {
@@ -28,16 +28,39 @@ type commitHook struct {
 
 func (h *commitHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 
+// ProcessPipelineHook acts on a commit sent in a pipeline (the store's
+// batches of hops, batch.go) as ProcessHook does on one sent alone.
 func (h *commitHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return next
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		i := slices.IndexFunc(cmds, isCommit)
+		if i < 0 || !h.armed.CompareAndSwap(1, 0) {
+			return next(ctx, cmds)
+		}
+		lost := errors.New("read tcp: connection reset by peer")
+		switch h.mode {
+		case "before":
+			cmds[i].SetErr(lost)
+			rest := slices.Delete(slices.Clone(cmds), i, i+1)
+			if len(rest) == 0 {
+				return lost
+			}
+			return next(ctx, rest)
+		case "after":
+			err := next(ctx, cmds)
+			cmds[i].SetErr(lost)
+			if err != nil {
+				return err
+			}
+			return lost
+		}
+		h.race(ctx, cmds[i])
+		return next(ctx, cmds)
+	}
 }
 
 func (h *commitHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		args := cmd.Args()
-		isCommit := (cmd.Name() == "evalsha" || cmd.Name() == "eval") && len(args) > 3 && strings.Contains(asString(args[3]), "conv:{") &&
-			!slices.ContainsFunc(args, func(a any) bool { return strings.Contains(asString(a), "floodnote:{") })
-		if !isCommit || !h.armed.CompareAndSwap(1, 0) {
+		if !isCommit(cmd) || !h.armed.CompareAndSwap(1, 0) {
 			return next(ctx, cmd)
 		}
 		lost := errors.New("read tcp: connection reset by peer")
@@ -52,14 +75,25 @@ func (h *commitHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 			cmd.SetErr(lost)
 			return lost
 		}
-		// race: bump the stored version, as a concurrent hop would.
-		k := asString(args[3])
-		v, _ := h.rdb.Get(ctx, k).Result()
-		n, rest, _ := strings.Cut(v, ":")
-		ver, _ := strconv.Atoi(n)
-		h.rdb.Set(ctx, k, strconv.Itoa(ver+1)+":"+rest, redis.KeepTTL)
+		h.race(ctx, cmd)
 		return next(ctx, cmd)
 	}
+}
+
+// isCommit tells a hop's commit: a script call on a conversation key.
+func isCommit(cmd redis.Cmder) bool {
+	args := cmd.Args()
+	return (cmd.Name() == "evalsha" || cmd.Name() == "eval") && len(args) > 3 && strings.Contains(asString(args[3]), "conv:{")
+}
+
+// race bumps the stored version under the commit, as a concurrent hop
+// would.
+func (h *commitHook) race(ctx context.Context, cmd redis.Cmder) {
+	k := asString(cmd.Args()[3])
+	v, _ := h.rdb.Get(ctx, k).Result()
+	n, rest, _ := strings.Cut(v, ":")
+	ver, _ := strconv.Atoi(n)
+	h.rdb.Set(ctx, k, strconv.Itoa(ver+1)+":"+rest, redis.KeepTTL)
 }
 
 // asString reads a command argument: a string, or a *string (the store

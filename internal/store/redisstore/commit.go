@@ -149,7 +149,7 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 	if c.FloodMark.Value != "" && !c.Effects.Erase {
 		args = append(args, c.FloodMark.Value, ttlMillis(c.FloodMark.TTL, time.Second))
 	}
-	n, err := sc.run(ctx, s.rdb, keys, args).Int()
+	n, err := s.runHop(ctx, sc, keys, args).Int()
 	if err != nil {
 		return fmt.Errorf("error committing conversation: %w", err)
 	}

@@ -40,23 +40,6 @@ func (sc script) evalSha(ctx context.Context, keys []string, args []any) *redis.
 	return cmd
 }
 
-// scripter runs commands and scripts: a client (redis.UniversalClient).
-type scripter interface {
-	redis.Scripter
-	Process(ctx context.Context, cmd redis.Cmder) error
-}
-
-// run is redis.Script's Run: EVALSHA, then EVAL when the server does not
-// hold the script (a restart, a failover).
-func (sc script) run(ctx context.Context, c scripter, keys []string, args []any) *redis.Cmd {
-	cmd := sc.evalSha(ctx, keys, args)
-	_ = c.Process(ctx, cmd)
-	if isNoScript(cmd.Err()) {
-		return sc.Eval(ctx, c, keys, args...)
-	}
-	return cmd
-}
-
 // isNoScript tells whether err is Redis's answer to an EVALSHA of a script
 // it does not hold.
 func isNoScript(err error) bool {

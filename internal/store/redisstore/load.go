@@ -48,18 +48,15 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 	// evalcmd.go): go-redis's helpers would box each name apart.
 	k := &[...]string{conv, person, s.keys.quota(p), s.keys.regp, string(p), dd, "", "", ""}
 	var cached *redis.SliceCmd
-	pipe := s.rdb.Pipeline()
 	vals := redis.NewSliceCmd(ctx, "mget", &k[0], &k[1])
 	quota := redis.NewMapStringStringCmd(ctx, "hgetall", &k[2])
 	regRef := redis.NewStringCmd(ctx, "hget", &k[3], &k[4])
-	_ = pipe.Process(ctx, vals)
-	_ = pipe.Process(ctx, quota)
-	_ = pipe.Process(ctx, regRef)
+	cmds := append(make([]redis.Cmder, 0, 7), vals, quota, regRef)
 	flood := q.Flood.Limit > 0 && q.Flood.Period > 0
 	if q.Dedupe != "" {
 		k[6] = ddField(q.Dedupe)
 		cached = redis.NewSliceCmd(ctx, "hmget", &k[5], &k[6])
-		_ = pipe.Process(ctx, cached)
+		cmds = append(cmds, cached)
 	}
 	// An SMS (a message named for retries, or under a flood limit) may
 	// answer a campaign.
@@ -67,7 +64,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 	if q.Dedupe != "" || flood {
 		k[7] = s.keys.campWindow(p)
 		window = redis.NewStringCmd(ctx, "get", &k[7])
-		_ = pipe.Process(ctx, window)
+		cmds = append(cmds, window)
 	}
 	var clock *redis.TimeCmd
 	var tat *redis.SliceCmd
@@ -75,12 +72,13 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 		k[8] = s.keys.flood(p)
 		clock = redis.NewTimeCmd(ctx, "time")
 		tat = redis.NewSliceCmd(ctx, "mget", &k[8])
-		_ = pipe.Process(ctx, clock)
-		_ = pipe.Process(ctx, tat)
+		cmds = append(cmds, clock, tat)
 	}
-	// Exec returns the first error only, which may be a read's redis.Nil
-	// (no registration): every command's error is looked at.
-	cmds, _ := pipe.Exec(ctx)
+	if err := s.send(ctx, cmds...); err != nil {
+		return c, fmt.Errorf("error loading conversation: %w", err)
+	}
+	// Every command's error is looked at: a pipeline's first error may be
+	// a read's redis.Nil (no registration).
 	for _, cmd := range cmds {
 		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
 			return c, fmt.Errorf("error loading conversation: %w", err)

@@ -34,6 +34,8 @@ type Store struct {
 	// funnel adds up staff's funnel counts before they are written
 	// (funnel.go).
 	funnel *funnel
+	// batch sends the hops' commands together (batch.go); nil: alone.
+	batch *batcher
 }
 
 // New returns a Store over an existing client, every key starting with
@@ -41,7 +43,7 @@ type Store struct {
 // Over a Cluster client the store commits as a Cluster needs (split.go).
 func New(client redis.UniversalClient, prefix string) *Store {
 	_, cluster := client.(*redis.ClusterClient)
-	s := &Store{rdb: client, keys: newKeyspace(prefix), split: cluster}
+	s := &Store{rdb: client, keys: newKeyspace(prefix), split: cluster, batch: newBatcher(client, batchWorkers())}
 	s.funnel = &funnel{write: s.writeFunnel, failed: func(err error) {
 		s.logger().Warn("funnel counts not written yet: kept for the next write", "err", err)
 	}}

@@ -1,0 +1,192 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// A hop's two round trips (its load's reads, its commit's script) go to
+// Redis through a batcher: the commands of the hops in flight at the same
+// moment travel together, as one pipeline on one connection, one write and
+// one read, for the gateway and for Redis alike. A hop alone is sent at
+// once, as before (nothing waits for company); under load, the hops that
+// arrive while a batch is on the wire leave in the next. Commands keep
+// their own replies and errors, and Redis runs each command (each script)
+// whole and in order, so a hop's compare-and-set and atomic commit are the
+// same inside a batch as alone. System calls were the largest cost of a
+// hop (about 40 % of the gateway, most of Redis's), one write and one read
+// per round trip per hop: docs/performance.md measures what batching
+// saves.
+
+// batchMax is the most commands a batch takes; batchIdle how long an
+// idle worker waits before it stops (one starts again with the next hop).
+const (
+	batchMax  = 256
+	batchIdle = 10 * time.Second
+	// batchTimeout bounds a batch's round trip, beyond go-redis's read
+	// and write timeouts; a hop waits no longer than its own context.
+	batchTimeout = 5 * time.Second
+)
+
+// batchWorkers is how many batches may be on the wire at once, each on a
+// connection of its own: one per core, at least two (one fills while the
+// other waits for its replies).
+func batchWorkers() int { return max(2, runtime.GOMAXPROCS(0)) }
+
+// batcher sends the commands of concurrent callers in shared pipelines.
+// Safe for concurrent use; it starts its workers when needed and they stop
+// when idle, so a store needs no Close for them.
+type batcher struct {
+	rdb     redis.UniversalClient
+	reqs    chan *batchReq
+	running atomic.Int32
+	workers int32
+	idle    time.Duration
+}
+
+// batchReq is one caller's commands, done when their replies are in.
+type batchReq struct {
+	cmds []redis.Cmder
+	done chan struct{}
+}
+
+func newBatcher(rdb redis.UniversalClient, workers int) *batcher {
+	return &batcher{rdb: rdb, reqs: make(chan *batchReq, 4*batchMax), workers: int32(workers), idle: batchIdle}
+}
+
+// do sends cmds in the next batch and waits for their replies (each
+// command's own result and error, as after a pipeline's Exec). It returns
+// ctx's error (wrapped) when ctx ends first; the commands may still run.
+func (b *batcher) do(ctx context.Context, cmds ...redis.Cmder) error {
+	r := &batchReq{cmds: cmds, done: make(chan struct{})}
+	select {
+	case b.reqs <- r:
+	case <-ctx.Done():
+		return fmt.Errorf("error queueing redis commands: %w", ctx.Err())
+	}
+	b.ensure()
+	select {
+	case <-r.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("error waiting for redis: %w", ctx.Err())
+	}
+}
+
+// ensure starts a worker while fewer than b.workers run.
+func (b *batcher) ensure() {
+	for {
+		n := b.running.Load()
+		if n >= b.workers {
+			return
+		}
+		if b.running.CompareAndSwap(n, n+1) {
+			go b.work()
+			return
+		}
+	}
+}
+
+// work sends batches until it has been idle for b.idle.
+func (b *batcher) work() {
+	idle := time.NewTimer(b.idle)
+	defer idle.Stop()
+	batch := make([]*batchReq, 0, batchMax)
+	for {
+		select {
+		case r := <-b.reqs:
+			batch = append(batch[:0], r)
+		case <-idle.C:
+			b.running.Add(-1)
+			// A request queued while this worker stopped, by a caller
+			// that saw it running, must not wait for the next one.
+			if len(b.reqs) > 0 {
+				b.ensure()
+			}
+			return
+		}
+		n := len(batch[0].cmds)
+	fill:
+		for n < batchMax {
+			select {
+			case r := <-b.reqs:
+				batch = append(batch, r)
+				n += len(r.cmds)
+			default:
+				break fill
+			}
+		}
+		b.send(batch)
+		if !idle.Stop() {
+			select {
+			case <-idle.C:
+			default:
+			}
+		}
+		idle.Reset(b.idle)
+	}
+}
+
+// send runs a batch as one pipeline and tells each caller.
+func (b *batcher) send(batch []*batchReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	pipe := b.rdb.Pipeline()
+	for _, r := range batch {
+		for _, c := range r.cmds {
+			_ = pipe.Process(ctx, c)
+		}
+	}
+	_, _ = pipe.Exec(ctx) // each command holds its own error
+	for _, r := range batch {
+		close(r.done)
+	}
+}
+
+// send runs a hop's commands: in the store's batches, or as a pipeline of
+// their own when batching is off. Each command holds its own result and
+// error; send returns an error only when the commands were not all
+// answered (ctx ended first).
+func (s *Store) send(ctx context.Context, cmds ...redis.Cmder) error {
+	if s.batch != nil {
+		return s.batch.do(ctx, cmds...)
+	}
+	pipe := s.rdb.Pipeline()
+	for _, c := range cmds {
+		_ = pipe.Process(ctx, c)
+	}
+	_, _ = pipe.Exec(ctx)
+	return nil
+}
+
+// runHop runs a hop's commit script through send: EVALSHA, then
+// EVAL when the server does not hold the script.
+func (s *Store) runHop(ctx context.Context, sc script, keys []string, args []any) *redis.Cmd {
+	cmd := sc.evalSha(ctx, keys, args)
+	if err := s.send(ctx, cmd); err != nil {
+		// cmd may still be answered by the batch: report on another.
+		failed := redis.NewCmd(ctx)
+		failed.SetErr(err)
+		return failed
+	}
+	if isNoScript(cmd.Err()) {
+		return sc.Eval(ctx, s.rdb, keys, args...)
+	}
+	return cmd
+}
+
+// WithBatching sets how many hop batches may be on the wire at once (see
+// batch.go); 0 turns batching off: each hop's commands go alone. It returns
+// s.
+func (s *Store) WithBatching(workers int) *Store {
+	s.batch = nil
+	if workers > 0 {
+		s.batch = newBatcher(s.rdb, workers)
+	}
+	return s
+}

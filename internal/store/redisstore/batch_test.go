@@ -1,0 +1,156 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/passerelle/passerelle/internal/testutil/redistest"
+)
+
+// gate holds the first pipeline until it is opened, and counts the
+// pipelines of the callers' commands.
+type gate struct {
+	open      chan struct{}
+	held      atomic.Bool
+	heldCmds  atomic.Int64
+	pipelines atomic.Int64
+}
+
+func (g *gate) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (g *gate) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return next
+}
+func (g *gate) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		if cmds[0].Name() == "set" { // not a connection's set-up (HELLO, CLIENT)
+			g.pipelines.Add(1)
+		}
+		if cmds[0].Name() == "set" && g.held.CompareAndSwap(false, true) {
+			g.heldCmds.Store(int64(len(cmds)))
+			<-g.open
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// TestBatcherSharesPipelines: callers that queue while a batch is on the
+// wire leave together in the next pipeline, and each gets its own replies
+// and errors (a WRONGTYPE for one does not touch the others).
+func TestBatcherSharesPipelines(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	pfx := redistest.Prefix(t, rdb)
+	if err := rdb.HSet(ctx, pfx+"hash", "f", "v").Err(); err != nil {
+		t.Fatal(err)
+	}
+	g := &gate{open: make(chan struct{})}
+	rdb.AddHook(g)
+	b := newBatcher(rdb, 1)
+	const callers = 100
+	var wg sync.WaitGroup
+	errs := make([]error, callers)
+	got := make([]string, callers)
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := pfx + "k" + strconv.Itoa(i)
+			if i%10 == 9 {
+				key = pfx + "hash" // GET of a hash: WRONGTYPE, this caller's alone
+			}
+			set := redis.NewStatusCmd(ctx, "set", pfx+"s"+strconv.Itoa(i), i)
+			get := redis.NewStringCmd(ctx, "get", key)
+			if err := b.do(ctx, set, get); err != nil {
+				errs[i] = err
+				return
+			}
+			if err := set.Err(); err != nil {
+				errs[i] = err
+				return
+			}
+			got[i], errs[i] = get.Result()
+		}()
+	}
+	// The first batch is held on the wire until every other caller has
+	// queued behind it.
+	deadline := time.Now().Add(10 * time.Second)
+	for !g.held.Load() || len(b.reqs) < callers-int(g.heldCmds.Load())/2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d callers queued and %d commands held, for %d callers", len(b.reqs), g.heldCmds.Load(), callers)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(g.open)
+	wg.Wait()
+	for i := range callers {
+		switch {
+		case i%10 == 9:
+			if errs[i] == nil || !strings.Contains(errs[i].Error(), "WRONGTYPE") {
+				t.Errorf("caller %d: %v, want its own WRONGTYPE", i, errs[i])
+			}
+		case !errors.Is(errs[i], redis.Nil):
+			t.Errorf("caller %d: %q, %v, want its own redis.Nil", i, got[i], errs[i])
+		}
+		if v := rdb.Get(ctx, pfx+"s"+strconv.Itoa(i)).Val(); v != strconv.Itoa(i) {
+			t.Errorf("caller %d's SET: %q", i, v)
+		}
+	}
+	if n := g.pipelines.Load(); n != 2 {
+		t.Fatalf("%d pipelines for %d callers, want 2 (one held, the rest together)", n, callers)
+	}
+}
+
+// TestBatcherCallerGivesUp: a caller whose context ends while its batch
+// is on the wire gets its context's error at once; the batch still runs,
+// and the next caller is served.
+func TestBatcherCallerGivesUp(t *testing.T) {
+	t.Parallel()
+	rdb := redistest.Client(t)
+	pfx := redistest.Prefix(t, rdb)
+	g := &gate{open: make(chan struct{})}
+	rdb.AddHook(g)
+	b := newBatcher(rdb, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	set := redis.NewStatusCmd(ctx, "set", pfx+"late", "1")
+	if err := b.do(ctx, set); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("do: %v, want the deadline", err)
+	}
+	close(g.open)
+	get := redis.NewStringCmd(context.Background(), "get", pfx+"late")
+	if err := b.do(context.Background(), get); err != nil || get.Val() != "1" {
+		t.Fatalf("next caller: %q, %v, %v (the abandoned SET runs first)", get.Val(), err, get.Err())
+	}
+}
+
+// TestBatcherWorkersStopWhenIdle: an idle worker stops, and the next
+// caller starts one again.
+func TestBatcherWorkersStopWhenIdle(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	rdb := redistest.Client(t)
+	b := newBatcher(rdb, 2)
+	b.idle = 20 * time.Millisecond
+	for round := range 3 {
+		ping := redis.NewStatusCmd(ctx, "ping")
+		if err := b.do(ctx, ping); err != nil || ping.Val() != "PONG" {
+			t.Fatalf("round %d: %q, %v", round, ping.Val(), err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for b.running.Load() != 0 {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: %d workers still running", round, b.running.Load())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+}
