@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"time"
@@ -11,7 +12,9 @@ import (
 
 // A measuring build only (go build -tags cpuprofile): with
 // PASSERELLE_BENCH_CPUPROFILE=FILE the process writes a CPU profile of its
-// first PASSERELLE_BENCH_CPUPROFILE_SECONDS seconds (default 30) to FILE.
+// first PASSERELLE_BENCH_CPUPROFILE_SECONDS seconds (default 30) to FILE,
+// and with PASSERELLE_BENCH_ALLOCPROFILE=FILE an allocation profile of the
+// same seconds (sampled every 4 KiB) to that FILE.
 // The product's builds have no profiler and no pprof route.
 func init() {
 	file := os.Getenv("PASSERELLE_BENCH_CPUPROFILE")
@@ -29,8 +32,21 @@ func init() {
 	if err := pprof.StartCPUProfile(f); err != nil {
 		panic("error starting the CPU profile: " + err.Error())
 	}
+	allocs := os.Getenv("PASSERELLE_BENCH_ALLOCPROFILE")
+	if allocs != "" {
+		runtime.MemProfileRate = 4096
+	}
 	time.AfterFunc(time.Duration(secs)*time.Second, func() {
 		pprof.StopCPUProfile()
 		_ = f.Close()
+		if allocs == "" {
+			return
+		}
+		a, err := os.Create(allocs)
+		if err != nil {
+			panic("error creating the allocation profile: " + err.Error())
+		}
+		_ = pprof.Lookup("allocs").WriteTo(a, 0)
+		_ = a.Close()
 	})
 }
