@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,9 +29,6 @@ import (
 const (
 	batchMax  = 256
 	batchIdle = 10 * time.Second
-	// batchTimeout bounds a batch's round trip, beyond go-redis's read
-	// and write timeouts; a hop waits no longer than its own context.
-	batchTimeout = 5 * time.Second
 )
 
 // batchWorkers is how many batches may be on the wire at once, each on a
@@ -49,11 +47,15 @@ type batcher struct {
 	idle    time.Duration
 }
 
-// batchReq is one caller's commands, done when their replies are in.
+// batchReq is one caller's commands, done (signalled once) when their
+// replies are in. Requests are reused (reqPool), except one whose caller
+// gave up, which the batch still signals.
 type batchReq struct {
 	cmds []redis.Cmder
 	done chan struct{}
 }
+
+var reqPool = sync.Pool{New: func() any { return &batchReq{done: make(chan struct{}, 1)} }}
 
 func newBatcher(rdb redis.UniversalClient, workers int) *batcher {
 	return &batcher{rdb: rdb, reqs: make(chan *batchReq, 4*batchMax), workers: int32(workers), idle: batchIdle}
@@ -63,15 +65,20 @@ func newBatcher(rdb redis.UniversalClient, workers int) *batcher {
 // command's own result and error, as after a pipeline's Exec). It returns
 // ctx's error (wrapped) when ctx ends first; the commands may still run.
 func (b *batcher) do(ctx context.Context, cmds ...redis.Cmder) error {
-	r := &batchReq{cmds: cmds, done: make(chan struct{})}
+	r := reqPool.Get().(*batchReq)
+	r.cmds = cmds
 	select {
 	case b.reqs <- r:
 	case <-ctx.Done():
+		r.cmds = nil
+		reqPool.Put(r)
 		return fmt.Errorf("error queueing redis commands: %w", ctx.Err())
 	}
 	b.ensure()
 	select {
 	case <-r.done:
+		r.cmds = nil
+		reqPool.Put(r)
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("error waiting for redis: %w", ctx.Err())
@@ -132,10 +139,12 @@ func (b *batcher) work() {
 	}
 }
 
-// send runs a batch as one pipeline and tells each caller.
+// send runs a batch as one pipeline and tells each caller. The batch's
+// I/O is bounded by the client's read and write timeouts (a context
+// deadline would cost a timer a batch); a hop waits no longer than its own
+// context.
 func (b *batcher) send(batch []*batchReq) {
-	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
-	defer cancel()
+	ctx := context.Background()
 	pipe := b.rdb.Pipeline()
 	for _, r := range batch {
 		for _, c := range r.cmds {
@@ -144,7 +153,7 @@ func (b *batcher) send(batch []*batchReq) {
 	}
 	_, _ = pipe.Exec(ctx) // each command holds its own error
 	for _, r := range batch {
-		close(r.done)
+		r.done <- struct{}{} // buffered: never waits
 	}
 }
 

@@ -20,7 +20,6 @@ import (
 type gate struct {
 	open      chan struct{}
 	held      atomic.Bool
-	heldCmds  atomic.Int64
 	pipelines atomic.Int64
 }
 
@@ -34,7 +33,6 @@ func (g *gate) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Process
 			g.pipelines.Add(1)
 		}
 		if cmds[0].Name() == "set" && g.held.CompareAndSwap(false, true) {
-			g.heldCmds.Store(int64(len(cmds)))
 			<-g.open
 		}
 		return next(ctx, cmds)
@@ -59,36 +57,43 @@ func TestBatcherSharesPipelines(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, callers)
 	got := make([]string, callers)
-	for i := range callers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			key := pfx + "k" + strconv.Itoa(i)
-			if i%10 == 9 {
-				key = pfx + "hash" // GET of a hash: WRONGTYPE, this caller's alone
-			}
-			set := redis.NewStatusCmd(ctx, "set", pfx+"s"+strconv.Itoa(i), i)
-			get := redis.NewStringCmd(ctx, "get", key)
-			if err := b.do(ctx, set, get); err != nil {
-				errs[i] = err
-				return
-			}
-			if err := set.Err(); err != nil {
-				errs[i] = err
-				return
-			}
-			got[i], errs[i] = get.Result()
-		}()
-	}
-	// The first batch is held on the wire until every other caller has
-	// queued behind it.
-	deadline := time.Now().Add(10 * time.Second)
-	for !g.held.Load() || len(b.reqs) < callers-int(g.heldCmds.Load())/2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d callers queued and %d commands held, for %d callers", len(b.reqs), g.heldCmds.Load(), callers)
+	call := func(i int) {
+		defer wg.Done()
+		key := pfx + "k" + strconv.Itoa(i)
+		if i%10 == 9 {
+			key = pfx + "hash" // GET of a hash: WRONGTYPE, this caller's alone
 		}
-		time.Sleep(time.Millisecond)
+		set := redis.NewStatusCmd(ctx, "set", pfx+"s"+strconv.Itoa(i), i)
+		get := redis.NewStringCmd(ctx, "get", key)
+		if err := b.do(ctx, set, get); err != nil {
+			errs[i] = err
+			return
+		}
+		if err := set.Err(); err != nil {
+			errs[i] = err
+			return
+		}
+		got[i], errs[i] = get.Result()
 	}
+	// The first caller's batch is held on the wire until every other
+	// caller has queued behind it.
+	wg.Add(callers)
+	go call(0)
+	wait := func(what string, done func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !done() {
+			if time.Now().After(deadline) {
+				t.Fatalf("waiting for %s: %d queued", what, len(b.reqs))
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	wait("the first batch", g.held.Load)
+	for i := 1; i < callers; i++ {
+		go call(i)
+	}
+	wait("the other callers", func() bool { return len(b.reqs) == callers-1 })
 	close(g.open)
 	wg.Wait()
 	for i := range callers {
