@@ -71,11 +71,19 @@ func decodeStateBytes(b []byte) (flow.State, error) {
 
 // decodeStatePrefix reads a state at the start of b and returns the rest.
 func decodeStatePrefix(b []byte) (flow.State, []byte, error) {
+	r := newReader(b)
+	st, err := r.state()
+	return st, r.b, err
+}
+
+// state reads a state at the reader's position.
+func (r *reader) state() (flow.State, error) {
 	var st flow.State
-	if len(b) < 2 || b[0] != stateMagic || b[1] != 1 {
-		return st, nil, fmt.Errorf("error decoding state: %w: bad header", errCorrupt)
+	if len(r.b) < 2 || r.b[0] != stateMagic || r.b[1] != 1 {
+		r.fail()
+		return st, fmt.Errorf("error decoding state: %w: bad header", errCorrupt)
 	}
-	r := reader{b: b[2:]}
+	r.b = r.b[2:]
 	var lang, ch string
 	st.Node, lang, st.Hint, ch, st.Session, st.Pending = r.str(), r.str(), r.str(), r.str(), r.str(), r.str()
 	st.Lang, st.Channel = msg.Lang(lang), msg.Channel(ch)
@@ -97,9 +105,9 @@ func decodeStatePrefix(b []byte) (flow.State, []byte, error) {
 		}
 	}
 	if r.err != nil {
-		return flow.State{}, nil, fmt.Errorf("error decoding state: %w", errCorrupt)
+		return flow.State{}, fmt.Errorf("error decoding state: %w", errCorrupt)
 	}
-	return st, r.b, nil
+	return st, nil
 }
 
 func putString(b []byte, s string) []byte {
@@ -107,10 +115,19 @@ func putString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// reader reads the encoding, remembering the first error.
+// reader reads the encoding, remembering the first error. b is what is
+// left to read, always a suffix of the buffer src holds as one string: a
+// string read is a substring of src, not an allocation of its own (a
+// hop's state holds a dozen).
 type reader struct {
 	b   []byte
+	src string
 	err error
+}
+
+// newReader reads b, copied once into a string.
+func newReader(b []byte) *reader {
+	return &reader{b: b, src: string(b)}
 }
 
 func (r *reader) uvarint() uint64 {
@@ -172,7 +189,13 @@ func (r *reader) str() string {
 	if r.err != nil {
 		return ""
 	}
-	s := string(r.b[:n])
+	var s string
+	if len(r.src) >= len(r.b) {
+		at := len(r.src) - len(r.b)
+		s = r.src[at : at+n]
+	} else {
+		s = string(r.b[:n])
+	}
 	r.b = r.b[n:]
 	return s
 }
@@ -238,11 +261,11 @@ func decodeRecord(conv msg.Conversation) (record, error) {
 	if conv.State == nil {
 		return record{}, nil
 	}
-	st, rest, err := decodeStatePrefix(conv.State)
+	r := newReader(conv.State)
+	st, err := r.state()
 	if err != nil {
 		return record{}, err
 	}
-	r := reader{b: rest}
 	rec := record{st: st, hop: r.str()}
 	rec.reply = []byte(r.str())
 	if r.err != nil || len(r.b) != 0 {

@@ -74,3 +74,24 @@ func BenchmarkStateCodec(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(buf)), "bytes")
 }
+
+// TestDecodedStateOwnsItsStrings: the strings of a decoded state are read
+// out of one copy of the stored bytes, never out of the bytes themselves
+// (a caller may reuse them): writing over the input leaves the state as
+// it was.
+func TestDecodedStateOwnsItsStrings(t *testing.T) {
+	st := flow.State{Node: "registration:town", Lang: msg.French, Channel: msg.USSD, Session: "S1",
+		History: []string{"main:menu"}, Answers: map[string]string{"name": "Awa"}}
+	buf := encodeRecord(nil, &st, "hop1", []byte("reply"))
+	rec, err := decodeRecord(msg.Conversation{State: buf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range buf {
+		buf[i] = 'x'
+	}
+	if rec.st.Node != st.Node || rec.st.Session != "S1" || rec.st.History[0] != "main:menu" || rec.st.Answers["name"] != "Awa" ||
+		rec.hop != "hop1" || string(rec.reply) != "reply" {
+		t.Fatalf("decoded record changed with its input: %+v", rec)
+	}
+}
