@@ -4,7 +4,6 @@ package africastalking
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,20 +21,25 @@ const (
 	MaxText      = 1024
 )
 
+// ussdFields are the fields a USSD callback must carry (channel.Fields
+// reads them; networkCode is required, not used).
+var ussdFields = [...]string{"sessionId", "serviceCode", "phoneNumber", "networkCode", "text"}
+
 // ParseUSSD decodes an Africa's Talking USSD callback body
 // (application/x-www-form-urlencoded: sessionId, serviceCode, phoneNumber,
 // networkCode, text). Every field must be present; text may be empty (the
 // first hop). It returns a *channel.Error for a missing or malformed field.
 // The returned strings do not alias body.
 func ParseUSSD(body []byte, now time.Time) (msg.Inbound, error) {
-	form, err := url.ParseQuery(string(body))
+	var v [len(ussdFields)]string
+	missing, err := channel.Fields(string(body), ussdFields[:], v[:])
 	if err != nil {
 		return msg.Inbound{}, channel.BadRequest("malformed form body")
 	}
-	if err := channel.Require(form, "sessionId", "serviceCode", "phoneNumber", "networkCode", "text"); err != nil {
-		return msg.Inbound{}, err
+	if len(missing) > 0 {
+		return msg.Inbound{}, channel.BadRequest("missing field: %s", strings.Join(missing, ", "))
 	}
-	sid, code, phone, text := form.Get("sessionId"), form.Get("serviceCode"), form.Get("phoneNumber"), form.Get("text")
+	sid, code, phone, text := v[0], v[1], v[2], v[4]
 	switch {
 	case sid == "" || len(sid) > MaxSessionID:
 		return msg.Inbound{}, channel.BadRequest("bad sessionId")

@@ -59,3 +59,14 @@ func TestParseUSSDNumberForms(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParseUSSD: one callback body as Africa's Talking sends it.
+func BenchmarkParseUSSD(b *testing.B) {
+	body := []byte("sessionId=ATUid_1&serviceCode=%2A384%2A123%23&phoneNumber=%2B237670000001&networkCode=62401&text=1%2A2")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseUSSD(body, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
