@@ -19,7 +19,8 @@ import (
 // arrive while a batch is on the wire leave in the next. Commands keep
 // their own replies and errors, and Redis runs each command (each script)
 // whole and in order, so a hop's compare-and-set and atomic commit are the
-// same inside a batch as alone. System calls were the largest cost of a
+// same inside a batch as alone. Not on a Cluster, where a batch would wait
+// for its slowest node (Store.New). System calls were the largest cost of a
 // hop (about 40 % of the gateway, most of Redis's), one write and one read
 // per round trip per hop: docs/performance.md measures what batching
 // saves.
@@ -51,6 +52,7 @@ type batcher struct {
 // replies are in. Requests are reused (reqPool), except one whose caller
 // gave up, which the batch still signals.
 type batchReq struct {
+	ctx  context.Context
 	cmds []redis.Cmder
 	done chan struct{}
 }
@@ -63,21 +65,27 @@ func newBatcher(rdb redis.UniversalClient, workers int) *batcher {
 
 // do sends cmds in the next batch and waits for their replies (each
 // command's own result and error, as after a pipeline's Exec). It returns
-// ctx's error (wrapped) when ctx ends first; the commands may still run.
+// ctx's error (wrapped) when ctx ends first. Commands whose ctx has ended
+// by the time their batch is made are not sent (they answer ctx's error),
+// as go-redis sends nothing for a context that ended; once sent, they may
+// have run whatever the caller hears.
 func (b *batcher) do(ctx context.Context, cmds ...redis.Cmder) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("error queueing redis commands: %w", err)
+	}
 	r := reqPool.Get().(*batchReq)
-	r.cmds = cmds
+	r.ctx, r.cmds = ctx, cmds
 	select {
 	case b.reqs <- r:
 	case <-ctx.Done():
-		r.cmds = nil
+		r.ctx, r.cmds = nil, nil
 		reqPool.Put(r)
 		return fmt.Errorf("error queueing redis commands: %w", ctx.Err())
 	}
 	b.ensure()
 	select {
 	case <-r.done:
-		r.cmds = nil
+		r.ctx, r.cmds = nil, nil
 		reqPool.Put(r)
 		return nil
 	case <-ctx.Done():
@@ -147,11 +155,18 @@ func (b *batcher) send(batch []*batchReq) {
 	ctx := context.Background()
 	pipe := b.rdb.Pipeline()
 	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			// Its caller gave up (or is about to): nothing of it is sent.
+			for _, c := range r.cmds {
+				c.SetErr(err)
+			}
+			continue
+		}
 		for _, c := range r.cmds {
 			_ = pipe.Process(ctx, c)
 		}
 	}
-	_, _ = pipe.Exec(ctx) // each command holds its own error
+	_, _ = pipe.Exec(ctx) // each command holds its own error (none: no-op)
 	for _, r := range batch {
 		r.done <- struct{}{} // buffered: never waits
 	}

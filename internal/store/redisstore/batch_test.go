@@ -159,3 +159,46 @@ func TestBatcherWorkersStopWhenIdle(t *testing.T) {
 		}
 	}
 }
+
+// TestBatcherDropsWhatWasGivenUp: commands whose caller gave up before
+// their batch was made are not sent, as go-redis sends nothing for a
+// context that ended: a queued caller whose deadline passes while the
+// batch ahead is on the wire, and a caller whose context ended before it
+// called.
+func TestBatcherDropsWhatWasGivenUp(t *testing.T) {
+	t.Parallel()
+	rdb := redistest.Client(t)
+	pfx := redistest.Prefix(t, rdb)
+	g := &gate{open: make(chan struct{})}
+	rdb.AddHook(g)
+	b := newBatcher(rdb, 1)
+	ahead := make(chan error)
+	go func() { // the one worker's batch, held on the wire
+		ahead <- b.do(context.Background(), redis.NewStatusCmd(context.Background(), "set", pfx+"ahead", "1"))
+	}()
+	for !g.held.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := b.do(ctx, redis.NewStatusCmd(ctx, "set", pfx+"queued", "1")); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("queued caller: %v, want the deadline", err)
+	}
+	gone, stop := context.WithCancel(context.Background())
+	stop()
+	if err := b.do(gone, redis.NewStatusCmd(gone, "set", pfx+"gone", "1")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("caller whose context ended: %v", err)
+	}
+	close(g.open)
+	if err := <-ahead; err != nil {
+		t.Fatal(err)
+	}
+	// The next batch follows whatever was left queued.
+	get := redis.NewSliceCmd(context.Background(), "mget", pfx+"ahead", pfx+"queued", pfx+"gone")
+	if err := b.do(context.Background(), get); err != nil {
+		t.Fatal(err)
+	}
+	if v := get.Val(); len(v) != 3 || v[0] != "1" || v[1] != nil || v[2] != nil {
+		t.Fatalf("ahead, queued, gone = %v, want 1 and nothing else", v)
+	}
+}

@@ -49,8 +49,9 @@
 // Commit one script call (EVALSHA, falling back to EVAL once after a
 // server restart), so a hop costs two round trips, on one node and on a
 // Cluster. Plain reads cost Redis a few microseconds where a script costs
-// tens. The hops in flight at the same moment share their round trips
-// (batch.go), and staff's funnel is counted in the process (funnel.go).
+// tens. On one node or Sentinel the hops in flight at the same moment share
+// their round trips (batch.go), and staff's funnel is counted in the
+// process (funnel.go).
 //
 // regp is one hash rather than a string key per person: a hash field costs
 // about 80 bytes against 120 for a key.

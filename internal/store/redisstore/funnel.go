@@ -25,6 +25,9 @@ const FunnelEvery = time.Second
 
 // funnel holds the counts not yet written. Safe for concurrent use.
 type funnel struct {
+	// wmu is held through a write, so that Close waits for one under way
+	// (and then writes what it gave back on failure).
+	wmu     sync.Mutex
 	mu      sync.Mutex
 	pending map[string]int64
 	timer   *time.Timer
@@ -86,6 +89,8 @@ func (f *funnel) armLocked() {
 // flush writes the pending counts. Counts that could not be written are
 // kept for the next write. It returns the store's error (wrapped).
 func (f *funnel) flush(ctx context.Context) error {
+	f.wmu.Lock()
+	defer f.wmu.Unlock()
 	f.mu.Lock()
 	counts := f.pending
 	f.pending = nil
@@ -109,13 +114,16 @@ func (f *funnel) flush(ctx context.Context) error {
 
 // discard drops the counts not yet written.
 func (f *funnel) discard() {
+	f.wmu.Lock()
+	defer f.wmu.Unlock()
 	f.mu.Lock()
 	f.pending = nil
 	f.mu.Unlock()
 }
 
-// close stops the timer and writes what is pending. It returns the
-// store's error (wrapped).
+// close stops the timer and writes what is pending, after a write under
+// way. It returns the store's error (wrapped). A count added after close
+// is not written: the store's hops have stopped by then.
 func (f *funnel) close(ctx context.Context) error {
 	f.mu.Lock()
 	f.closed = true

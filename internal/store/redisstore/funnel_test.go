@@ -6,6 +6,7 @@ import (
 	"maps"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestFunnelKeepsCountsOfAFailedWrite: counts added up, a failed write
@@ -53,5 +54,51 @@ func TestFunnelKeepsCountsOfAFailedWrite(t *testing.T) {
 	f.mu.Unlock()
 	if armed {
 		t.Fatal("a timer left armed after close")
+	}
+}
+
+// TestFunnelCloseWaitsForAWrite: Close during a write under way waits for
+// it, and writes what that write gave back when it failed.
+func TestFunnelCloseWaitsForAWrite(t *testing.T) {
+	t.Parallel()
+	entered, release := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	stored, calls := map[string]int64{}, 0
+	f := &funnel{write: func(_ context.Context, c map[string]int64) error {
+		mu.Lock()
+		calls++
+		first := calls == 1
+		mu.Unlock()
+		if first {
+			close(entered)
+			<-release
+			return errors.New("connection closed")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for k, n := range c {
+			stored[k] += n
+		}
+		return nil
+	}}
+	ctx := context.Background()
+	f.add("main:a", "")
+	go func() { _ = f.flush(ctx) }() // the timer's write
+	<-entered
+	closed := make(chan error)
+	go func() { closed <- f.close(ctx) }()
+	select {
+	case err := <-closed:
+		t.Fatalf("close returned (%v) during a write", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if stored["reached|main:a"] != 1 {
+		t.Fatalf("stored %v after close, want the count the failed write gave back", stored)
 	}
 }

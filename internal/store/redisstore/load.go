@@ -71,6 +71,12 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 	if flood {
 		k[8] = s.keys.flood(p)
 		clock = redis.NewTimeCmd(ctx, "time")
+		if s.split {
+			// TIME names no key: on a Cluster it would go to any node.
+			// The clock is read where the limiter's state lives, as the
+			// state is compared with it.
+			clock = redis.NewTimeCmd(ctx, "eval", personClockLua, 1, &k[8])
+		}
 		tat = redis.NewSliceCmd(ctx, "mget", &k[8])
 		cmds = append(cmds, clock, tat)
 	}
@@ -120,6 +126,9 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 	readConv(&c, v[0], v[1])
 	return c, nil
 }
+
+// personClockLua reads Redis's clock on the node of KEYS[1].
+const personClockLua = "return redis.call('TIME')"
 
 // firstString is the first element of an MGET reply when it is a string.
 func firstString(v []any) (string, bool) {

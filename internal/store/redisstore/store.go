@@ -43,7 +43,12 @@ type Store struct {
 // Over a Cluster client the store commits as a Cluster needs (split.go).
 func New(client redis.UniversalClient, prefix string) *Store {
 	_, cluster := client.(*redis.ClusterClient)
-	s := &Store{rdb: client, keys: newKeyspace(prefix), split: cluster, batch: newBatcher(client, batchWorkers())}
+	s := &Store{rdb: client, keys: newKeyspace(prefix), split: cluster}
+	if !cluster {
+		// On a Cluster a batch would wait for its slowest node: a node
+		// down would hold up the hops of people on every other.
+		s.batch = newBatcher(client, batchWorkers())
+	}
 	s.funnel = &funnel{write: s.writeFunnel, failed: func(err error) {
 		s.logger().Warn("funnel counts not written yet: kept for the next write", "err", err)
 	}}
