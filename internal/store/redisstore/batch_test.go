@@ -114,16 +114,22 @@ func TestBatcherSharesPipelines(t *testing.T) {
 	}
 }
 
+// gatedBatcher is a batcher of one worker over a client whose first
+// pipeline of SETs is held until the gate opens, and the test's key prefix.
+func gatedBatcher(t *testing.T) (*batcher, *gate, string) {
+	rdb := redistest.Client(t)
+	pfx := redistest.Prefix(t, rdb)
+	g := &gate{open: make(chan struct{})}
+	rdb.AddHook(g)
+	return newBatcher(rdb, 1), g, pfx
+}
+
 // TestBatcherCallerGivesUp: a caller whose context ends while its batch
 // is on the wire gets its context's error at once; the batch still runs,
 // and the next caller is served.
 func TestBatcherCallerGivesUp(t *testing.T) {
 	t.Parallel()
-	rdb := redistest.Client(t)
-	pfx := redistest.Prefix(t, rdb)
-	g := &gate{open: make(chan struct{})}
-	rdb.AddHook(g)
-	b := newBatcher(rdb, 1)
+	b, g, pfx := gatedBatcher(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	set := redis.NewStatusCmd(ctx, "set", pfx+"late", "1")
@@ -167,11 +173,7 @@ func TestBatcherWorkersStopWhenIdle(t *testing.T) {
 // called.
 func TestBatcherDropsWhatWasGivenUp(t *testing.T) {
 	t.Parallel()
-	rdb := redistest.Client(t)
-	pfx := redistest.Prefix(t, rdb)
-	g := &gate{open: make(chan struct{})}
-	rdb.AddHook(g)
-	b := newBatcher(rdb, 1)
+	b, g, pfx := gatedBatcher(t)
 	ahead := make(chan error)
 	go func() { // the one worker's batch, held on the wire
 		ahead <- b.do(context.Background(), redis.NewStatusCmd(context.Background(), "set", pfx+"ahead", "1"))
