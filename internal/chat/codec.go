@@ -59,21 +59,15 @@ func encodeState(b []byte, st *flow.State) []byte {
 // error wrapping errCorrupt for anything else, including a page or byte
 // count past maxSmall, which no hop writes.
 func decodeStateBytes(b []byte) (flow.State, error) {
-	st, rest, err := decodeStatePrefix(b)
-	if err == nil && len(rest) != 0 {
+	r := newReader(b)
+	st, err := r.state()
+	if err == nil && len(r.b) != 0 {
 		err = fmt.Errorf("error decoding state: %w: trailing bytes", errCorrupt)
 	}
 	if err != nil {
 		return flow.State{}, err
 	}
 	return st, nil
-}
-
-// decodeStatePrefix reads a state at the start of b and returns the rest.
-func decodeStatePrefix(b []byte) (flow.State, []byte, error) {
-	r := newReader(b)
-	st, err := r.state()
-	return st, r.b, err
 }
 
 // state reads a state at the reader's position.
@@ -189,15 +183,9 @@ func (r *reader) str() string {
 	if r.err != nil {
 		return ""
 	}
-	var s string
-	if len(r.src) >= len(r.b) {
-		at := len(r.src) - len(r.b)
-		s = r.src[at : at+n]
-	} else {
-		s = string(r.b[:n])
-	}
+	at := len(r.src) - len(r.b)
 	r.b = r.b[n:]
-	return s
+	return r.src[at : at+n]
 }
 
 func (r *reader) fail() {

@@ -59,6 +59,12 @@ type batchReq struct {
 
 var reqPool = sync.Pool{New: func() any { return &batchReq{done: make(chan struct{}, 1)} }}
 
+// reuse gives r back to reqPool, once no batch holds it.
+func (r *batchReq) reuse() {
+	r.ctx, r.cmds = nil, nil
+	reqPool.Put(r)
+}
+
 func newBatcher(rdb redis.UniversalClient, workers int) *batcher {
 	return &batcher{rdb: rdb, reqs: make(chan *batchReq, 4*batchMax), workers: int32(workers), idle: batchIdle}
 }
@@ -78,15 +84,13 @@ func (b *batcher) do(ctx context.Context, cmds ...redis.Cmder) error {
 	select {
 	case b.reqs <- r:
 	case <-ctx.Done():
-		r.ctx, r.cmds = nil, nil
-		reqPool.Put(r)
+		r.reuse()
 		return fmt.Errorf("error queueing redis commands: %w", ctx.Err())
 	}
 	b.ensure()
 	select {
 	case <-r.done:
-		r.ctx, r.cmds = nil, nil
-		reqPool.Put(r)
+		r.reuse()
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("error waiting for redis: %w", ctx.Err())
@@ -202,15 +206,4 @@ func (s *Store) runHop(ctx context.Context, sc script, keys []string, args []any
 		return sc.Eval(ctx, s.rdb, keys, args...)
 	}
 	return cmd
-}
-
-// WithBatching sets how many hop batches may be on the wire at once (see
-// batch.go); 0 turns batching off: each hop's commands go alone. It returns
-// s.
-func (s *Store) WithBatching(workers int) *Store {
-	s.batch = nil
-	if workers > 0 {
-		s.batch = newBatcher(s.rdb, workers)
-	}
-	return s
 }

@@ -33,7 +33,7 @@ type funnel struct {
 	timer   *time.Timer
 	closed  bool
 	// every is how long a count waits (FunnelEvery when zero; never by
-	// itself when negative: at Stats, FlushFunnel or Close only).
+	// itself when negative: at Stats or Close only).
 	every time.Duration
 	// write adds counts to the stored funnel.
 	write func(ctx context.Context, counts map[string]int64) error
@@ -151,15 +151,9 @@ func (s *Store) writeFunnel(ctx context.Context, counts map[string]int64) error 
 	return nil
 }
 
-// FlushFunnel writes the funnel counts this process holds. It returns the
-// store's error (wrapped); the counts are then kept for the next write.
-func (s *Store) FlushFunnel(ctx context.Context) error {
-	return s.funnel.flush(ctx)
-}
-
 // WithFunnelEvery sets how long a funnel count waits in the process before
 // it is written: zero keeps FunnelEvery; a negative value writes counts
-// only when Stats, FlushFunnel or Close is called (tests that compare a
+// only when Stats or Close is called (tests that compare a
 // store's keys before and after a hop). It returns s.
 func (s *Store) WithFunnelEvery(d time.Duration) *Store {
 	s.funnel.mu.Lock()

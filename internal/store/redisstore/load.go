@@ -101,7 +101,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 		}
 	}
 	if flood {
-		stored, _ := firstString(tat.Val())
+		stored := firstString(tat.Val())
 		mark, wait, ok := floodCheck(q.Flood, clock.Val(), stored)
 		if !ok {
 			first, err := s.floodNotice(ctx, p, wait)
@@ -130,13 +130,14 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 // personClockLua reads Redis's clock on the node of KEYS[1].
 const personClockLua = "return redis.call('TIME')"
 
-// firstString is the first element of an MGET reply when it is a string.
-func firstString(v []any) (string, bool) {
+// firstString is the first element of an MGET reply, "" when it is not a
+// string (a missing key).
+func firstString(v []any) string {
 	if len(v) == 0 {
-		return "", false
+		return ""
 	}
-	s, ok := v[0].(string)
-	return s, ok
+	s, _ := v[0].(string)
+	return s
 }
 
 // readConv fills c from the stored conversation record and language (MGET

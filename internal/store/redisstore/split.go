@@ -347,9 +347,6 @@ func (s *Store) applyLog(ctx context.Context, p msg.PersonID, log []string) (app
 	if out.parked > 0 {
 		s.logger().Error("an effect that cannot be applied was parked in fxdead:{g} (person, seq and error)", "parked", out.parked)
 	}
-	if len(log) == 0 {
-		return out, nil
-	}
 	fargs := make([]any, len(log))
 	for i, e := range log {
 		fargs[i] = e

@@ -19,7 +19,7 @@ func (k keyspace) stats() string { return k.prefix + "stats:{g}" }
 func (s *Store) Stats(ctx context.Context) (msg.Stats, error) {
 	// This process's funnel counts first; another gateway's are written
 	// within FunnelEvery of their hop.
-	if err := s.FlushFunnel(ctx); err != nil {
+	if err := s.funnel.flush(ctx); err != nil {
 		s.logger().Warn("funnel counts not written yet: kept for the next write", "err", err)
 	}
 	var st, ob *redis.MapStringStringCmd
