@@ -29,7 +29,7 @@ type funnel struct {
 	// (and then writes what it gave back on failure).
 	wmu     sync.Mutex
 	mu      sync.Mutex
-	pending map[string]int64
+	pending map[string]nodeCounts // by node ("flow:node")
 	timer   *time.Timer
 	closed  bool
 	// every is how long a count waits (FunnelEvery when zero; never by
@@ -41,8 +41,13 @@ type funnel struct {
 	failed func(err error)
 }
 
+// nodeCounts are one node's counts not yet written.
+type nodeCounts struct{ reached, abandoned int64 }
+
 // add counts a hop's node reached and node abandoned ("" for none), and
-// arms the write.
+// arms the write. The nodes' names are the flows' own strings: counting
+// allocates nothing once a node was seen (the stored field names are made
+// at the write).
 func (f *funnel) add(reached, abandoned string) {
 	if reached == "" && abandoned == "" {
 		return
@@ -50,13 +55,17 @@ func (f *funnel) add(reached, abandoned string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.pending == nil {
-		f.pending = make(map[string]int64)
+		f.pending = make(map[string]nodeCounts)
 	}
 	if reached != "" {
-		f.pending["reached|"+reached]++
+		c := f.pending[reached]
+		c.reached++
+		f.pending[reached] = c
 	}
 	if abandoned != "" {
-		f.pending["abandoned|"+abandoned]++
+		c := f.pending[abandoned]
+		c.abandoned++
+		f.pending[abandoned] = c
 	}
 	f.armLocked()
 }
@@ -92,19 +101,31 @@ func (f *funnel) flush(ctx context.Context) error {
 	f.wmu.Lock()
 	defer f.wmu.Unlock()
 	f.mu.Lock()
-	counts := f.pending
+	nodes := f.pending
 	f.pending = nil
 	f.mu.Unlock()
-	if len(counts) == 0 {
+	if len(nodes) == 0 {
 		return nil
+	}
+	counts := make(map[string]int64, 2*len(nodes))
+	for node, c := range nodes {
+		if c.reached > 0 {
+			counts["reached|"+node] = c.reached
+		}
+		if c.abandoned > 0 {
+			counts["abandoned|"+node] = c.abandoned
+		}
 	}
 	if err := f.write(ctx, counts); err != nil {
 		f.mu.Lock()
 		if f.pending == nil {
-			f.pending = make(map[string]int64, len(counts))
+			f.pending = make(map[string]nodeCounts, len(nodes))
 		}
-		for k, n := range counts {
-			f.pending[k] += n
+		for node, c := range nodes {
+			p := f.pending[node]
+			p.reached += c.reached
+			p.abandoned += c.abandoned
+			f.pending[node] = p
 		}
 		f.mu.Unlock()
 		return err

@@ -102,3 +102,13 @@ func TestFunnelCloseWaitsForAWrite(t *testing.T) {
 		t.Fatalf("stored %v after close, want the count the failed write gave back", stored)
 	}
 }
+
+// TestFunnelAddAllocatesNothing: a hop's count of a node already seen
+// allocates nothing (the stored field names are made at the write).
+func TestFunnelAddAllocatesNothing(t *testing.T) {
+	f := &funnel{every: -1, write: func(context.Context, map[string]int64) error { return nil }}
+	f.add("main:a", "main:b")
+	if n := testing.AllocsPerRun(100, func() { f.add("main:a", "main:b") }); n != 0 {
+		t.Fatalf("%v allocations a count", n)
+	}
+}
