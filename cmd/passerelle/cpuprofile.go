@@ -14,7 +14,8 @@ import (
 // PASSERELLE_BENCH_CPUPROFILE=FILE the process writes a CPU profile of its
 // first PASSERELLE_BENCH_CPUPROFILE_SECONDS seconds (default 30) to FILE,
 // and with PASSERELLE_BENCH_ALLOCPROFILE=FILE an allocation profile of the
-// same seconds (sampled every 4 KiB) to that FILE.
+// same seconds (sampled every 4 KiB, or every PASSERELLE_BENCH_ALLOCRATE
+// bytes: 1 records every allocation, for exact counts) to that FILE.
 // The product's builds have no profiler and no pprof route.
 func init() {
 	file := os.Getenv("PASSERELLE_BENCH_CPUPROFILE")
@@ -35,6 +36,9 @@ func init() {
 	allocs := os.Getenv("PASSERELLE_BENCH_ALLOCPROFILE")
 	if allocs != "" {
 		runtime.MemProfileRate = 4096
+		if n, err := strconv.Atoi(os.Getenv("PASSERELLE_BENCH_ALLOCRATE")); err == nil && n > 0 {
+			runtime.MemProfileRate = n
+		}
 	}
 	time.AfterFunc(time.Duration(secs)*time.Second, func() {
 		pprof.StopCPUProfile()
