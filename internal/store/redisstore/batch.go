@@ -111,15 +111,17 @@ func (b *batcher) ensure() {
 	}
 }
 
-// work sends batches until it has been idle for b.idle.
+// work sends batches until it has been idle for b.idle. A worker keeps
+// one pipeline and one array of commands for all its batches (a pipeline
+// may be used again once executed).
 func (b *batcher) work() {
 	idle := time.NewTimer(b.idle)
 	defer idle.Stop()
-	batch := make([]*batchReq, 0, batchMax)
+	w := &batchWork{pipe: b.rdb.Pipeline(), batch: make([]*batchReq, 0, batchMax), cmds: make([]redis.Cmder, 0, batchMax)}
 	for {
 		select {
 		case r := <-b.reqs:
-			batch = append(batch[:0], r)
+			w.batch = append(w.batch[:0], r)
 		case <-idle.C:
 			b.running.Add(-1)
 			// A request queued while this worker stopped, by a caller
@@ -129,18 +131,18 @@ func (b *batcher) work() {
 			}
 			return
 		}
-		n := len(batch[0].cmds)
+		n := len(w.batch[0].cmds)
 	fill:
 		for n < batchMax {
 			select {
 			case r := <-b.reqs:
-				batch = append(batch, r)
+				w.batch = append(w.batch, r)
 				n += len(r.cmds)
 			default:
 				break fill
 			}
 		}
-		b.send(batch)
+		w.send()
 		if !idle.Stop() {
 			select {
 			case <-idle.C:
@@ -151,14 +153,21 @@ func (b *batcher) work() {
 	}
 }
 
+// batchWork is what one worker reuses from batch to batch.
+type batchWork struct {
+	pipe  redis.Pipeliner
+	batch []*batchReq
+	cmds  []redis.Cmder
+}
+
 // send runs a batch as one pipeline and tells each caller. The batch's
 // I/O is bounded by the client's read and write timeouts (a context
 // deadline would cost a timer a batch); a hop waits no longer than its own
 // context.
-func (b *batcher) send(batch []*batchReq) {
+func (w *batchWork) send() {
 	ctx := context.Background()
-	pipe := b.rdb.Pipeline()
-	for _, r := range batch {
+	cmds := w.cmds[:0]
+	for _, r := range w.batch {
 		if err := r.ctx.Err(); err != nil {
 			// Its caller gave up (or is about to): nothing of it is sent.
 			for _, c := range r.cmds {
@@ -166,14 +175,21 @@ func (b *batcher) send(batch []*batchReq) {
 			}
 			continue
 		}
-		for _, c := range r.cmds {
-			_ = pipe.Process(ctx, c)
-		}
+		cmds = append(cmds, r.cmds...)
 	}
-	_, _ = pipe.Exec(ctx) // each command holds its own error (none: no-op)
-	for _, r := range batch {
+	if len(cmds) > 0 {
+		_ = w.pipe.BatchProcess(ctx, cmds...)
+		_, _ = w.pipe.Exec(ctx) // each command holds its own error
+	}
+	// The arrays outlive the batch: they must not keep its commands and
+	// requests alive.
+	clear(cmds)
+	w.cmds = cmds[:0]
+	for _, r := range w.batch {
 		r.done <- struct{}{} // buffered: never waits
 	}
+	clear(w.batch)
+	w.batch = w.batch[:0]
 }
 
 // send runs a hop's commands: in the store's batches, or as a pipeline of
@@ -192,10 +208,11 @@ func (s *Store) send(ctx context.Context, cmds ...redis.Cmder) error {
 	return nil
 }
 
-// runHop runs a hop's commit script through send: EVALSHA, then
-// EVAL when the server does not hold the script.
-func (s *Store) runHop(ctx context.Context, sc script, keys []string, args []any) *redis.Cmd {
-	cmd := sc.evalSha(ctx, keys, args)
+// runHop runs a hop's commit script through send: EVALSHA of sc with the
+// keys and the arguments h.a[hopArgv:n], then EVAL when the server does not
+// hold the script.
+func (s *Store) runHop(ctx context.Context, sc script, h *hopArgs, n int) *redis.Cmd {
+	cmd := sc.evalShaOf(ctx, h, n)
 	if err := s.send(ctx, cmd); err != nil {
 		// cmd may still be answered by the batch: report on another.
 		failed := redis.NewCmd(ctx)
@@ -203,7 +220,7 @@ func (s *Store) runHop(ctx context.Context, sc script, keys []string, args []any
 		return failed
 	}
 	if isNoScript(cmd.Err()) {
-		return sc.Eval(ctx, s.rdb, keys, args...)
+		return sc.Eval(ctx, s.rdb, h.keys[:], h.a[hopArgv:n]...)
 	}
 	return cmd
 }

@@ -133,8 +133,10 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 	if s.split {
 		return s.commitSplit(ctx, p, c)
 	}
-	conv, person, dd := s.keys.person(p)
-	keys, args := []string{conv, person, dd}, commitArgs(c)
+	h := new(hopArgs)
+	h.keys[0], h.keys[1], h.keys[2] = s.keys.person(p)
+	n := h.fill(c)
+	h.prefix, h.person = s.keys.prefix, string(p)
 	sc := hopScript
 	if c.Registration != nil || !c.Effects.Empty() {
 		fx, err := s.effectsArg(p, c, time.Now())
@@ -142,18 +144,20 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 			return err
 		}
 		sc = commitScript
-		args = append(args, fx, s.keys.prefix, string(p))
+		h.fx = fx
+		n = h.add(n, &h.fx, &h.prefix, &h.person)
 	} else if c.FloodMark.Value != "" {
-		args = append(args, "", s.keys.prefix, string(p))
+		n = h.add(n, "", &h.prefix, &h.person)
 	}
 	if c.FloodMark.Value != "" && !c.Effects.Erase {
-		args = append(args, c.FloodMark.Value, ttlMillis(c.FloodMark.TTL, time.Second))
+		h.flood, h.nums[numFloodTTL] = c.FloodMark.Value, ttlMillis(c.FloodMark.TTL, time.Second)
+		n = h.add(n, &h.flood, &h.nums[numFloodTTL])
 	}
-	n, err := s.runHop(ctx, sc, keys, args).Int()
+	res, err := s.runHop(ctx, sc, h, n).Int()
 	if err != nil {
 		return fmt.Errorf("error committing conversation: %w", err)
 	}
-	switch n {
+	switch res {
 	case commitOK:
 		s.funnel.add(c.Reached, c.Abandoned)
 		return nil
@@ -162,54 +166,86 @@ func (s *Store) Commit(ctx context.Context, p msg.PersonID, c msg.Change) error 
 	case commitRefTaken:
 		return fmt.Errorf("error committing conversation: %w", msg.ErrRefTaken)
 	}
-	return fmt.Errorf("error committing conversation: unexpected script result %d", n)
+	return fmt.Errorf("error committing conversation: unexpected script result %d", res)
 }
 
-// commitArgs builds ARGV 1–10. Flags are constant strings and numbers stay
-// int64 so that the hot path boxes as little as possible.
+// commitArgs builds ARGV 1–10 (the Cluster's person script appends its
+// own).
 func commitArgs(c msg.Change) []any {
-	hasState := "0"
-	var state, reply any = "", ""
+	h := new(hopArgs)
+	n := h.fill(c)
+	return h.a[hopArgv:n:n]
+}
+
+// hopArgs holds a commit script's whole command, EVALSHA, digest, keys and
+// ARGV, with the strings and numbers the arguments point to, in one
+// allocation: boxing each number and string apart would cost one each.
+// go-redis writes a *string and an *int64 as their values.
+type hopArgs struct {
+	a     [hopArgv + 15]any
+	keys  [3]string
+	nums  [numCount]int64
+	state string
+	lang  string
+	field string
+	fx    string
+	flood string
+	// prefix and person are ARGV 12 and 13.
+	prefix, person string
+}
+
+// hopArgv is where ARGV starts in hopArgs.a: EVALSHA, the digest, the
+// number of keys and the three keys come first.
+const hopArgv = 6
+
+// Indexes of hopArgs.nums.
+const (
+	numVersion = iota
+	numNext
+	numStateTTL
+	numDedupeTTL
+	numFloodTTL
+	numCount
+)
+
+// fill sets ARGV 1–10 from c and returns the end of the arguments in h.a.
+// Flags are constant strings, which box without allocating.
+func (h *hopArgs) fill(c msg.Change) int {
 	next := max(c.Version, 0) + 1
+	h.nums[numVersion], h.nums[numNext] = c.Version, next
+	h.nums[numStateTTL] = ttlMillis(c.StateTTL, DefaultStateTTL)
+	h.nums[numDedupeTTL] = ttlMillis(c.DedupeTTL, DefaultDedupeTTL)
+	a := h.a[hopArgv:]
+	a[0], a[1] = &h.nums[numVersion], &h.nums[numNext]
+	a[2], a[3] = "0", ""
 	if c.State != nil {
-		v := strconv.AppendInt(make([]byte, 0, 21+len(c.State)), next, 10)
-		hasState, state = "1", append(append(v, ':'), c.State...)
+		var v [20]byte
+		// One allocation: the conversions inside a concatenation copy
+		// nothing of their own.
+		h.state = string(strconv.AppendInt(v[:0], next, 10)) + ":" + string(c.State)
+		a[2], a[3] = "1", &h.state
 	}
-	var field any = ""
+	a[4] = &h.nums[numStateTTL]
+	h.lang = string(c.Lang)
+	a[5] = &h.lang
+	a[6] = personTTLMillis
+	a[7], a[8] = "", ""
 	if c.Dedupe != "" {
-		field, reply = ddField(c.Dedupe), c.Reply
+		h.field = ddField(c.Dedupe)
+		a[7], a[8] = &h.field, c.Reply
 	}
-	args := make([]any, 10, 15)
-	args[0] = c.Version
-	args[1] = next
-	args[2] = hasState
-	args[3] = state
-	args[4] = ttlMillis(c.StateTTL, DefaultStateTTL)
-	args[5] = boxLang(c.Lang)
-	args[6] = personTTLMillis
-	args[7] = field
-	args[8] = reply
-	args[9] = ttlMillis(c.DedupeTTL, DefaultDedupeTTL)
-	return args
+	a[9] = &h.nums[numDedupeTTL]
+	return hopArgv + 10
+}
+
+// add appends args after the n arguments of h.a and returns the new end.
+func (h *hopArgs) add(n int, args ...any) int {
+	return n + copy(h.a[n:], args)
 }
 
 // personTTLMillis is boxed once: an int64 in an interface costs an
 // allocation per hop otherwise.
 var personTTLMillis any = PersonTTL.Milliseconds()
-
-// boxLang returns the shipped languages as constants, which box without
-// allocating.
-func boxLang(l msg.Lang) any {
-	switch l {
-	case "":
-		return ""
-	case msg.French:
-		return string(msg.French)
-	case msg.English:
-		return string(msg.English)
-	}
-	return string(l)
-}
 
 func ttlMillis(d, def time.Duration) int64 {
 	if d <= 0 {

@@ -25,18 +25,15 @@ func newScript(src string) script {
 	return script{Script: sc, sha: sc.Hash()}
 }
 
-// evalSha is the EVALSHA of sc on keys and args, not yet sent.
-func (sc script) evalSha(ctx context.Context, keys []string, args []any) *redis.Cmd {
-	a := make([]any, 0, 3+len(keys)+len(args))
-	a = append(a, "evalsha", sc.sha, len(keys))
-	for i := range keys {
-		a = append(a, &keys[i])
+// evalShaOf is the EVALSHA of sc on h's keys and its arguments
+// h.a[hopArgv:n], not yet sent: the command is h.a[:n] itself.
+func (sc script) evalShaOf(ctx context.Context, h *hopArgs, n int) *redis.Cmd {
+	h.a[0], h.a[1], h.a[2] = "evalsha", sc.sha, len(h.keys)
+	for i := range h.keys {
+		h.a[3+i] = &h.keys[i]
 	}
-	a = append(a, args...)
-	cmd := redis.NewCmd(ctx, a...)
-	if len(keys) > 0 {
-		cmd.SetFirstKeyPos(3)
-	}
+	cmd := redis.NewCmd(ctx, h.a[:n]...)
+	cmd.SetFirstKeyPos(3)
 	return cmd
 }
 

@@ -56,3 +56,31 @@ func ddField(dedupe string) string {
 func (k keyspace) registration(ref string) string { return k.reg + ref }
 
 func (k keyspace) index(name, value string) string { return k.idx + name + ":" + value }
+
+// hop fills the key names a hop's load reads (loadOp.k): the person's
+// conv, person (language), dd and quota keys, and for an SMS its campaign
+// reply window and flood limit, cut from one string. They are the names
+// person, quota, campWindow and flood give.
+func (k keyspace) hop(p msg.PersonID, sms bool, out *[kCount]string) {
+	ps := string(p)
+	var all string
+	if sms {
+		all = k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}" + k.prefix + "dd:{" + ps + "}" +
+			k.prefix + "quota:{" + ps + "}" + k.prefix + "cr:{g}:" + ps + "rate:" + k.prefix + "flood:{" + ps + "}"
+	} else {
+		all = k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}" + k.prefix + "dd:{" + ps + "}" +
+			k.prefix + "quota:{" + ps + "}"
+	}
+	n := len(k.prefix) + len(ps)
+	lens := [...]int{n + len("conv:{}"), n + len("person:{}"), n + len("dd:{}"), n + len("quota:{}"),
+		n + len("cr:{g}:"), n + len("rate:flood:{}")}
+	last := kQuota
+	if sms {
+		last = kFlood
+	}
+	at := 0
+	for i := kConv; i <= last; i++ {
+		out[i] = all[at : at+lens[i]]
+		at += lens[i]
+	}
+}

@@ -38,53 +38,56 @@ func (s *Store) LoadHop(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg
 
 // load reads a conversation with a pipeline of plain reads.
 func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Conversation, error) {
-	conv, person, dd := s.keys.person(p)
 	var c msg.Conversation
-	// One MGET of the state and the language (same hash slot) and the quota
-	// counters; an SMS also reads its cached reply, in the same pipeline. MGET and HMGET answer a
-	// missing key with a nil element rather than redis.Nil, which spares
-	// go-redis its error handling on the hot path.
-	// The commands are built by hand over one array of names (see
-	// evalcmd.go): go-redis's helpers would box each name apart.
-	k := &[...]string{conv, person, s.keys.quota(p), s.keys.regp, string(p), dd, "", "", ""}
-	var cached *redis.SliceCmd
-	vals := redis.NewSliceCmd(ctx, "mget", &k[0], &k[1])
-	quota := redis.NewMapStringStringCmd(ctx, "hgetall", &k[2])
-	regRef := redis.NewStringCmd(ctx, "hget", &k[3], &k[4])
-	cmds := append(make([]redis.Cmder, 0, 7), vals, quota, regRef)
 	flood := q.Flood.Limit > 0 && q.Flood.Period > 0
-	if q.Dedupe != "" {
-		k[6] = ddField(q.Dedupe)
-		cached = redis.NewSliceCmd(ctx, "hmget", &k[5], &k[6])
-		cmds = append(cmds, cached)
-	}
 	// An SMS (a message named for retries, or under a flood limit) may
 	// answer a campaign.
-	var window *redis.StringCmd
-	if q.Dedupe != "" || flood {
-		k[7] = s.keys.campWindow(p)
-		window = redis.NewStringCmd(ctx, "get", &k[7])
-		cmds = append(cmds, window)
+	sms := q.Dedupe != "" || flood
+	// One MGET of the state and the language (same hash slot), the quota
+	// counters and the registration's reference; an SMS also reads its
+	// cached reply, its campaign's reply window and its flood limit, in
+	// the same pipeline. MGET and HMGET answer a missing key or field with
+	// a nil element rather than redis.Nil, which spares go-redis its error
+	// handling on the hot path.
+	op := new(loadOp)
+	k := &op.k
+	s.keys.hop(p, sms, k)
+	k[kRegp], k[kPerson] = s.keys.regp, string(p)
+	vals := op.cmd(ctx, 0, "mget", kConv, kLang)
+	quota := redis.NewMapStringStringCmd(ctx, op.args(1, "hgetall", kQuota)...)
+	regRef := op.cmd(ctx, 2, "hmget", kRegp, kPerson)
+	n := 3
+	var cached, window, tat *redis.SliceCmd
+	if q.Dedupe != "" {
+		k[kDDField] = ddField(q.Dedupe)
+		cached = op.cmd(ctx, n, "hmget", kDD, kDDField)
+		n++
+	}
+	if sms {
+		window = op.cmd(ctx, n, "mget", kWindow)
+		n++
 	}
 	var clock *redis.TimeCmd
-	var tat *redis.SliceCmd
 	if flood {
-		k[8] = s.keys.flood(p)
-		clock = redis.NewTimeCmd(ctx, "time")
 		if s.split {
 			// TIME names no key: on a Cluster it would go to any node.
 			// The clock is read where the limiter's state lives, as the
 			// state is compared with it.
-			clock = redis.NewTimeCmd(ctx, "eval", personClockLua, 1, &k[8])
+			clock = redis.NewTimeCmd(ctx, append(op.a[n][:0], "eval", personClockLua, 1, &k[kFlood])...)
+		} else {
+			clock = redis.NewTimeCmd(ctx, op.args(n, "time")...)
 		}
-		tat = redis.NewSliceCmd(ctx, "mget", &k[8])
-		cmds = append(cmds, clock, tat)
+		op.cmds[n] = clock
+		tat = op.cmd(ctx, n+1, "mget", kFlood)
+		n += 2
 	}
+	op.cmds[1] = quota
+	cmds := op.cmds[:n]
 	if err := s.send(ctx, cmds...); err != nil {
 		return c, fmt.Errorf("error loading conversation: %w", err)
 	}
 	// Every command's error is looked at: a pipeline's first error may be
-	// a read's redis.Nil (no registration).
+	// a read's redis.Nil.
 	for _, cmd := range cmds {
 		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
 			return c, fmt.Errorf("error loading conversation: %w", err)
@@ -94,14 +97,14 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 	if len(v) != 2 {
 		return c, fmt.Errorf("error loading conversation: unexpected reply")
 	}
-	if cached != nil && len(cached.Val()) == 1 {
-		if r, ok := cached.Val()[0].(string); ok {
+	if cached != nil {
+		if r, ok := firstValue(cached.Val()); ok {
 			c.Reply = []byte(r)
 			return c, nil
 		}
 	}
 	if flood {
-		stored := firstString(tat.Val())
+		stored, _ := firstValue(tat.Val())
 		mark, wait, ok := floodCheck(q.Flood, clock.Val(), stored)
 		if !ok {
 			first, err := s.floodNotice(ctx, p, wait)
@@ -117,28 +120,74 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 		c.FloodMark = mark
 	}
 	if window != nil {
-		c.CampaignReply = window.Val()
+		c.CampaignReply, _ = firstValue(window.Val())
 	}
 	if q := quota.Val(); len(q) > 0 {
 		c.Quota = q
 	}
-	c.RegRef = regRef.Val()
+	c.RegRef, _ = firstValue(regRef.Val())
 	readConv(&c, v[0], v[1])
 	return c, nil
 }
 
+// loadOp holds a load's key names, commands' arguments and commands in one
+// allocation: go-redis's helpers would allocate each command's argument
+// slice and box each key apart. Keys travel as pointers into k (go-redis
+// writes a *string as its string, and reads it as the key when it routes
+// a command on a Cluster).
+type loadOp struct {
+	k    [kCount]string
+	a    [loadCmds][5]any
+	cmds [loadCmds]redis.Cmder
+}
+
+// Indexes of a load's key names and arguments in loadOp.k.
+const (
+	kConv = iota
+	kLang
+	kDD
+	kQuota
+	kWindow
+	kFlood
+	kRegp
+	kPerson
+	kDDField
+	kCount
+)
+
+// loadCmds is the most commands a load sends.
+const loadCmds = 7
+
+// args returns the arguments of command i: name, then the key names at
+// the indexes keys of op.k.
+func (op *loadOp) args(i int, name string, keys ...int) []any {
+	a := append(op.a[i][:0], name)
+	for _, ki := range keys {
+		a = append(a, &op.k[ki])
+	}
+	return a
+}
+
+// cmd makes command i, name on the key names at the indexes keys, a
+// command answered with an array.
+func (op *loadOp) cmd(ctx context.Context, i int, name string, keys ...int) *redis.SliceCmd {
+	c := redis.NewSliceCmd(ctx, op.args(i, name, keys...)...)
+	op.cmds[i] = c
+	return c
+}
+
+// firstValue is the first element of an MGET or HMGET reply, and whether
+// it is a string (false for a missing key or field).
+func firstValue(v []any) (string, bool) {
+	if len(v) == 0 {
+		return "", false
+	}
+	s, ok := v[0].(string)
+	return s, ok
+}
+
 // personClockLua reads Redis's clock on the node of KEYS[1].
 const personClockLua = "return redis.call('TIME')"
-
-// firstString is the first element of an MGET reply, "" when it is not a
-// string (a missing key).
-func firstString(v []any) string {
-	if len(v) == 0 {
-		return ""
-	}
-	s, _ := v[0].(string)
-	return s
-}
 
 // readConv fills c from the stored conversation record and language (MGET
 // elements: a string, or nil for none).

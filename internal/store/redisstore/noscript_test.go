@@ -53,10 +53,16 @@ func TestLoadFloodAfterScriptFlush(t *testing.T) {
 	if floodHop(t, s, p, limit) == msg.FloodAllowed {
 		t.Fatal("the sixth message passed the limit of five")
 	}
-	// A reply window of the wrong type, for a person not registered (the
-	// registration read answers nil first) and after the scripts were lost.
+	// A quota record of the wrong type, for a person not registered and
+	// after the scripts were lost: every command's error is looked at. A
+	// reply window of the wrong type reads as none (MGET), as a
+	// conversation key of another type does.
 	q := person(909)
 	rdb.HSet(ctx, "n:cr:{g}:"+string(q), "x", "y")
+	if c, err := s.LoadHop(ctx, q, msg.HopLoad{Flood: limit}); err != nil || c.CampaignReply != "" {
+		t.Fatalf("a reply window of the wrong type: %+v, %v", c, err)
+	}
+	rdb.Set(ctx, "n:quota:{"+string(q)+"}", "x", 0)
 	for _, flush := range []bool{false, true} {
 		if flush {
 			rdb.ScriptFlush(ctx)
