@@ -35,6 +35,10 @@ func ClusterAddrs() []string {
 	return nil
 }
 
+// Protocol is the RESP version test clients speak: RESP2, as the store's
+// Open does unless its URL asks for another (redisstore/options.go).
+const Protocol = 2
+
 // Client connects to the test Redis, or to the test Cluster when
 // ClusterAddrs names one. It skips the test when Redis is unreachable,
 // except in CI (CI=true), where it fails.
@@ -42,13 +46,16 @@ func Client(tb testing.TB) redis.UniversalClient {
 	tb.Helper()
 	var c redis.UniversalClient
 	if addrs := ClusterAddrs(); addrs != nil {
-		c = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true})
+		c = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true, Protocol: Protocol})
 	} else {
 		o, err := redis.ParseURL(URL())
 		if err != nil {
 			tb.Fatalf("PASSERELLE_TEST_REDIS_URL: %v", err)
 		}
 		o.ContextTimeoutEnabled = true
+		if o.Protocol == 0 {
+			o.Protocol = Protocol
+		}
 		c = redis.NewClient(o)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
