@@ -255,20 +255,19 @@ func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, 
 	}
 	// A reply is kept once: under the message id for SMS (dd), in the
 	// record for the last USSD hop.
-	enc := encodeReply(reply)
 	if dd != "" {
-		ch.Reply = enc
-	}
-	var last []byte
-	if hopName != "" {
-		last = enc
+		ch.Reply = encodeReply(reply)
 	}
 	if reply.End {
 		st = flow.State{Done: true, Lang: st.Lang, Channel: st.Channel, Session: st.Session}
 		ch.StateTTL = s.cfg.USSDDedupeTTL
 	}
 	st.Updated = h.now.Unix()
-	ch.State = encodeRecord(make([]byte, 0, 256+len(last)), &st, hopName, last)
+	if hopName != "" {
+		ch.State = encodeRecordReply(make([]byte, 0, 256+replyLen(reply)), &st, hopName, reply)
+	} else {
+		ch.State = encodeRecord(make([]byte, 0, 256), &st, "", nil)
+	}
 	return ch
 }
 
