@@ -198,15 +198,27 @@ func (r *reader) fail() {
 // encodeReply stores a reply as 'E' or 'C' then its messages separated by
 // NUL bytes (which no text holds).
 func encodeReply(r msg.Reply) []byte {
-	tag := byte('C')
-	if r.End {
-		tag = 'E'
-	}
+	return appendReply(make([]byte, 0, replyLen(r)), r)
+}
+
+// replyLen is the length of a reply's encoding.
+func replyLen(r msg.Reply) int {
 	n := 1
 	for _, m := range r.Messages {
 		n += len(m) + 1
 	}
-	b := make([]byte, 0, n)
+	if len(r.Messages) > 0 {
+		n-- // no NUL after the last message
+	}
+	return n
+}
+
+// appendReply appends a reply's encoding (encodeReply) to b.
+func appendReply(b []byte, r msg.Reply) []byte {
+	tag := byte('C')
+	if r.End {
+		tag = 'E'
+	}
 	b = append(b, tag)
 	for i, m := range r.Messages {
 		if i > 0 {
@@ -217,8 +229,9 @@ func encodeReply(r msg.Reply) []byte {
 	return b
 }
 
-// decodeReply reads a reply written by encodeReply.
-func decodeReply(b []byte) (msg.Reply, error) {
+// decodeReply reads a reply written by encodeReply, from the store's bytes
+// or from a record's string (whose messages are then substrings of it).
+func decodeReply[T string | []byte](b T) (msg.Reply, error) {
 	if len(b) == 0 || (b[0] != 'E' && b[0] != 'C') {
 		return msg.Reply{}, fmt.Errorf("error decoding reply: %w", errCorrupt)
 	}
@@ -230,18 +243,31 @@ func decodeReply(b []byte) (msg.Reply, error) {
 }
 
 // record is what the store keeps of a conversation: the state, and the name
-// and reply of the last hop (for USSD retries).
+// and encoded reply (encodeReply) of the last hop (for USSD retries). The
+// reply is read only when a retry comes: it stays a substring of the
+// decoded record.
 type record struct {
 	st    flow.State
 	hop   string
-	reply []byte
+	reply string
 }
 
 // encodeRecord appends a record's encoding to b.
 func encodeRecord(b []byte, st *flow.State, hop string, reply []byte) []byte {
 	b = encodeState(b, st)
 	b = putString(b, hop)
-	return putString(b, string(reply))
+	b = binary.AppendUvarint(b, uint64(len(reply)))
+	return append(b, reply...)
+}
+
+// encodeRecordReply appends to b the encoding of a record whose reply is r:
+// encodeRecord(b, st, hop, encodeReply(r)), without the reply's encoding of
+// its own.
+func encodeRecordReply(b []byte, st *flow.State, hop string, r msg.Reply) []byte {
+	b = encodeState(b, st)
+	b = putString(b, hop)
+	b = binary.AppendUvarint(b, uint64(replyLen(r)))
+	return appendReply(b, r)
 }
 
 // decodeRecord reads the stored conversation; none gives a zero record.
@@ -255,7 +281,7 @@ func decodeRecord(conv msg.Conversation) (record, error) {
 		return record{}, err
 	}
 	rec := record{st: st, hop: r.str()}
-	rec.reply = []byte(r.str())
+	rec.reply = r.str()
 	if r.err != nil || len(r.b) != 0 {
 		return record{}, fmt.Errorf("error decoding record: %w", errCorrupt)
 	}

@@ -255,20 +255,19 @@ func (s *Service) change(conv msg.Conversation, st flow.State, reply msg.Reply, 
 	}
 	// A reply is kept once: under the message id for SMS (dd), in the
 	// record for the last USSD hop.
-	enc := encodeReply(reply)
 	if dd != "" {
-		ch.Reply = enc
-	}
-	var last []byte
-	if hopName != "" {
-		last = enc
+		ch.Reply = encodeReply(reply)
 	}
 	if reply.End {
 		st = flow.State{Done: true, Lang: st.Lang, Channel: st.Channel, Session: st.Session}
 		ch.StateTTL = s.cfg.USSDDedupeTTL
 	}
 	st.Updated = h.now.Unix()
-	ch.State = encodeRecord(make([]byte, 0, 256+len(last)), &st, hopName, last)
+	if hopName != "" {
+		ch.State = encodeRecordReply(make([]byte, 0, 256+replyLen(reply)), &st, hopName, reply)
+	} else {
+		ch.State = encodeRecord(make([]byte, 0, 256), &st, "", nil)
+	}
 	return ch
 }
 
@@ -286,17 +285,25 @@ func registrationAnswers(a map[string]string) map[string]string {
 
 // dedupeKeys names a hop for provider retries: an SMS by the provider's
 // message id (dd, kept by the store), a USSD hop by its session and text
-// (hop, kept in the conversation record).
+// (hop, kept in the conversation record): the first 8 bytes, in
+// hexadecimal, of the SHA-256 of provider|session|text, or of
+// provider|session|seq|text when the provider numbers its hops. The USSD
+// name is hashed from a stack buffer (a longer key grows onto the heap):
+// its one allocation is the returned string.
 func dedupeKeys(in msg.Inbound) (dd, hop string) {
 	if in.ExternalID != "" {
 		return in.Provider + "|m|" + in.ExternalID, ""
 	}
-	key := in.Provider + "|" + in.Session + "|" + in.Text
+	var buf [256]byte
+	key := append(append(append(buf[:0], in.Provider...), '|'), in.Session...)
 	if in.Seq != "" {
-		key = in.Provider + "|" + in.Session + "|" + in.Seq + "|" + in.Text
+		key = append(append(key, '|'), in.Seq...)
 	}
-	sum := sha256.Sum256([]byte(key))
-	return "", hex.EncodeToString(sum[:8])
+	key = append(append(key, '|'), in.Text...)
+	sum := sha256.Sum256(key)
+	var hx [16]byte
+	hex.Encode(hx[:], sum[:8])
+	return "", string(hx[:])
 }
 
 // refAlphabet avoids letters and digits read alike (0/O, 1/I/L, 5/S, 2/Z, 8/B).

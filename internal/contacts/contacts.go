@@ -20,6 +20,30 @@ import (
 // Kinds of contact point, as used in texts: {{.contact_hotline}}, …
 var Kinds = []string{"hotline", "iom", "minpmeesa", "unhcr", "cfce", "emergency"}
 
+// kindKey is the template data names of a kind: contact_KIND and
+// contact_KIND_set.
+type kindKey struct{ kind, value, set string }
+
+// kindKeys are the names of Kinds, made once rather than at every screen.
+var kindKeys = keysOf(Kinds)
+
+func keysOf(kinds []string) []kindKey {
+	out := make([]kindKey, len(kinds))
+	for i, k := range kinds {
+		out[i] = kindKey{kind: k, value: "contact_" + k, set: "contact_" + k + "_set"}
+	}
+	return out
+}
+
+// keyOf returns the names of Kinds[i], made again only if Kinds was
+// changed since kindKeys was.
+func keyOf(i int, k string) kindKey {
+	if i < len(kindKeys) && kindKeys[i].kind == k {
+		return kindKeys[i]
+	}
+	return keysOf([]string{k})[0]
+}
+
 // Set is the value of contact_KIND_set in template data when the contact
 // point is set; it is empty (false in a template) when it is not.
 const Set = "yes"
@@ -94,13 +118,14 @@ func (d *Directory) Feature(name string) bool { return d.Features[name] }
 // empty when not, so that a text can read differently when it is empty:
 // {{if .contact_hotline_set}}…{{else}}…{{end}}.
 func (d *Directory) AddTo(data map[string]string, region, missing string) {
-	for _, k := range Kinds {
+	for i, k := range Kinds {
 		v, set := d.Get(region, k), Set
 		if v == "" {
 			v, set = missing, ""
 		}
-		data["contact_"+k] = v
-		data["contact_"+k+"_set"] = set
+		names := keyOf(i, k)
+		data[names.value] = v
+		data[names.set] = set
 	}
 }
 

@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -88,5 +89,55 @@ func TestParseRefuses(t *testing.T) {
 	}
 	if d, err := Load(""); err != nil || d.Feature("x") {
 		t.Fatalf("no file: %v", err)
+	}
+}
+
+// referenceAddTo is AddTo as first written, naming the keys as it goes.
+func referenceAddTo(d *Directory, data map[string]string, region, missing string) {
+	for _, k := range Kinds {
+		v, set := d.Get(region, k), Set
+		if v == "" {
+			v, set = missing, ""
+		}
+		data["contact_"+k] = v
+		data["contact_"+k+"_set"] = set
+	}
+}
+
+// TestAddToSameAsReference: the names made once give the same data, and
+// AddTo allocates nothing into a map that has room.
+func TestAddToSameAsReference(t *testing.T) {
+	d, err := Parse([]byte(`
+default: {hotline: "1500", iom: ""}
+regions:
+  est: {iom: "OIM Bertoua", unhcr: "HCR Bertoua"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, region := range []string{"", "est", "centre"} {
+		t.Run("region "+region, func(t *testing.T) {
+			got, want := map[string]string{"name": "Awa"}, map[string]string{"name": "Awa"}
+			d.AddTo(got, region, "rappel")
+			referenceAddTo(d, want, region, "rappel")
+			if !maps.Equal(got, want) {
+				t.Fatalf("AddTo gave %v, want %v", got, want)
+			}
+			data := make(map[string]string, 2*len(Kinds))
+			if n := testing.AllocsPerRun(100, func() { d.AddTo(data, region, "rappel") }); n != 0 {
+				t.Fatalf("%v allocations, want 0", n)
+			}
+		})
+	}
+}
+
+// TestKeyOfChangedKinds: a kind kindKeys does not know is named as it comes.
+func TestKeyOfChangedKinds(t *testing.T) {
+	t.Parallel()
+	if k := keyOf(0, "other"); k != (kindKey{"other", "contact_other", "contact_other_set"}) {
+		t.Fatalf("keyOf(0, other) = %+v", k)
+	}
+	if k := keyOf(len(Kinds), "new"); k != (kindKey{"new", "contact_new", "contact_new_set"}) {
+		t.Fatalf("keyOf past Kinds = %+v", k)
 	}
 }

@@ -10,15 +10,33 @@ import (
 
 type key struct{}
 
+// idCtx is a context carrying a request id. It is what context.WithValue
+// would make, in one allocation rather than two (WithValue's context, and
+// the id boxed in an interface): its Value of key{} is itself, and
+// RequestID reads the id from it.
+type idCtx struct {
+	context.Context
+	id string
+}
+
+func (c *idCtx) Value(k any) any {
+	if k == (key{}) {
+		return c
+	}
+	return c.Context.Value(k)
+}
+
 // With returns ctx carrying a request id.
 func With(ctx context.Context, requestID string) context.Context {
-	return context.WithValue(ctx, key{}, requestID)
+	return &idCtx{ctx, requestID}
 }
 
 // RequestID returns the request id ctx carries, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(key{}).(string)
-	return id
+	if c, ok := ctx.Value(key{}).(*idCtx); ok {
+		return c.id
+	}
+	return ""
 }
 
 // Handler wraps h so that records logged with a context carrying a request

@@ -15,8 +15,6 @@ import (
 	"github.com/passerelle/passerelle/internal/logctx"
 )
 
-const ridKey = "rid"
-
 var (
 	ridPrefix = func() string {
 		var b [4]byte
@@ -27,18 +25,28 @@ var (
 )
 
 // requestID gives every request an id, in the X-Request-Id answer header and
-// in every log line about it. Incoming ids are not trusted.
+// in every log line about it. Incoming ids are not trusted. The id is kept
+// in the request's user context only (logctx), where rid reads it.
 func (s *Server) requestID(c *fiber.Ctx) error {
-	rid := ridPrefix + "-" + strconv.FormatUint(ridSeq.Add(1), 36)
-	c.Locals(ridKey, rid)
+	rid := newRequestID()
 	c.Set("X-Request-Id", rid)
 	c.SetUserContext(logctx.With(c.UserContext(), rid))
 	return c.Next()
 }
 
+// newRequestID returns the next request id.
+func newRequestID() string { return formatRequestID(ridSeq.Add(1)) }
+
+// formatRequestID writes a request id: ridPrefix, '-', then seq in base 36,
+// made in a stack buffer (one allocation, the string).
+func formatRequestID(seq uint64) string {
+	var b [len("01234567-") + 13]byte // 13 base-36 digits hold any uint64
+	return string(strconv.AppendUint(append(append(b[:0], ridPrefix...), '-'), seq, 36))
+}
+
+// rid returns the id requestID gave the request.
 func rid(c *fiber.Ctx) string {
-	v, _ := c.Locals(ridKey).(string)
-	return v
+	return logctx.RequestID(c.UserContext())
 }
 
 // recover turns a panic into a 500 and a log line.

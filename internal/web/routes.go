@@ -53,7 +53,7 @@ func (s *Server) webhook(r provider.Route) fiber.Handler {
 		if ce := c.Get(fiber.HeaderContentEncoding); ce != "" && !strings.EqualFold(ce, "identity") {
 			return s.refuse(c, r, errCompressed)
 		}
-		req := request(c, r.Headers, s.cfg.Now())
+		req := request(c, r.Headers, r.Path, s.cfg.Now())
 		if r.Auth != nil {
 			if err := r.Auth(req); err != nil {
 				return s.refuse(c, r, err)
@@ -67,8 +67,11 @@ func (s *Server) webhook(r provider.Route) fiber.Handler {
 }
 
 // request copies what a provider route may read out of fasthttp's buffers:
-// method, path, query, body and the headers it asked for.
-func request(c *fiber.Ctx, headers []string, now time.Time) provider.Request {
+// method, path, query, body and the headers it asked for. A standard
+// method, and a path equal to route (the path the route was mounted on,
+// most webhooks' whole path), are not copied: the request gets the same
+// string as a constant.
+func request(c *fiber.Ctx, headers []string, route string, now time.Time) provider.Request {
 	uri := c.Request().URI()
 	raw := string(uri.QueryString())
 	q, _ := url.ParseQuery(raw) // a malformed pair is dropped; the route decides
@@ -81,10 +84,36 @@ func request(c *fiber.Ctx, headers []string, now time.Time) provider.Request {
 			}
 		}
 	}
+	path := route
+	if p := uri.PathOriginal(); string(p) != route {
+		path = string(p)
+	}
 	return provider.Request{
-		Method: strings.Clone(c.Method()), Path: string(uri.PathOriginal()), RawQuery: raw, Query: q,
+		Method: method(c.Method()), Path: path, RawQuery: raw, Query: q,
 		Header: h, Body: bytes.Clone(c.Request().Body()), Now: now,
 	}
+}
+
+// method returns m, which aliases fasthttp's buffer, as a string of its
+// own: a constant for the standard methods, else a copy.
+func method(m string) string {
+	switch m {
+	case fiber.MethodGet:
+		return fiber.MethodGet
+	case fiber.MethodPost:
+		return fiber.MethodPost
+	case fiber.MethodHead:
+		return fiber.MethodHead
+	case fiber.MethodPut:
+		return fiber.MethodPut
+	case fiber.MethodPatch:
+		return fiber.MethodPatch
+	case fiber.MethodDelete:
+		return fiber.MethodDelete
+	case fiber.MethodOptions:
+		return fiber.MethodOptions
+	}
+	return strings.Clone(m)
 }
 
 // errCompressed refuses a compressed webhook body.
@@ -94,11 +123,13 @@ var errCompressed = &channel.Error{Status: fiber.StatusUnsupportedMediaType, Rea
 // conversation service and answers as the route writes it.
 func (s *Server) conversation(c *fiber.Ctx, r provider.Route, req provider.Request) error {
 	in, err := r.Conversation.Parse(req)
-	var direct *provider.Direct
-	switch {
-	case errors.As(err, &direct):
-		return s.write(c, direct.Response)
-	case err != nil:
+	if err != nil {
+		// direct is declared here only: errors.As takes its address,
+		// which puts it on the heap.
+		var direct *provider.Direct
+		if errors.As(err, &direct) {
+			return s.write(c, direct.Response)
+		}
 		return s.refuse(c, r, err)
 	}
 	if s.cfg.Inbound != nil {

@@ -64,11 +64,28 @@ func ParseUSSD(body []byte, now time.Time) (msg.Inbound, error) {
 }
 
 // FormatUSSD writes a reply as Africa's Talking expects: "CON " when the
-// session goes on, "END " when it is over, then the screen.
+// session goes on, "END " when it is over, then the screen (the reply's
+// messages, one a line), built in one allocation.
 func FormatUSSD(r msg.Reply) string {
-	text := strings.Join(r.Messages, "\n")
+	prefix := "CON "
 	if r.End {
-		return "END " + text
+		prefix = "END "
 	}
-	return "CON " + text
+	n := len(prefix) + max(len(r.Messages)-1, 0)
+	for _, m := range r.Messages {
+		n += len(m)
+	}
+	if n == len(prefix) {
+		return prefix // no text: no copy
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(prefix)
+	for i, m := range r.Messages {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(m)
+	}
+	return b.String()
 }
