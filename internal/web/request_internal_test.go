@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
+	"github.com/passerelle/passerelle/internal/deadline"
 	"github.com/passerelle/passerelle/internal/msg"
 	"github.com/passerelle/passerelle/internal/provider"
 )
@@ -119,8 +120,8 @@ func (f fixedConversations) Handle(context.Context, msg.Inbound) (msg.Reply, err
 	return f.reply, nil
 }
 
-// TestConversationAllocs: a hop that parses costs the hop's timeout context
-// and nothing for the refusals it does not have (errors.As's target is
+// TestConversationAllocs: a hop that parses costs the hop's deadline
+// context (deadline.New) and nothing for the refusals it does not have (errors.As's target is
 // declared on the error's path only).
 func TestConversationAllocs(t *testing.T) {
 	reply := msg.Reply{Messages: []string{"Bienvenue"}}
@@ -133,9 +134,7 @@ func TestConversationAllocs(t *testing.T) {
 	}}
 	ctx := webhookCtx(t, "POST", "/ussd/test", "", nil)
 	base := testing.AllocsPerRun(100, func() {
-		c, cancel := context.WithTimeout(ctx.UserContext(), s.cfg.HopTimeout)
-		_ = c
-		cancel()
+		deadline.New(ctx.UserContext(), s.cfg.HopTimeout).Stop()
 	})
 	n := testing.AllocsPerRun(100, func() {
 		if err := s.conversation(ctx, r, provider.Request{}); err != nil {
