@@ -1,11 +1,12 @@
 // Package deadline gives a request a context that ends at a deadline,
 // cheaper than context.WithTimeout on a hot path: one allocation and no
 // timer of its own. Contexts are ended by one shared reaper that looks at
-// the live ones every Tick, so a context ends up to Tick after its
-// deadline (its Deadline method, which go-redis uses for socket timeouts,
-// is exact). Meant for short-lived request contexts whose parent never
-// ends (a background context with values); a parent that can end gets a
-// plain context.WithTimeout.
+// the live ones every Tick, so a Done channel waited on closes up to Tick
+// after the deadline; Deadline is exact, and Err and Done look at the
+// clock themselves, so that whoever asks after the deadline (go-redis
+// does before each command) sees the context ended. Meant for short-lived
+// request contexts whose parent never ends (a background context with
+// values); a parent that can end gets a plain context.WithDeadline.
 package deadline
 
 import (
@@ -75,6 +76,7 @@ func (c *Ctx) Done() <-chan struct{} {
 			close(c.done)
 		}
 	}
+	c.checkLocked()
 	return c.done
 }
 
@@ -86,7 +88,19 @@ func (c *Ctx) Err() error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.checkLocked()
 	return c.err
+}
+
+// checkLocked ends the context if its deadline has passed, without waiting
+// for the reaper: Err and Done agree with Deadline as soon as it passes,
+// so that go-redis, seeing a deadline in the past, also sees the
+// context's error and sends nothing (with a live context it would send,
+// time out at once and drop the connection).
+func (c *Ctx) checkLocked() {
+	if c.err == nil && !time.Now().Before(c.deadline) {
+		c.endLocked(context.DeadlineExceeded)
+	}
 }
 
 // Stop ends the context (context.Canceled, unless it already ended) and
@@ -104,6 +118,10 @@ func (c *Ctx) Stop() {
 func (c *Ctx) end(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.endLocked(err)
+}
+
+func (c *Ctx) endLocked(err error) {
 	if c.err != nil {
 		return
 	}

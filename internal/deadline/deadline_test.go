@@ -179,3 +179,32 @@ func TestAllocations(t *testing.T) {
 		t.Fatalf("%.1f allocations, want at most 2", got)
 	}
 }
+
+// TestErrAtDeadline: once the deadline has passed, Err and Done say so at
+// once, without waiting for the reaper's tick (go-redis looks at Err when
+// the deadline it reads is past).
+func TestErrAtDeadline(t *testing.T) {
+	for _, doneFirst := range []bool{false, true} {
+		t.Run(map[bool]string{false: "err", true: "done"}[doneFirst], func(t *testing.T) {
+			// Not in the reaper's list: only the clock can end c.
+			c := &Ctx{Context: context.Background(), deadline: time.Now().Add(time.Millisecond), at: -1}
+			time.Sleep(2 * time.Millisecond)
+			var done <-chan struct{}
+			if doneFirst {
+				done = c.Done()
+			}
+			err := c.Err()
+			if !doneFirst {
+				done = c.Done()
+			}
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Err past the deadline: %v", err)
+			}
+			select {
+			case <-done:
+			default:
+				t.Fatal("Done open past the deadline")
+			}
+		})
+	}
+}

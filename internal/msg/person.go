@@ -42,7 +42,9 @@ func (h *Hasher) Person(a Address) PersonID {
 	p := h.pool.Get().(*personHash)
 	p.mac.Reset()
 	if len(a) <= len(p.in) {
-		p.mac.Write(p.in[:copy(p.in[:], a)])
+		n := copy(p.in[:], a)
+		p.mac.Write(p.in[:n])
+		clear(p.in[:n]) // the pool keeps no number
 	} else {
 		p.mac.Write([]byte(a))
 	}

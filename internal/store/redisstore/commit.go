@@ -239,7 +239,11 @@ func (h *hopArgs) fill(c msg.Change) int {
 }
 
 // add appends args after the n arguments of h.a and returns the new end.
+// h.a holds the most a commit sends: more is a programming error.
 func (h *hopArgs) add(n int, args ...any) int {
+	if n+len(args) > len(h.a) {
+		panic("redisstore: a commit's arguments overflow hopArgs")
+	}
 	return n + copy(h.a[n:], args)
 }
 
