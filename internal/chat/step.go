@@ -76,7 +76,9 @@ func (s *Service) step(h *hop, st flow.State) (flow.State, msg.Reply, []flow.Eve
 			st = s.engine.Unseen(st)
 			break
 		}
-		st, events = s.engine.Step(st, input, env)
+		// The state was decoded for this hop: the engine may keep its
+		// answers and history rather than copy them.
+		st, events = s.engine.StepOwned(st, input, env)
 	}
 	if s.lost(st) {
 		// "1. Continue" or "0. Back" onto a screen a flow edit removed.

@@ -120,11 +120,26 @@ func (e *Engine) Home(st State, env Env) (State, []Event) {
 
 // Step applies one answer. "0" goes back one screen and "00" to the main
 // menu; anything the current node does not accept repeats it with a hint.
+// st is left as it was.
 func (e *Engine) Step(st State, input string, env Env) (State, []Event) {
 	if st.Node == "" || st.Done {
 		return e.Begin(st, env)
 	}
-	st = st.clone()
+	return e.step(st.clone(), input, env)
+}
+
+// StepOwned is Step for a caller that owns st and gives it up (a state
+// decoded for this hop): st's answers and history become the result's
+// rather than being copied first, so st must not be used afterwards.
+func (e *Engine) StepOwned(st State, input string, env Env) (State, []Event) {
+	if st.Node == "" || st.Done {
+		return e.Begin(st, env)
+	}
+	return e.step(st, input, env)
+}
+
+// step is Step on a state it may change.
+func (e *Engine) step(st State, input string, env Env) (State, []Event) {
 	st.Hint = ""
 	in := strings.TrimSpace(input)
 	if st.Resuming {

@@ -254,3 +254,31 @@ func TestCheckApply(t *testing.T) {
 		})
 	}
 }
+
+// TestStepOwned: StepOwned gives what Step gives, on every kind of answer,
+// without copying the state first; Step leaves its state as it was.
+func TestStepOwned(t *testing.T) {
+	e := NewEngine(testSet(t))
+	start, _ := e.Begin(State{Lang: msg.French}, Env{})
+	for _, input := range []string{"1", "2", "9", "0", "00", "x"} {
+		t.Run(input, func(t *testing.T) {
+			before := start.clone()
+			want, wantEv := e.Step(before, input, Env{})
+			if !reflect.DeepEqual(before, start) {
+				t.Fatalf("Step changed its state: %+v, was %+v", before, start)
+			}
+			got, gotEv := e.StepOwned(start.clone(), input, Env{})
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotEv, wantEv) {
+				t.Fatalf("StepOwned %+v %v, Step %+v %v", got, gotEv, want, wantEv)
+			}
+		})
+	}
+	st := start.clone()
+	st.Answers = map[string]string{"a": "b"}
+	allocs := func(step func(State, string, Env) (State, []Event)) float64 {
+		return testing.AllocsPerRun(100, func() { step(st, "9", Env{}) })
+	}
+	if owned, copied := allocs(e.StepOwned), allocs(e.Step); owned >= copied {
+		t.Fatalf("StepOwned %.0f allocations, Step %.0f: the copy is still made", owned, copied)
+	}
+}
