@@ -31,14 +31,12 @@ func newKeyspace(prefix string) keyspace {
 }
 
 // person returns the keys of one person: conv, person and dd (the hash of
-// cached replies to provider retries, one field per message). They are cut
-// from one string to spare allocations on the hot path.
+// cached replies to provider retries, one field per message), cut from one
+// string (hop) to spare allocations on the hot path.
 func (k keyspace) person(p msg.PersonID) (conv, person, dd string) {
-	ps := string(p)
-	convLen := len(k.prefix) + len("conv:{}") + len(ps)
-	personLen := len(k.prefix) + len("person:{}") + len(ps)
-	all := k.prefix + "conv:{" + ps + "}" + k.prefix + "person:{" + ps + "}" + k.prefix + "dd:{" + ps + "}"
-	return all[:convLen], all[convLen : convLen+personLen], all[convLen+personLen:]
+	var ks [kCount]string
+	k.hop(p, false, &ks)
+	return ks[kConv], ks[kLang], ks[kDD]
 }
 
 // ddField names a dedupe name's field in the dd hash: the first 16 bytes of
@@ -59,8 +57,9 @@ func (k keyspace) index(name, value string) string { return k.idx + name + ":" +
 
 // hop fills the key names a hop's load reads (loadOp.k): the person's
 // conv, person (language), dd and quota keys, and for an SMS its campaign
-// reply window and flood limit, cut from one string. They are the names
-// person, quota, campWindow and flood give.
+// reply window and flood limit, cut from one string. It is where the
+// person's own keys are named; quota, campWindow and flood name theirs
+// alike for the other callers (TestHopKeys holds them equal).
 func (k keyspace) hop(p msg.PersonID, sms bool, out *[kCount]string) {
 	ps := string(p)
 	var all string

@@ -55,6 +55,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 	k[kRegp], k[kPerson] = s.keys.regp, string(p)
 	vals := op.cmd(ctx, 0, "mget", kConv, kLang)
 	quota := redis.NewMapStringStringCmd(ctx, op.args(1, "hgetall", kQuota)...)
+	op.cmds[1] = quota
 	regRef := op.cmd(ctx, 2, "hmget", kRegp, kPerson)
 	n := 3
 	var cached, window, tat *redis.SliceCmd
@@ -81,13 +82,11 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 		tat = op.cmd(ctx, n+1, "mget", kFlood)
 		n += 2
 	}
-	op.cmds[1] = quota
 	cmds := op.cmds[:n]
 	if err := s.send(ctx, cmds...); err != nil {
 		return c, fmt.Errorf("error loading conversation: %w", err)
 	}
-	// Every command's error is looked at: a pipeline's first error may be
-	// a read's redis.Nil.
+	// Every command's error is looked at, not only the pipeline's first.
 	for _, cmd := range cmds {
 		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) {
 			return c, fmt.Errorf("error loading conversation: %w", err)
