@@ -97,24 +97,17 @@ func request(c *fiber.Ctx, headers []string, route string, now time.Time) provid
 // method returns m, which aliases fasthttp's buffer, as a string of its
 // own: a constant for the standard methods, else a copy.
 func method(m string) string {
-	switch m {
-	case fiber.MethodGet:
-		return fiber.MethodGet
-	case fiber.MethodPost:
-		return fiber.MethodPost
-	case fiber.MethodHead:
-		return fiber.MethodHead
-	case fiber.MethodPut:
-		return fiber.MethodPut
-	case fiber.MethodPatch:
-		return fiber.MethodPatch
-	case fiber.MethodDelete:
-		return fiber.MethodDelete
-	case fiber.MethodOptions:
-		return fiber.MethodOptions
+	for _, std := range stdMethods {
+		if m == std {
+			return std
+		}
 	}
 	return strings.Clone(m)
 }
+
+// stdMethods are the methods method gives as constants.
+var stdMethods = [...]string{fiber.MethodPost, fiber.MethodGet, fiber.MethodHead, fiber.MethodPut,
+	fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions}
 
 // errCompressed refuses a compressed webhook body.
 var errCompressed = &channel.Error{Status: fiber.StatusUnsupportedMediaType, Reason: "compressed body not accepted"}
@@ -136,8 +129,7 @@ func (s *Server) conversation(c *fiber.Ctx, r provider.Route, req provider.Reque
 		s.cfg.Inbound(in)
 	}
 	// A hop's deadline: deadline.New costs less than context.WithTimeout
-	// (one allocation, no timer of its own) and ends at most a
-	// deadline.Tick late.
+	// (one allocation, no timer of its own).
 	ctx := deadline.New(c.UserContext(), s.cfg.HopTimeout)
 	reply, err := s.cfg.Conversations.Handle(ctx, in)
 	ctx.Stop()
