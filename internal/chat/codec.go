@@ -104,7 +104,8 @@ func (r *reader) state() (flow.State, error) {
 	return st, nil
 }
 
-func putString(b []byte, s string) []byte {
+// putString appends s with its length before it.
+func putString[T string | []byte](b []byte, s T) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }
@@ -256,8 +257,7 @@ type record struct {
 func encodeRecord(b []byte, st *flow.State, hop string, reply []byte) []byte {
 	b = encodeState(b, st)
 	b = putString(b, hop)
-	b = binary.AppendUvarint(b, uint64(len(reply)))
-	return append(b, reply...)
+	return putString(b, reply)
 }
 
 // encodeRecordReply appends to b the encoding of a record whose reply is r:
