@@ -17,7 +17,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Kinds of contact point, as used in texts: {{.contact_hotline}}, …
+// Kinds of contact point, as used in texts: {{.contact_hotline}}, … Read
+// only: their template names are made once, at start (kindKeys).
 var Kinds = []string{"hotline", "iom", "minpmeesa", "unhcr", "cfce", "emergency"}
 
 // kindKey is the template data names of a kind: contact_KIND and
@@ -33,15 +34,6 @@ func keysOf(kinds []string) []kindKey {
 		out[i] = kindKey{kind: k, value: "contact_" + k, set: "contact_" + k + "_set"}
 	}
 	return out
-}
-
-// keyOf returns the names of Kinds[i], made again only if Kinds was
-// changed since kindKeys was.
-func keyOf(i int, k string) kindKey {
-	if i < len(kindKeys) && kindKeys[i].kind == k {
-		return kindKeys[i]
-	}
-	return keysOf([]string{k})[0]
 }
 
 // Set is the value of contact_KIND_set in template data when the contact
@@ -118,12 +110,11 @@ func (d *Directory) Feature(name string) bool { return d.Features[name] }
 // empty when not, so that a text can read differently when it is empty:
 // {{if .contact_hotline_set}}…{{else}}…{{end}}.
 func (d *Directory) AddTo(data map[string]string, region, missing string) {
-	for i, k := range Kinds {
-		v, set := d.Get(region, k), Set
+	for _, names := range kindKeys {
+		v, set := d.Get(region, names.kind), Set
 		if v == "" {
 			v, set = missing, ""
 		}
-		names := keyOf(i, k)
 		data[names.value] = v
 		data[names.set] = set
 	}

@@ -130,14 +130,3 @@ regions:
 		})
 	}
 }
-
-// TestKeyOfChangedKinds: a kind kindKeys does not know is named as it comes.
-func TestKeyOfChangedKinds(t *testing.T) {
-	t.Parallel()
-	if k := keyOf(0, "other"); k != (kindKey{"other", "contact_other", "contact_other_set"}) {
-		t.Fatalf("keyOf(0, other) = %+v", k)
-	}
-	if k := keyOf(len(Kinds), "new"); k != (kindKey{"new", "contact_new", "contact_new_set"}) {
-		t.Fatalf("keyOf past Kinds = %+v", k)
-	}
-}
