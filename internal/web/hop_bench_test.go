@@ -7,9 +7,11 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -22,15 +24,34 @@ import (
 	"github.com/passerelle/passerelle/internal/web"
 )
 
-// roundTrips counts the commands and pipelines the store sends to Redis.
-type roundTrips struct{ n atomic.Int64 }
+// roundTrips counts the commands and pipelines the store sends to Redis
+// (n), and the commands each carried, in order (sizes).
+type roundTrips struct {
+	n     atomic.Int64
+	mu    sync.Mutex
+	sizes []int
+}
 
 func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
+	return func(ctx context.Context, cmd redis.Cmder) error { r.add(1); return next(ctx, cmd) }
 }
 func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
+	return func(ctx context.Context, cmds []redis.Cmder) error { r.add(len(cmds)); return next(ctx, cmds) }
+}
+
+func (r *roundTrips) add(cmds int) {
+	r.n.Add(1)
+	r.mu.Lock()
+	r.sizes = append(r.sizes, cmds)
+	r.mu.Unlock()
+}
+
+// sizesFrom returns the commands of each round trip from the i-th on.
+func (r *roundTrips) sizesFrom(i int64) []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.sizes[i:])
 }
 
 // BenchmarkUSSDHop measures one whole hop through the Fiber app (app.Test,
@@ -70,7 +91,9 @@ func benchHops(b *testing.B, s *testServer, req func(n, i int) *http.Request) {
 
 // TestUSSDHopRoundTrips holds the design budget: a hop on the common path
 // makes exactly 2 Redis round trips (load, then commit), on one node and
-// on a Cluster (the funnel is counted in the gateway, funnel.go).
+// on a Cluster (the funnel is counted in the gateway, funnel.go): a load
+// of 3 plain reads (the conversation and language, the quota, the
+// registration's reference), then the commit script.
 func TestUSSDHopRoundTrips(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
@@ -85,6 +108,9 @@ func TestUSSDHopRoundTrips(t *testing.T) {
 		}
 		if got := rt.n.Load() - before; got != want {
 			t.Fatalf("hop %d made %d Redis round trips, want %d", i, got, want)
+		}
+		if got := rt.sizesFrom(before); !slices.Equal(got, []int{3, 1}) {
+			t.Fatalf("hop %d sent %v commands a round trip, want [3 1]", i, got)
 		}
 	}
 }
@@ -152,7 +178,11 @@ func BenchmarkSMSHop(b *testing.B) {
 // common path makes exactly 2 Redis round trips (the load, which also
 // answers provider retries from the reply cache and counts the flood
 // limit, then the commit); a provider retry of it makes 1 and changes
-// nothing.
+// nothing. The load is 5 plain reads: one MGET of the conversation, the
+// language, the flood limit and the campaign's reply window, the quota,
+// the registration's reference, the cached reply and Redis's clock (on a
+// Cluster, where the window lives in another slot, 6: its own MGET, and
+// the clock read by a script on the person's node).
 func TestSMSHopRoundTrips(t *testing.T) {
 	t.Parallel()
 	s := newSMSServer(t)
@@ -172,6 +202,13 @@ func TestSMSHopRoundTrips(t *testing.T) {
 		}
 		if got := rt.n.Load() - before; got != want {
 			t.Fatalf("message %d made %d Redis round trips, want %d", i, got, want)
+		}
+		wantLoad := 5
+		if s.Store.SplitCommit() {
+			wantLoad = 6
+		}
+		if got := rt.sizesFrom(before); got[0] != wantLoad {
+			t.Fatalf("message %d: its load sent %d commands, want %d", i, got[0], wantLoad)
 		}
 		keys := s.Keys(t)
 		before = rt.n.Load()

@@ -43,28 +43,40 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 	// An SMS (a message named for retries, or under a flood limit) may
 	// answer a campaign.
 	sms := q.Dedupe != "" || flood
-	// One MGET of the state and the language (same hash slot), the quota
-	// counters and the registration's reference; an SMS also reads its
-	// cached reply, its campaign's reply window and its flood limit, in
-	// the same pipeline. MGET and HMGET answer a missing key or field with
-	// a nil element rather than redis.Nil, which spares go-redis its error
-	// handling on the hot path.
+	// One MGET of the state and the language, and for an SMS its flood
+	// limit (the same hash slot) and, on one node, its campaign's reply
+	// window (in the shared slot: a Cluster reads it apart); then the
+	// quota counters and the registration's reference, and for an SMS its
+	// cached reply and Redis's clock, in the same pipeline. MGET and HMGET
+	// answer a missing key or field (or a key of another type, for MGET)
+	// with a nil element rather than redis.Nil, which spares go-redis its
+	// error handling on the hot path.
 	op := new(loadOp)
 	k := &op.k
 	s.keys.hop(p, sms, k)
 	k[kRegp], k[kPerson] = s.keys.regp, string(p)
-	vals := op.cmd(ctx, 0, "mget", kConv, kLang)
+	read := [4]int{kConv, kLang}
+	nread, floodAt, windowAt := 2, -1, -1
+	if flood {
+		read[nread], floodAt = kFlood, nread
+		nread++
+	}
+	if sms && !s.split {
+		read[nread], windowAt = kWindow, nread
+		nread++
+	}
+	vals := op.cmd(ctx, 0, "mget", read[:nread]...)
 	quota := redis.NewMapStringStringCmd(ctx, op.args(1, "hgetall", kQuota)...)
 	op.cmds[1] = quota
 	regRef := op.cmd(ctx, 2, "hmget", kRegp, kPerson)
 	n := 3
-	var cached, window, tat *redis.SliceCmd
+	var cached, window *redis.SliceCmd
 	if q.Dedupe != "" {
 		k[kDDField] = ddField(q.Dedupe)
 		cached = op.cmd(ctx, n, "hmget", kDD, kDDField)
 		n++
 	}
-	if sms {
+	if sms && s.split {
 		window = op.cmd(ctx, n, "mget", kWindow)
 		n++
 	}
@@ -79,8 +91,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 			clock = redis.NewTimeCmd(ctx, op.args(n, "time")...)
 		}
 		op.cmds[n] = clock
-		tat = op.cmd(ctx, n+1, "mget", kFlood)
-		n += 2
+		n++
 	}
 	cmds := op.cmds[:n]
 	if err := s.send(ctx, cmds...); err != nil {
@@ -93,7 +104,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 		}
 	}
 	v := vals.Val()
-	if len(v) != 2 {
+	if len(v) != nread {
 		return c, fmt.Errorf("error loading conversation: unexpected reply")
 	}
 	if cached != nil {
@@ -103,7 +114,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 		}
 	}
 	if flood {
-		stored, _ := firstValue(tat.Val())
+		stored, _ := v[floodAt].(string)
 		mark, wait, ok := floodCheck(q.Flood, clock.Val(), stored)
 		if !ok {
 			first, err := s.floodNotice(ctx, p, wait)
@@ -118,7 +129,10 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 		}
 		c.FloodMark = mark
 	}
-	if window != nil {
+	switch {
+	case windowAt >= 0:
+		c.CampaignReply, _ = v[windowAt].(string)
+	case window != nil:
 		c.CampaignReply, _ = firstValue(window.Val())
 	}
 	if q := quota.Val(); len(q) > 0 {
@@ -136,7 +150,7 @@ func (s *Store) load(ctx context.Context, p msg.PersonID, q msg.HopLoad) (msg.Co
 // a command on a Cluster).
 type loadOp struct {
 	k    [kCount]string
-	a    [loadCmds][5]any
+	a    [loadCmds][5]any // the longest: MGET and four keys
 	cmds [loadCmds]redis.Cmder
 }
 
@@ -154,8 +168,9 @@ const (
 	kCount
 )
 
-// loadCmds is the most commands a load sends.
-const loadCmds = 7
+// loadCmds is the most commands a load sends (on a Cluster, an SMS
+// under a flood limit: MGET, HGETALL, HMGET, HMGET, MGET, EVAL).
+const loadCmds = 6
 
 // args returns the arguments of command i: name, then the key names at
 // the indexes keys of op.k.
