@@ -41,9 +41,9 @@ func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 }
 
 func (r *roundTrips) add(cmds int) {
-	r.n.Add(1)
 	r.mu.Lock()
 	r.sizes = append(r.sizes, cmds)
+	r.n.Add(1) // after sizes grew: sizesFrom(n.Load()) is always in range
 	r.mu.Unlock()
 }
 

@@ -154,3 +154,37 @@ func TestFloodLoad(t *testing.T) {
 		t.Fatalf("second message: %+v", c)
 	}
 }
+
+// TestFloodLoadWithWindow: an SMS load under a flood limit with a campaign
+// reply window open reads both, each where it belongs (on one node they
+// come back in the conversation's MGET).
+func TestFloodLoadWithWindow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, rdb, pfx := mustStore(t)
+	p := person(64)
+	t.Cleanup(func() { _ = s.DeletePerson(context.Background(), p) })
+	const window = "c9|survey|q1|1796000000000"
+	if err := rdb.Set(ctx, pfx+"cr:{g}:"+string(p), window, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	limit := msg.Rate{Limit: 1, Period: time.Hour}
+	load := func(sid string) msg.Conversation {
+		t.Helper()
+		c, err := s.LoadHop(ctx, p, msg.HopLoad{Dedupe: "twilio|m|" + sid, Flood: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c := load("SW1")
+	if c.Flood != msg.FloodAllowed || c.FloodMark.Value == "" || c.CampaignReply != window {
+		t.Fatalf("first message: %+v", c)
+	}
+	if err := s.Commit(ctx, p, msg.Change{Version: c.Version, State: []byte("s"), FloodMark: c.FloodMark}); err != nil {
+		t.Fatal(err)
+	}
+	if c := load("SW2"); c.Flood != msg.FloodNotice {
+		t.Fatalf("second message within a limit of one: %+v", c)
+	}
+}

@@ -168,8 +168,9 @@ const (
 	kCount
 )
 
-// loadCmds is the most commands a load sends (on a Cluster, an SMS
-// under a flood limit: MGET, HGETALL, HMGET, HMGET, MGET, EVAL).
+// loadCmds is the most commands a load sends (on a Cluster, an SMS named
+// for retries and under a flood limit: MGET, HGETALL, HMGET, HMGET, MGET,
+// EVAL).
 const loadCmds = 6
 
 // args returns the arguments of command i: name, then the key names at
