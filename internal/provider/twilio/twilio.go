@@ -24,11 +24,11 @@ const (
 	MaxID = 128
 )
 
-// ParseForm decodes an application/x-www-form-urlencoded body. The returned
-// values do not alias body. It returns a 400 *channel.Error for a malformed
-// body.
+// ParseForm decodes an application/x-www-form-urlencoded body as
+// url.ParseQuery would (channel.ParseForm). The returned values do not
+// alias body. It returns a 400 *channel.Error for a malformed body.
 func ParseForm(body []byte) (url.Values, error) {
-	form, err := url.ParseQuery(string(body))
+	form, err := channel.ParseForm(string(body))
 	if err != nil {
 		return nil, channel.BadRequest("malformed form body")
 	}
