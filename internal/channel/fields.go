@@ -26,18 +26,12 @@ func Fields(body string, keys []string, vals []string) (missing []string, err er
 	}
 	var seen uint64
 	for rest := body; rest != ""; {
-		var pair string
-		pair, rest, _ = strings.Cut(rest, "&")
-		if strings.IndexByte(pair, ';') >= 0 {
-			return nil, errMalformedForm
-		}
-		if pair == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(pair, "=")
-		key, err := queryUnescape(k)
+		key, v, empty, err := cutPair(&rest)
 		if err != nil || !validEscapes(v) {
 			return nil, errMalformedForm
+		}
+		if empty {
+			continue
 		}
 		for i, want := range keys {
 			if key != want || seen&(1<<i) != 0 {
@@ -73,6 +67,26 @@ func fieldsParsed(body string, keys []string, vals []string) (missing []string, 
 		}
 	}
 	return missing, nil
+}
+
+// cutPair cuts the next pair off *rest as url.ParseQuery does: its key,
+// unescaped, and its value, still escaped; empty for an empty pair, which
+// ParseQuery skips; errMalformedForm for a pair it refuses for a ';' or
+// its key's escapes.
+func cutPair(rest *string) (key, value string, empty bool, err error) {
+	var pair string
+	pair, *rest, _ = strings.Cut(*rest, "&")
+	if strings.IndexByte(pair, ';') >= 0 {
+		return "", "", false, errMalformedForm
+	}
+	if pair == "" {
+		return "", "", true, nil
+	}
+	k, v, _ := strings.Cut(pair, "=")
+	if key, err = queryUnescape(k); err != nil {
+		return "", "", false, errMalformedForm
+	}
+	return key, v, false, nil
 }
 
 // queryUnescape is url.QueryUnescape, which it calls only for a string

@@ -25,18 +25,12 @@ func ParseForm(body string) (url.Values, error) {
 	form := make(url.Values, n)
 	vals := make([]string, 0, n)
 	for rest := body; rest != ""; {
-		var pair string
-		pair, rest, _ = strings.Cut(rest, "&")
-		if strings.IndexByte(pair, ';') >= 0 {
-			return nil, errMalformedForm
-		}
-		if pair == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(pair, "=")
-		key, err := queryUnescape(k)
+		key, v, empty, err := cutPair(&rest)
 		if err != nil {
-			return nil, errMalformedForm
+			return nil, err
+		}
+		if empty {
+			continue
 		}
 		val, err := queryUnescape(v)
 		if err != nil {
