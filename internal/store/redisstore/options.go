@@ -142,8 +142,12 @@ func protocol(fromURL int) int {
 	if fromURL > 0 {
 		return fromURL
 	}
-	return 2
+	return defaultProtocol
 }
+
+// defaultProtocol is RESP2 (redistest.Protocol, what test clients speak,
+// is held equal to it by TestProtocol).
+const defaultProtocol = 2
 
 // pick returns the first positive duration of explicit, fromURL and def.
 func pick(explicit, fromURL, def time.Duration) time.Duration {

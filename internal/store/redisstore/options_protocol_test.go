@@ -1,10 +1,17 @@
 package redisstore
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/passerelle/passerelle/internal/testutil/redistest"
+)
 
 // TestProtocol: the store speaks RESP2 unless its URL asks for RESP3, on
-// one node and on a Cluster.
+// one node and on a Cluster; test clients speak what the store does.
 func TestProtocol(t *testing.T) {
+	if redistest.Protocol != defaultProtocol {
+		t.Fatalf("test clients speak RESP%d, the store RESP%d", redistest.Protocol, defaultProtocol)
+	}
 	for _, tc := range []struct {
 		url     string
 		cluster []string

@@ -36,7 +36,8 @@ func ClusterAddrs() []string {
 }
 
 // Protocol is the RESP version test clients speak: RESP2, as the store's
-// Open does unless its URL asks for another (redisstore/options.go).
+// Open does unless its URL asks for another (redisstore/options.go,
+// defaultProtocol; TestProtocol holds the two equal).
 const Protocol = 2
 
 // Client connects to the test Redis, or to the test Cluster when
