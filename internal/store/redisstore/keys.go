@@ -40,13 +40,16 @@ func (k keyspace) person(p msg.PersonID) (conv, person, dd string) {
 }
 
 // ddField names a dedupe name's field in the dd hash: the first 16 bytes of
-// its SHA-256, in hex, so that it can be any length.
+// its SHA-256, in hex, so that it can be any length. The name is hashed
+// from a stack buffer (a longer one grows onto the heap): the load and the
+// commit of every SMS hop call it, and its one allocation is the field.
 func ddField(dedupe string) string {
 	if dedupe == "" {
 		return ""
 	}
+	var buf [128]byte
 	var h [32]byte
-	sum := sha256.Sum256([]byte(dedupe))
+	sum := sha256.Sum256(append(buf[:0], dedupe...))
 	hex.Encode(h[:], sum[:16])
 	return string(h[:])
 }
